@@ -1,0 +1,125 @@
+// spinereview: the command-line front end over the spine:: library. Exit codes: README.md.
+#include <cstdio>
+#include <iostream>
+#include <new>
+
+#include <CLI/CLI.hpp>
+
+#include "spine/DefaultStudy.h"
+#include "spine/DicomSeriesWriter.h"
+#include "spine/Error.h"
+#include "spine/Isolation.h"
+#include "spine/Report.h"
+#include "spine/Study.h"
+
+namespace {
+
+struct AnalyzeOptions {
+  std::string input, outDir, target, modality;
+  std::uint64_t maxMemoryMiB = 4096;
+  unsigned threads = 2, timeoutSeconds = 1800;
+  bool isolate = true, quiet = false;
+};
+
+void printSummary(const spine::Study& study, const std::string& outDir) {
+  std::printf("input:    %s (%s, %zu file(s), %zu skipped)\n", study.input.c_str(), study.inputKind.c_str(),
+              study.filesSeen, study.skipped.size());
+  std::printf("series:   %zu found\n", study.series.size());
+  std::printf("analysed: %s\n", study.chosenWhy.c_str());
+  const auto* image = study.volume.image();
+  auto size = image->GetLargestPossibleRegion().GetSize();
+  std::printf("volume:   %s %zux%zux%zu at %.3gx%.3gx%.3g mm\n", spine::toString(study.volume.modality), size[0], size[1],
+              size[2], image->GetSpacing()[0], image->GetSpacing()[1], image->GetSpacing()[2]);
+  nlohmann::json warnings = spine::buildReport(study, {})["warnings"];
+  std::printf("warnings: %zu\n", warnings.size());
+  for (const auto& w : warnings) std::printf("  - %s\n", w.get<std::string>().c_str());
+  std::printf("levels:   NONE IDENTIFIED (segmentation and numbering are not in this version)\n");
+  std::printf("report:   %s/report.json\n", outDir.c_str());
+}
+
+/// The analysis proper; runs inside the isolated child unless --no-isolation.
+int analyze(const AnalyzeOptions& o) {
+  try {
+    spine::IngestParams params;
+    params.assembly.maxBytes = o.maxMemoryMiB << 20;
+    params.assembly.threads = o.threads;
+    if (o.modality == "CT") params.modality = spine::Modality::CT;
+    if (o.modality == "MR") params.modality = spine::Modality::MR;
+    params.onFile = [](const std::string& f) { spine::recordCurrentFile(f); };
+    if (!o.quiet) params.progress = [](const std::string& line) { std::fprintf(stderr, "spinereview: %s\n", line.c_str()); };
+    spine::Study study = spine::loadStudy(o.input, params);
+    spine::ReportOptions reportOptions;
+    if (!o.target.empty()) reportOptions.target = o.target;
+    spine::writeReportAtomically(spine::buildReport(study, reportOptions), o.outDir);
+    printSummary(study, o.outDir);
+    return 0;
+  } catch (const spine::SpineError& e) {
+    std::fprintf(stderr, "spinereview: error: %s\n", e.oneLine().c_str());
+    return int(e.code());
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "spinereview: error: %s: out of memory within the configured limits [ingest]\n", o.input.c_str());
+    return int(spine::ExitCode::DataError);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "spinereview: error: %s: internal error: %s\n", o.input.c_str(), e.what());
+    return int(spine::ExitCode::Internal);
+  }
+}
+
+int runAnalyze(const AnalyzeOptions& o) {
+  if (!o.isolate) return analyze(o);
+  spine::IsolationLimits limits;
+  limits.addressSpaceBytes = (o.maxMemoryMiB << 20) * 2 + (4ull << 30);  // pixels, a decode copy, libraries
+  limits.wallSeconds = o.timeoutSeconds;
+  spine::IsolatedResult r = spine::runIsolated([&] { return analyze(o); }, limits);
+  if (!r.failure.empty()) std::fprintf(stderr, "spinereview: error: %s\n", r.failure.c_str());
+  return r.exitCode;
+}
+
+int runPhantom(const std::string& outDir, const std::string& syntax) {
+  try {
+    spine::DicomWriteParams params;
+    params.transferSyntax = syntax;
+    params.seriesDescription = "SpineReview default synthetic lumbar CT";
+    auto files = spine::writeVolumeAsDicom(spine::makeDefaultCtStudy(), outDir, params);
+    std::printf("wrote %zu CT slices (%s) to %s\n", files.size(), syntax.c_str(), outDir.c_str());
+    return 0;
+  } catch (const spine::SpineError& e) {
+    std::fprintf(stderr, "spinereview: error: %s\n", e.oneLine().c_str());
+    return int(e.code());
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"SpineReview: pre-surgical spine review (CT/MR DICOM, NIfTI, NRRD)"};
+  app.set_version_flag("--version", std::string("spinereview ") + SPINE_VERSION);
+  app.require_subcommand(1);
+
+  AnalyzeOptions o;
+  CLI::App* analyzeCmd = app.add_subcommand("analyze", "Read a study, choose its series, write DIR/report.json");
+  analyzeCmd->add_option("INPUT", o.input, "DICOM folder, DICOM file, .zip of a study, or NIfTI/NRRD volume")->required();
+  analyzeCmd->add_option("--out", o.outDir, "output folder (created); report.json is written atomically")->required();
+  analyzeCmd->add_option("--target", o.target, "surgical target level to locate, e.g. L4-L5");
+  analyzeCmd->add_option("--modality", o.modality, "modality of a NIfTI/NRRD input (default: guessed from values)")
+      ->check(CLI::IsMember({"CT", "MR"}));
+  analyzeCmd->add_option("--max-memory", o.maxMemoryMiB, "cap on decoded pixel memory per study, MiB")->capture_default_str();
+  analyzeCmd->add_option("--threads", o.threads, "files decoded in parallel")->capture_default_str()->check(CLI::Range(1, 64));
+  analyzeCmd->add_option("--timeout", o.timeoutSeconds, "wall-time limit of the isolated analysis, s")->capture_default_str();
+  analyzeCmd->add_flag("!--no-isolation", o.isolate, "run in this process (debugging); a parser crash then ends the command");
+  analyzeCmd->add_flag("--quiet", o.quiet, "no progress lines on stderr");
+
+  std::string phantomDir, syntax = "explicit-le";
+  CLI::App* phantomCmd = app.add_subcommand("phantom", "Write the default synthetic lumbar CT as a DICOM series");
+  phantomCmd->add_option("OUTDIR", phantomDir, "folder for the DICOM files")->required();
+  phantomCmd->add_option("--transfer-syntax", syntax, "transfer syntax")->check(CLI::IsMember(spine::writableTransferSyntaxes()))->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : int(spine::ExitCode::Usage);
+  }
+  if (*analyzeCmd) return runAnalyze(o);
+  return runPhantom(phantomDir, syntax);
+}

@@ -1,0 +1,26 @@
+#pragma once
+// report.json: the versioned, documented record of one analysis (docs/report-schema.md).
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "spine/Study.h"
+
+namespace spine {
+
+inline constexpr const char* kReportSchemaVersion = "1.0.0";
+
+struct ReportOptions {
+  std::optional<std::string> target;  ///< --target, e.g. "L4-L5"
+};
+
+/// Builds the report of an ingested study. Until segmentation lands, the level table is empty and
+/// the numbering verdict says that no level has been identified.
+nlohmann::json buildReport(const Study& study, const ReportOptions& options);
+
+/// Writes `json` to DIR/report.json atomically (temporary name, fsync, rename): a reader never sees
+/// a half-written report. Throws SpineError (CantCreate) naming the path.
+void writeReportAtomically(const nlohmann::json& report, const std::string& outDir);
+
+}  // namespace spine

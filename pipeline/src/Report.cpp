@@ -1,0 +1,149 @@
+#include "spine/Report.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "spine/Error.h"
+
+namespace spine {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+json vec(const std::array<double, 3>& v) { return json::array({v[0], v[1], v[2]}); }
+
+json seriesJson(const Series& s, const std::string& notChosenWhy, bool chosen) {
+  const SeriesGeometry& g = s.geometry;
+  json j = {
+      {"key", s.key},
+      {"series_instance_uid", s.seriesUid},
+      {"series_number", s.seriesNumber},
+      {"modality", s.modality},
+      {"description", s.description},
+      {"orientation", s.orientationLabel},
+      {"frames", s.frames.size()},
+      {"rows", s.first().rows},
+      {"columns", s.first().columns},
+      {"transfer_syntax_uid", s.first().transferSyntaxUid},
+      {"usable", s.usable},
+      {"localizer", s.isLocalizer},
+      {"chosen", chosen},
+      {"why", chosen ? "chosen for analysis" : notChosenWhy},
+      {"warnings", s.warnings},
+  };
+  if (s.usable) {
+    j["spacing_mm"] = vec(g.spacing);
+    j["slice_thickness_mm"] = s.first().sliceThickness;
+    j["complete"] = s.complete();
+    j["missing_slices"] = g.missingSlices;
+    j["duplicates_removed"] = g.duplicatesRemoved;
+    j["uneven_spacing"] = g.unevenSpacing;
+    j["gantry_tilt_deg"] = g.tiltDeg;
+    j["resampled"] = g.needsResampling;
+  }
+  return j;
+}
+
+json volumeJson(const Volume& v) {
+  const itk::ImageBase<3>* image = v.image();
+  auto size = image->GetLargestPossibleRegion().GetSize();
+  json direction = json::array();
+  for (unsigned r = 0; r < 3; ++r)
+    direction.push_back({image->GetDirection()[r][0], image->GetDirection()[r][1], image->GetDirection()[r][2]});
+  return {
+      {"modality", toString(v.modality)},
+      {"pixel_type", v.modality == Modality::CT ? "int16 (Hounsfield units)" : "float32 (scanner units)"},
+      {"size", {size[0], size[1], size[2]}},
+      {"spacing_mm", {image->GetSpacing()[0], image->GetSpacing()[1], image->GetSpacing()[2]}},
+      {"origin_lps_mm", {image->GetOrigin()[0], image->GetOrigin()[1], image->GetOrigin()[2]}},
+      {"direction_lps", direction},
+  };
+}
+
+std::vector<std::string> allWarnings(const Study& study) {
+  std::vector<std::string> out = study.warnings;
+  if (study.chosen >= 0)
+    for (const std::string& w : study.chosenSeries().warnings) out.push_back(study.chosenSeries().key + ": " + w);
+  return out;
+}
+
+json numberingJson() {
+  return {
+      {"status", "not_performed"},
+      {"anchors", json::array()},
+      {"counts", json::object()},
+      {"anomaly", nullptr},
+      {"confidence", 0.0},
+      {"summary", "NO LEVEL HAS BEEN IDENTIFIED: this version reads and checks the images but does not yet segment or "
+                  "number vertebrae."},
+      {"reviewer_must_confirm", "Count and name every level yourself on the images (from C2 or a whole-spine "
+                                "localiser down to the sacrum) before choosing a surgical level."},
+  };
+}
+
+}  // namespace
+
+json buildReport(const Study& study, const ReportOptions& options) {
+  json skipped = json::array();
+  for (const SkippedFile& s : study.skipped) skipped.push_back({{"file", s.file}, {"reason", s.reason}});
+  json series = json::array();
+  for (size_t i = 0; i < study.series.size(); ++i)
+    series.push_back(seriesJson(study.series[i], study.notChosenWhy.at(i), int(i) == study.chosen));
+
+  json report = {
+      {"schema", "spinereview.report"},
+      {"schema_version", kReportSchemaVersion},
+      {"generator", {{"name", "spinereview"}, {"version", SPINE_VERSION}}},
+      {"input", {{"path", study.input}, {"kind", study.inputKind}, {"files_seen", study.filesSeen}, {"skipped_files", skipped}}},
+      {"study", {{"study_instance_uids", study.studyUids}}},
+      {"series", series},
+      {"chosen_series", {{"key", study.chosen >= 0 ? json(study.chosenSeries().key) : json(nullptr)}, {"why", study.chosenWhy}}},
+      {"volume", study.volume.empty() ? json(nullptr) : volumeJson(study.volume)},
+      {"warnings", allWarnings(study)},
+      {"numbering", numberingJson()},
+      {"levels_status", "empty: vertebra and disc segmentation is not implemented in this version"},
+      {"vertebrae", json::array()},
+      {"discs", json::array()},
+      {"findings", json::array()},
+  };
+  if (options.target)
+    report["target"] = {{"requested", *options.target},
+                        {"found", false},
+                        {"confidence", 0.0},
+                        {"why", "levels are not identified in this version; the target cannot be located"}};
+  return report;
+}
+
+void writeReportAtomically(const json& report, const std::string& outDir) {
+  std::error_code ec;
+  fs::create_directories(outDir, ec);
+  if (ec) throw SpineError(ExitCode::CantCreate, "report", outDir, "cannot create output folder: " + ec.message());
+  fs::path final = fs::path(outDir) / "report.json";
+  fs::path temp = fs::path(outDir) / (".report.json.tmp-" + std::to_string(::getpid()));
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << report.dump(2) << "\n";
+    out.flush();
+    if (!out) {
+      fs::remove(temp, ec);
+      throw SpineError(ExitCode::CantCreate, "report", temp.string(), "write failed (disk full or read-only?)");
+    }
+  }
+  int fd = ::open(temp.c_str(), O_RDONLY);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  fs::rename(temp, final, ec);
+  if (ec) {
+    fs::remove(temp, ec);
+    throw SpineError(ExitCode::CantCreate, "report", final.string(), "cannot move the report into place");
+  }
+}
+
+}  // namespace spine

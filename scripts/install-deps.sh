@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package SpineReview needs to build, run and test.
+# Idempotent: packages already present are left alone; safe to run on every build.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config
+  # imaging libraries
+  libinsighttoolkit5-dev libdcmtk-dev libopenjp2-7-dev zlib1g-dev libzip-dev
+  # small libraries: JSON, command line
+  nlohmann-json3-dev libcli11-dev
+  # tests: GoogleTest, the reference converter, DCMTK tools, pydicom's malformed test files
+  libgtest-dev dcm2niix dcmtk python3-pydicom python3-numpy
+  # benchmark: peak memory measurement
+  time
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
