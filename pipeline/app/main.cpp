@@ -1,4 +1,5 @@
 // spinereview: the command-line front end over the spine:: library. Exit codes: README.md.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <new>
@@ -17,6 +18,7 @@ namespace {
 struct AnalyzeOptions {
   std::string input, outDir, target, modality;
   std::uint64_t maxMemoryMiB = 4096;
+  std::uint64_t maxUnpackedMiB = 8192;
   unsigned threads = 2, timeoutSeconds = 1800;
   bool isolate = true, quiet = false;
 };
@@ -43,6 +45,8 @@ int analyze(const AnalyzeOptions& o) {
     spine::IngestParams params;
     params.assembly.maxBytes = o.maxMemoryMiB << 20;
     params.assembly.threads = o.threads;
+    params.zip.maxTotalBytes = o.maxUnpackedMiB << 20;
+    params.zip.maxEntryBytes = std::min(params.zip.maxEntryBytes, params.zip.maxTotalBytes);
     if (o.modality == "CT") params.modality = spine::Modality::CT;
     if (o.modality == "MR") params.modality = spine::Modality::MR;
     params.onFile = [](const std::string& f) { spine::recordCurrentFile(f); };
@@ -104,6 +108,7 @@ int main(int argc, char** argv) {
   analyzeCmd->add_option("--modality", o.modality, "modality of a NIfTI/NRRD input (default: guessed from values)")
       ->check(CLI::IsMember({"CT", "MR"}));
   analyzeCmd->add_option("--max-memory", o.maxMemoryMiB, "cap on decoded pixel memory per study, MiB")->capture_default_str();
+  analyzeCmd->add_option("--max-unpacked", o.maxUnpackedMiB, "cap on the unpacked size of a .zip input, MiB")->capture_default_str();
   analyzeCmd->add_option("--threads", o.threads, "files decoded in parallel")->capture_default_str()->check(CLI::Range(1, 64));
   analyzeCmd->add_option("--timeout", o.timeoutSeconds, "wall-time limit of the isolated analysis, s")->capture_default_str();
   analyzeCmd->add_flag("!--no-isolation", o.isolate, "run in this process (debugging); a parser crash then ends the command");

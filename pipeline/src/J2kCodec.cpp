@@ -126,6 +126,10 @@ std::vector<std::uint8_t> encodeJ2kLossless(const std::uint16_t* samples, unsign
   params.tcp_numlayers = 1;
   params.tcp_rates[0] = 0;
   params.cp_disto_alloc = 1;
+  // Each resolution level halves the image; small images allow fewer than the default 6.
+  int levels = 1;
+  while (levels < 6 && (std::min(rows, columns) >> levels) >= 4) ++levels;
+  params.numresolution = levels;
   Codec codec(opj_create_compress(OPJ_CODEC_J2K));
   silence(codec.get());
   if (!opj_setup_encoder(codec.get(), &params, image.get())) throw std::runtime_error("JPEG 2000 encoder setup failed");

@@ -1,0 +1,70 @@
+#include "TestHelpers.h"
+
+#include <atomic>
+#include <cmath>
+
+#include <unistd.h>
+
+namespace spine::test {
+
+ScratchFolder::ScratchFolder() {
+  static std::atomic<int> counter{0};
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = info ? std::string(info->test_suite_name()) + "." + info->name() : "scratch";
+  for (char& c : name)
+    if (c == '/') c = '_';
+  m_path = fs::path(SPINE_TEST_SCRATCH) / (name + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  fs::remove_all(m_path);
+  fs::create_directories(m_path);
+}
+
+ScratchFolder::~ScratchFolder() {
+  std::error_code ec;
+  fs::remove_all(m_path, ec);
+}
+
+std::vector<SliceToWrite> analyticSlices(const AnalyticSeries& a) {
+  std::vector<SliceToWrite> slices(a.slices);
+  for (unsigned k = 0; k < a.slices; ++k) {
+    Vec3 o{a.firstPosition[0] + k * a.step[0], a.firstPosition[1] + k * a.step[1], a.firstPosition[2] + k * a.step[2]};
+    slices[k].position = o;
+    slices[k].values.resize(size_t(a.grid.rows) * a.grid.columns);
+    for (unsigned r = 0; r < a.grid.rows; ++r)
+      for (unsigned c = 0; c < a.grid.columns; ++c) {
+        Vec3 p;
+        for (int i = 0; i < 3; ++i)
+          p[i] = o[i] + c * a.grid.columnSpacing * a.grid.rowDir[i] + r * a.grid.rowSpacing * a.grid.colDir[i];
+        slices[k].values[size_t(r) * a.grid.columns + c] = a.field(p);
+      }
+  }
+  return slices;
+}
+
+std::vector<std::string> writeAnalytic(const std::string& dir, const AnalyticSeries& a, const DicomWriteParams& p) {
+  return writeDicomSlices(dir, a.grid, analyticSlices(a), p);
+}
+
+double maxFieldError(const Volume& v, const std::function<double(const Vec3&)>& field, unsigned margin) {
+  const itk::ImageBase<3>* image = v.image();
+  auto size = image->GetLargestPossibleRegion().GetSize();
+  double worst = 0;
+  for (size_t k = 0; k < size[2]; ++k)
+    for (size_t j = margin; j + margin < size[1]; ++j)
+      for (size_t i = margin; i + margin < size[0]; ++i) {
+        itk::Index<3> idx{{itk::IndexValueType(i), itk::IndexValueType(j), itk::IndexValueType(k)}};
+        itk::Point<double, 3> pt;
+        image->TransformIndexToPhysicalPoint(idx, pt);
+        double value = v.modality == Modality::CT ? double(v.ct->GetPixel(idx)) : double(v.mr->GetPixel(idx));
+        worst = std::max(worst, std::fabs(value - field({pt[0], pt[1], pt[2]})));
+      }
+  return worst;
+}
+
+Study load(const std::string& path) { return loadStudy(path, IngestParams{}); }
+
+std::string sharedData(const std::string& sub) {
+  fs::path p = fs::path(SPINE_SHARED_DATA) / sub;
+  return fs::exists(p) ? p.string() : std::string();
+}
+
+}  // namespace spine::test

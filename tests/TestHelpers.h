@@ -1,0 +1,62 @@
+#pragma once
+// Shared helpers for the suite: scratch folders, series written from an analytic function of
+// patient position (so every voxel's expected value is known), and the location of real data.
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "spine/DicomSeriesWriter.h"
+#include "spine/Error.h"
+#include "spine/Study.h"
+
+namespace spine::test {
+
+namespace fs = std::filesystem;
+
+/// A fresh folder under the build tree, removed at the end of the test.
+class ScratchFolder {
+public:
+  ScratchFolder();
+  ~ScratchFolder();
+  const fs::path& path() const { return m_path; }
+  std::string sub(const std::string& name) const { return (m_path / name).string(); }
+
+private:
+  fs::path m_path;
+};
+
+/// A smooth function of LPS position (linear, so resampling reproduces it exactly).
+inline double linearField(const Vec3& p) { return 3 * p[0] - 2 * p[1] + 5 * p[2] + 100; }
+
+struct AnalyticSeries {
+  SliceGrid grid;
+  Vec3 firstPosition{-40, -30, -20};
+  Vec3 step{0, 0, 2};  ///< position change from one slice to the next
+  unsigned slices = 12;
+  std::function<double(const Vec3&)> field = linearField;
+};
+
+/// The slices of `a`, each pixel set from the field at its own patient position.
+std::vector<SliceToWrite> analyticSlices(const AnalyticSeries& a);
+
+/// Writes `a` as one file per slice.
+std::vector<std::string> writeAnalytic(const std::string& dir, const AnalyticSeries& a, const DicomWriteParams& p = {});
+
+/// Largest |volume voxel - field(voxel centre)| over voxels whose centre lies at least `margin` voxels
+/// inside the grid in-plane. Works for CT and MR volumes.
+double maxFieldError(const Volume& v, const std::function<double(const Vec3&)>& field, unsigned margin = 0);
+
+/// Ingest without isolation and with the default parameters.
+Study load(const std::string& path);
+
+/// ../shared/data, or "" when absent (tests then skip with a message).
+std::string sharedData(const std::string& sub);
+
+#define SKIP_WITHOUT_SHARED_DATA(path)                                                     \
+  if ((path).empty()) GTEST_SKIP() << "../shared/data is absent: real-data test skipped"
+
+}  // namespace spine::test
