@@ -79,12 +79,12 @@ int runAnalyze(const AnalyzeOptions& o) {
   return r.exitCode;
 }
 
-int runPhantom(const std::string& outDir, const std::string& syntax) {
+int runPhantom(const std::string& outDir, const std::string& syntax, const spine::DefaultStudyParams& study) {
   try {
     spine::DicomWriteParams params;
     params.transferSyntax = syntax;
     params.seriesDescription = "SpineReview default synthetic lumbar CT";
-    auto files = spine::writeVolumeAsDicom(spine::makeDefaultCtStudy(), outDir, params);
+    auto files = spine::writeVolumeAsDicom(spine::makeDefaultCtStudy(study), outDir, params);
     std::printf("wrote %zu CT slices (%s) to %s\n", files.size(), syntax.c_str(), outDir.c_str());
     return 0;
   } catch (const spine::SpineError& e) {
@@ -118,6 +118,12 @@ int main(int argc, char** argv) {
   CLI::App* phantomCmd = app.add_subcommand("phantom", "Write the default synthetic lumbar CT as a DICOM series");
   phantomCmd->add_option("OUTDIR", phantomDir, "folder for the DICOM files")->required();
   phantomCmd->add_option("--transfer-syntax", syntax, "transfer syntax")->check(CLI::IsMember(spine::writableTransferSyntaxes()))->capture_default_str();
+  spine::DefaultStudyParams study;
+  phantomCmd->add_option("--columns", study.columns, "image columns")->capture_default_str()->check(CLI::Range(16u, 4096u));
+  phantomCmd->add_option("--rows", study.rows, "image rows")->capture_default_str()->check(CLI::Range(16u, 4096u));
+  phantomCmd->add_option("--slices", study.slices, "number of axial slices")->capture_default_str()->check(CLI::Range(1u, 4096u));
+  phantomCmd->add_option("--pixel-mm", study.pixelMm, "in-plane pixel size, mm")->capture_default_str()->check(CLI::Range(0.1, 5.0));
+  phantomCmd->add_option("--slice-mm", study.sliceMm, "slice spacing, mm")->capture_default_str()->check(CLI::Range(0.1, 10.0));
 
   try {
     app.parse(argc, argv);
@@ -126,5 +132,5 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : int(spine::ExitCode::Usage);
   }
   if (*analyzeCmd) return runAnalyze(o);
-  return runPhantom(phantomDir, syntax);
+  return runPhantom(phantomDir, syntax, study);
 }

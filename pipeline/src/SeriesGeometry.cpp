@@ -152,8 +152,7 @@ void analyseTilt(Series& s) {
 }  // namespace
 
 void computeSeriesGeometry(Series& s) {
-  const DicomFrame& f = s.first();
-  if (!f.hasOrientation || !f.hasPosition) {
+  if (!s.first().hasOrientation || !s.first().hasPosition) {
     markUnusable(s, "no Image Position/Orientation (Patient) (0020,0032)/(0020,0037): the volume cannot be placed in the patient");
     return;
   }
@@ -162,11 +161,12 @@ void computeSeriesGeometry(Series& s) {
       markUnusable(s, "a frame lacks Image Position (Patient) (0020,0032): " + other.file);
       return;
     }
-  if (f.samplesPerPixel != 1) {
-    markUnusable(s, "colour image (Samples per Pixel (0028,0002) = " + std::to_string(f.samplesPerPixel) + "), not a CT or MR volume");
+  if (s.first().samplesPerPixel != 1) {
+    markUnusable(s, "colour image (Samples per Pixel (0028,0002) = " + std::to_string(s.first().samplesPerPixel) + "), not a CT or MR volume");
     return;
   }
   if (!setDirections(s) || !sortAndDeduplicate(s)) return;
+  const DicomFrame& f = s.first();  // taken after sorting: sortAndDeduplicate replaces the frame vector
   SeriesGeometry& g = s.geometry;
   g.spacing[0] = f.pixelSpacing[1];  // Pixel Spacing (0028,0030) is row spacing \ column spacing
   g.spacing[1] = f.pixelSpacing[0];

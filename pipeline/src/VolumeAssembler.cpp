@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 #include "spine/DicomPixelFile.h"
 #include "spine/Error.h"
@@ -94,6 +95,54 @@ bool invertFor(const DicomFrame& f, Modality modality) {
   return modality == Modality::MR && f.photometric == "MONOCHROME1";
 }
 
+/// Stored word -> output value for every possible word (2^Bits Allocated entries), so converting
+/// a frame is one table look-up per voxel. Rebuilt only when a frame's format or rescale changes.
+template <typename T>
+class StoredValueTable {
+public:
+  void prepare(const DicomFrame& f, bool invert) {
+    auto key = std::make_tuple(f.bitsAllocated, f.bitsStored, f.highBit, f.pixelRepresentation, f.rescaleSlope,
+                               f.rescaleIntercept, invert);
+    if (!m_values.empty() && key == m_key) return;
+    m_key = key;
+    size_t entries = size_t(1) << f.bitsAllocated;
+    m_values.resize(entries);
+    m_clamped.assign(entries, 0);
+    m_anyClamped = false;
+    std::atomic<std::uint64_t> clamped{0};
+    for (size_t word = 0; word < entries; ++word) {
+      std::uint16_t w = std::uint16_t(word);
+      std::uint8_t b = std::uint8_t(word);
+      const std::uint8_t* sample = f.bitsAllocated == 16 ? reinterpret_cast<const std::uint8_t*>(&w) : &b;
+      std::uint64_t before = clamped.load();
+      m_values[word] = toPixel<T>(storedToValue(sample, 0, f, invert), clamped);
+      m_clamped[word] = clamped.load() != before;
+      m_anyClamped = m_anyClamped || m_clamped[word];
+    }
+    m_sixteen = f.bitsAllocated == 16;
+  }
+
+  void convert(const std::uint8_t* samples, size_t n, T* dst, std::atomic<std::uint64_t>& clamped) const {
+    const T* lut = m_values.data();
+    if (m_sixteen) {
+      const auto* words = reinterpret_cast<const std::uint16_t*>(samples);
+      for (size_t i = 0; i < n; ++i) dst[i] = lut[words[i]];
+    } else {
+      for (size_t i = 0; i < n; ++i) dst[i] = lut[samples[i]];
+    }
+    if (!m_anyClamped) return;
+    std::uint64_t count = 0;
+    for (size_t i = 0; i < n; ++i) count += m_clamped[m_sixteen ? reinterpret_cast<const std::uint16_t*>(samples)[i] : samples[i]];
+    clamped += count;
+  }
+
+private:
+  std::tuple<unsigned, unsigned, unsigned, unsigned, double, double, bool> m_key;
+  std::vector<T> m_values;
+  std::vector<std::uint8_t> m_clamped;
+  bool m_anyClamped = false, m_sixteen = true;
+};
+
 /// Bilinear sample of a frame (float, columns x rows) at fractional index (u, v); `fill` outside.
 float sampleFrame(const float* frame, unsigned nx, unsigned ny, double u, double v, float fill) {
   if (u < -0.5 || v < -0.5 || u > nx - 0.5 || v > ny - 0.5) return fill;
@@ -149,17 +198,16 @@ typename itk::Image<T, 3>::Pointer assemble(const Series& series, Modality modal
   std::atomic<std::uint64_t> clamped{0};
   if (!g.needsResampling) {
     forEachDecodedFrame(series, params.threads, [&](const DicomFrame& f, const DicomPixelFile& px, size_t slot) {
-      const std::uint8_t* samples = px.frame(f.frameIndex);
-      bool invert = invertFor(f, modality);
-      T* dst = out + slot * frameVoxels;
-      for (size_t i = 0; i < frameVoxels; ++i) dst[i] = toPixel<T>(storedToValue(samples, i, f, invert), clamped);
+      thread_local StoredValueTable<T> table;
+      table.prepare(f, invertFor(f, modality));
+      table.convert(px.frame(f.frameIndex), frameVoxels, out + slot * frameVoxels, clamped);
     });
   } else {
     std::vector<float> stack(series.frames.size() * frameVoxels);
     forEachDecodedFrame(series, params.threads, [&](const DicomFrame& f, const DicomPixelFile& px, size_t slot) {
-      const std::uint8_t* samples = px.frame(f.frameIndex);
-      bool invert = invertFor(f, modality);
-      for (size_t i = 0; i < frameVoxels; ++i) stack[slot * frameVoxels + i] = float(storedToValue(samples, i, f, invert));
+      thread_local StoredValueTable<float> table;
+      table.prepare(f, invertFor(f, modality));
+      table.convert(px.frame(f.frameIndex), frameVoxels, &stack[slot * frameVoxels], clamped);
     });
     float fill = modality == Modality::CT ? -1024.0f : 0.0f;  // air outside a tilted slice
     resampleOntoGrid<T>(series, stack, out, fill, clamped);
