@@ -48,7 +48,9 @@ IsolatedResult runIsolated(const std::function<int()>& work, const IsolationLimi
   pid_t pid = ::fork();
   if (pid < 0) return {int(ExitCode::TempFail), "cannot fork the isolated reader (resources busy)"};
   if (pid == 0) {
+#ifndef __SANITIZE_ADDRESS__  // AddressSanitizer reserves terabytes of shadow address space
     setLimit(RLIMIT_AS, limits.addressSpaceBytes);
+#endif
     setLimit(RLIMIT_CPU, limits.cpuSeconds);
     setLimit(RLIMIT_CORE, 0);
     int code = work();
