@@ -32,9 +32,9 @@ void printSummary(const spine::Study& study, const std::string& outDir) {
   auto size = image->GetLargestPossibleRegion().GetSize();
   std::printf("volume:   %s %zux%zux%zu at %.3gx%.3gx%.3g mm\n", spine::toString(study.volume.modality), size[0], size[1],
               size[2], image->GetSpacing()[0], image->GetSpacing()[1], image->GetSpacing()[2]);
-  nlohmann::json warnings = spine::buildReport(study, {})["warnings"];
+  std::vector<std::string> warnings = spine::allWarnings(study);
   std::printf("warnings: %zu\n", warnings.size());
-  for (const auto& w : warnings) std::printf("  - %s\n", w.get<std::string>().c_str());
+  for (const std::string& w : warnings) std::printf("  - %s\n", w.c_str());
   std::printf("levels:   NONE IDENTIFIED (segmentation and numbering are not in this version)\n");
   std::printf("report:   %s/report.json\n", outDir.c_str());
 }

@@ -65,13 +65,6 @@ json volumeJson(const Volume& v) {
   };
 }
 
-std::vector<std::string> allWarnings(const Study& study) {
-  std::vector<std::string> out = study.warnings;
-  if (study.chosen >= 0)
-    for (const std::string& w : study.chosenSeries().warnings) out.push_back(study.chosenSeries().key + ": " + w);
-  return out;
-}
-
 json numberingJson() {
   return {
       {"status", "not_performed"},
@@ -87,6 +80,13 @@ json numberingJson() {
 }
 
 }  // namespace
+
+std::vector<std::string> allWarnings(const Study& study) {
+  std::vector<std::string> out = study.warnings;
+  if (study.chosen >= 0)
+    for (const std::string& w : study.chosenSeries().warnings) out.push_back(study.chosenSeries().key + ": " + w);
+  return out;
+}
 
 json buildReport(const Study& study, const ReportOptions& options) {
   json skipped = json::array();

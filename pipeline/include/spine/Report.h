@@ -15,6 +15,9 @@ struct ReportOptions {
   std::optional<std::string> target;  ///< --target, e.g. "L4-L5"
 };
 
+/// Study-level warnings, then the chosen series' warnings prefixed with its key.
+std::vector<std::string> allWarnings(const Study& study);
+
 /// Builds the report of an ingested study. Until segmentation lands, the level table is empty and
 /// the numbering verdict says that no level has been identified.
 nlohmann::json buildReport(const Study& study, const ReportOptions& options);
