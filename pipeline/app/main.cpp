@@ -23,7 +23,7 @@ struct AnalyzeOptions {
   bool isolate = true, quiet = false;
 };
 
-void printSummary(const spine::Study& study, const std::string& outDir) {
+void printSummary(const spine::Study& study, const AnalyzeOptions& o) {
   std::printf("input:    %s (%s, %zu file(s), %zu skipped)\n", study.input.c_str(), study.inputKind.c_str(),
               study.filesSeen, study.skipped.size());
   std::printf("series:   %zu found\n", study.series.size());
@@ -36,7 +36,8 @@ void printSummary(const spine::Study& study, const std::string& outDir) {
   std::printf("warnings: %zu\n", warnings.size());
   for (const std::string& w : warnings) std::printf("  - %s\n", w.c_str());
   std::printf("levels:   NONE IDENTIFIED (segmentation and numbering are not in this version)\n");
-  std::printf("report:   %s/report.json\n", outDir.c_str());
+  if (!o.target.empty()) std::printf("target:   %s NOT LOCATED: confirm it yourself on the images\n", o.target.c_str());
+  std::printf("report:   %s/report.json\n", o.outDir.c_str());
 }
 
 /// The analysis proper; runs inside the isolated child unless --no-isolation.
@@ -55,7 +56,7 @@ int analyze(const AnalyzeOptions& o) {
     spine::ReportOptions reportOptions;
     if (!o.target.empty()) reportOptions.target = o.target;
     spine::writeReportAtomically(spine::buildReport(study, reportOptions), o.outDir);
-    printSummary(study, o.outDir);
+    printSummary(study, o);
     return 0;
   } catch (const spine::SpineError& e) {
     std::fprintf(stderr, "spinereview: error: %s\n", e.oneLine().c_str());
