@@ -53,9 +53,7 @@ CliResult expectRefused(const std::string& input, int code, const std::string& w
 }
 
 std::string goodFile(const ScratchFolder& dir) {
-  AnalyticSeries a;
-  a.grid.columns = a.grid.rows = 16;
-  a.slices = 3;
+  AnalyticSeries a = analyticGrid(16, 16, 3);
   return writeAnalytic(dir.sub("good"), a).front();
 }
 
@@ -203,9 +201,7 @@ TEST(BadInput, ZipBombIsRefused) {
 
 TEST(BadInput, GoodZipIsAnalysed) {
   ScratchFolder dir;
-  AnalyticSeries a;
-  a.grid.columns = a.grid.rows = 16;
-  a.slices = 4;
+  AnalyticSeries a = analyticGrid(16, 16, 4);
   std::vector<std::pair<std::string, std::string>> entries;
   for (const std::string& f : writeAnalytic(dir.sub("series"), a))
     entries.push_back({"study/" + fs::path(f).filename().string(), slurp(f)});
@@ -216,9 +212,7 @@ TEST(BadInput, GoodZipIsAnalysed) {
 
 TEST(BadInput, MemoryCapIsEnforcedWithAClearError) {
   ScratchFolder dir;
-  AnalyticSeries a;
-  a.grid.columns = a.grid.rows = 512;
-  a.slices = 6;
+  AnalyticSeries a = analyticGrid(512, 512, 6);
   writeAnalytic(dir.sub("s"), a);
   expectRefused(dir.sub("s"), 65, "above the cap", dir, "--max-memory 1");
 }

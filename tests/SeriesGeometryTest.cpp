@@ -9,9 +9,7 @@ namespace spine::test {
 namespace {
 
 AnalyticSeries axial() {
-  AnalyticSeries a;
-  a.grid.columns = 24;
-  a.grid.rows = 20;
+  AnalyticSeries a = analyticGrid(24, 20, 12);
   a.grid.columnSpacing = 0.8;
   a.grid.rowSpacing = 0.8;
   return a;

@@ -5,9 +5,7 @@ namespace spine::test {
 namespace {
 
 AnalyticSeries grid(unsigned slices, double step) {
-  AnalyticSeries a;
-  a.grid.columns = a.grid.rows = 16;
-  a.slices = slices;
+  AnalyticSeries a = analyticGrid(16, 16, slices);
   a.step = {0, 0, step};
   return a;
 }

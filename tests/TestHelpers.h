@@ -40,6 +40,15 @@ struct AnalyticSeries {
   std::function<double(const Vec3&)> field = linearField;
 };
 
+/// An axial series of `slices` slices, columns x rows at 1 mm pixels, 2 mm apart.
+inline AnalyticSeries analyticGrid(unsigned columns, unsigned rows, unsigned slices) {
+  AnalyticSeries a;
+  a.grid.columns = columns;
+  a.grid.rows = rows;
+  a.slices = slices;
+  return a;
+}
+
 /// The slices of `a`, each pixel set from the field at its own patient position.
 std::vector<SliceToWrite> analyticSlices(const AnalyticSeries& a);
 

@@ -5,13 +5,7 @@
 namespace spine::test {
 namespace {
 
-AnalyticSeries small() {
-  AnalyticSeries a;
-  a.grid.columns = 32;
-  a.grid.rows = 24;
-  a.slices = 6;
-  return a;
-}
+AnalyticSeries small() { return analyticGrid(32, 24, 6); }
 
 struct SyntaxCase {
   std::string syntax;

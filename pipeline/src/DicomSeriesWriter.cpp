@@ -82,12 +82,18 @@ std::vector<Uint16> toStored(const std::vector<double>& values, const DicomWrite
   return out;
 }
 
-void putCommon(DcmDataset* ds, const SliceGrid& grid, const DicomWriteParams& p, const std::string& study,
-               const std::string& series, const std::string& frame) {
+/// The parameters with every empty Study/Series/Frame of Reference UID replaced by a new one.
+DicomWriteParams withUids(DicomWriteParams p) {
+  for (std::string* uid : {&p.studyUid, &p.seriesUid, &p.frameOfReferenceUid})
+    if (uid->empty()) *uid = newUid();
+  return p;
+}
+
+void putCommon(DcmDataset* ds, const SliceGrid& grid, const DicomWriteParams& p) {
   ds->putAndInsertString(DCM_Modality, p.modality.c_str());
-  ds->putAndInsertString(DCM_StudyInstanceUID, study.c_str());
-  ds->putAndInsertString(DCM_SeriesInstanceUID, series.c_str());
-  ds->putAndInsertString(DCM_FrameOfReferenceUID, frame.c_str());
+  ds->putAndInsertString(DCM_StudyInstanceUID, p.studyUid.c_str());
+  ds->putAndInsertString(DCM_SeriesInstanceUID, p.seriesUid.c_str());
+  ds->putAndInsertString(DCM_FrameOfReferenceUID, p.frameOfReferenceUid.c_str());
   ds->putAndInsertString(DCM_SeriesDescription, p.seriesDescription.c_str());
   ds->putAndInsertString(DCM_SeriesNumber, std::to_string(p.seriesNumber).c_str());
   ds->putAndInsertString(DCM_PatientName, "SpineReview^Synthetic");
@@ -168,17 +174,15 @@ const std::vector<std::string>& writableTransferSyntaxes() {
 }
 
 std::vector<std::string> writeDicomSlices(const std::string& dir, const SliceGrid& grid,
-                                          const std::vector<SliceToWrite>& slices, const DicomWriteParams& p) {
-  std::string study = p.studyUid.empty() ? newUid() : p.studyUid;
-  std::string series = p.seriesUid.empty() ? newUid() : p.seriesUid;
-  std::string frame = p.frameOfReferenceUid.empty() ? newUid() : p.frameOfReferenceUid;
+                                          const std::vector<SliceToWrite>& slices, const DicomWriteParams& params) {
+  const DicomWriteParams p = withUids(params);
   std::vector<std::string> paths;
   for (size_t k = 0; k < slices.size(); ++k) {
     DcmFileFormat file;
     DcmDataset* ds = file.getDataset();
     ds->putAndInsertString(DCM_SOPClassUID, p.modality == "MR" ? UID_MRImageStorage : UID_CTImageStorage);
     ds->putAndInsertString(DCM_SOPInstanceUID, newUid().c_str());
-    putCommon(ds, grid, p, study, series, frame);
+    putCommon(ds, grid, p);
     ds->putAndInsertString(DCM_InstanceNumber, std::to_string(k + 1).c_str());
     ds->putAndInsertString(DCM_ImagePositionPatient, joinNumbers(slices[k].position.data(), 3).c_str());
     ds->putAndInsertString(DCM_ImageOrientationPatient, orientationString(grid).c_str());
@@ -198,13 +202,13 @@ std::vector<std::string> writeDicomSlices(const std::string& dir, const SliceGri
 }
 
 void writeEnhancedMultiFrame(const std::string& path, const SliceGrid& grid, const std::vector<SliceToWrite>& slices,
-                             const DicomWriteParams& p) {
+                             const DicomWriteParams& params) {
+  const DicomWriteParams p = withUids(params);
   DcmFileFormat file;
   DcmDataset* ds = file.getDataset();
   ds->putAndInsertString(DCM_SOPClassUID, p.modality == "MR" ? UID_EnhancedMRImageStorage : UID_EnhancedCTImageStorage);
   ds->putAndInsertString(DCM_SOPInstanceUID, newUid().c_str());
-  putCommon(ds, grid, p, p.studyUid.empty() ? newUid() : p.studyUid, p.seriesUid.empty() ? newUid() : p.seriesUid,
-            p.frameOfReferenceUid.empty() ? newUid() : p.frameOfReferenceUid);
+  putCommon(ds, grid, p);
   ds->putAndInsertString(DCM_NumberOfFrames, std::to_string(slices.size()).c_str());
   // Shared Functional Groups (5200,9229): orientation, pixel measures, rescale.
   DcmItem* shared = nullptr;

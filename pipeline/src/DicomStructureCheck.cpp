@@ -169,7 +169,8 @@ private:
         len = u16(m_pos + 6);
         m_pos += 8;
       }
-      isSequence = (vr[0] == 'S' && vr[1] == 'Q') || (vr[0] == 'U' && vr[1] == 'N' && len == kUndefinedLength);
+      isSequence = vr[0] == 'S' && vr[1] == 'Q';
+      // UN with undefined length is a sequence whose contents are Implicit VR (PS3.5 6.2.2).
       if (vr[0] == 'U' && vr[1] == 'N' && len == kUndefinedLength) return push(ContainerKind::Sequence, len, true);
     }
     if (len == kUndefinedLength) {
@@ -222,12 +223,11 @@ std::string readMetaGroup(const std::uint8_t* d, size_t size, size_t& pos, std::
 }  // namespace
 
 StructureCheck checkDicomStructure(const std::string& path, const StructureCheckParams& params) {
-  StructureCheck out;
   MappedFile file(path);
-  if (!file.opened()) return {StructureVerdict::NotDicom, "cannot be opened", false};
+  if (!file.opened()) return {StructureVerdict::NotDicom, "cannot be opened"};
   const std::uint8_t* d = file.data();
   size_t size = file.size();
-  if (size < 8) return {StructureVerdict::NotDicom, "too short to be DICOM (" + std::to_string(size) + " bytes)", false};
+  if (size < 8) return {StructureVerdict::NotDicom, "too short to be DICOM (" + std::to_string(size) + " bytes)"};
 
   size_t pos = 0;
   std::string transferSyntax;
@@ -235,28 +235,27 @@ StructureCheck checkDicomStructure(const std::string& path, const StructureCheck
   if (part10) {
     pos = 132;
     std::string problem = readMetaGroup(d, size, pos, transferSyntax);
-    if (!problem.empty()) return {StructureVerdict::Malformed, problem, false};
+    if (!problem.empty()) return {StructureVerdict::Malformed, problem};
   } else {
     // No preamble: accept a raw data set only if it starts like one (an even group below 0x0030).
     std::uint16_t group = std::uint16_t(d[0] | d[1] << 8);
-    if (group == 0 || group > 0x0028 || (group & 1)) return {StructureVerdict::NotDicom, "no DICM preamble and no DICOM data set start", false};
+    if (group == 0 || group > 0x0028 || (group & 1)) return {StructureVerdict::NotDicom, "no DICM preamble and no DICOM data set start"};
     if (group == 0x0002) {
       std::string problem = readMetaGroup(d, size, pos, transferSyntax);
-      if (!problem.empty()) return {StructureVerdict::Malformed, problem, false};
+      if (!problem.empty()) return {StructureVerdict::Malformed, problem};
     }
   }
 
   bool bigEndian = transferSyntax == "1.2.840.10008.1.2.2";
   bool implicit = transferSyntax == "1.2.840.10008.1.2";
   if (transferSyntax.empty() && pos + 8 <= size) implicit = !looksLikeVr(d + pos + 4);
-  if (transferSyntax == "1.2.840.10008.1.2.1.99") {
-    out.deflated = true;  // the data set is zlib-deflated; DCMTK inflates it in the isolated reader
-    return out;
-  }
+  // Deflated Explicit VR Little Endian: the data set is zlib-compressed and not walked here;
+  // DCMTK inflates it inside the isolated reader.
+  if (transferSyntax == "1.2.840.10008.1.2.1.99") return {};
   StructureWalker walker(d, size, bigEndian, implicit, params.maxSequenceDepth);
   std::string problem = walker.walk(pos);
-  if (!problem.empty()) return {StructureVerdict::Malformed, problem, false};
-  return out;
+  if (!problem.empty()) return {StructureVerdict::Malformed, problem};
+  return {};
 }
 
 }  // namespace spine

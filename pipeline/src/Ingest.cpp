@@ -112,9 +112,10 @@ void loadDicomFiles(Study& study, const std::vector<std::string>& files, const I
   }
   const Series& chosen = study.chosenSeries();
   if (params.progress) params.progress("decoding " + chosen.key + ": " + std::to_string(chosen.frames.size()) + " frames");
-  if (params.onFile) params.onFile(chosen.first().file + " (pixel data of " + chosen.key + ")");
+  AssemblyParams assembly = params.assembly;
+  assembly.onFile = params.onFile;
   Modality modality = chosen.modality == "CT" ? Modality::CT : Modality::MR;
-  study.volume = assembleVolume(chosen, modality, params.assembly, study.warnings);
+  study.volume = assembleVolume(chosen, modality, assembly, study.warnings);
 }
 
 void loadVolumeFile(Study& study, const IngestParams& params) {

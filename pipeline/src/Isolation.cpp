@@ -3,6 +3,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <mutex>
 #include <thread>
 
 #include <sys/mman.h>
@@ -32,6 +33,8 @@ std::string lastFile() {
 
 void recordCurrentFile(const std::string& file) {
   if (!g_breadcrumb) return;
+  static std::mutex mutex;  // decoder threads record concurrently
+  std::lock_guard<std::mutex> lock(mutex);
   size_t n = std::min(file.size(), kBreadcrumbBytes - 1);
   std::memcpy(g_breadcrumb, file.data(), n);
   g_breadcrumb[n] = '\0';

@@ -27,9 +27,9 @@ std::string geometryKey(const DicomFrame& f) {
 std::string orientationLabel(const DicomFrame& f) {
   if (!f.hasOrientation) return "unknown";
   const auto& o = f.orientation;
-  Vec3 n{o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]};
+  Vec3 n = cross({o[0], o[1], o[2]}, {o[3], o[4], o[5]});
   double ax = std::fabs(n[0]), ay = std::fabs(n[1]), az = std::fabs(n[2]);
-  double len = std::sqrt(ax * ax + ay * ay + az * az);
+  double len = norm(n);
   double top = std::max({ax, ay, az});
   const char* name = top == ax ? "sagittal" : top == ay ? "coronal" : "axial";
   // Within 30 degrees of a cardinal plane counts as that plane; beyond, oblique.
@@ -40,16 +40,21 @@ bool mentionsLocalizer(const std::string& imageType) {
   return imageType.find("LOCALIZER") != std::string::npos || imageType.find("SCOUT") != std::string::npos;
 }
 
+/// Who a frame belongs to: study, series and modality; an empty Series UID falls back to the
+/// Frame of Reference.
+std::string identityKey(const DicomFrame& f) {
+  return f.studyUid + "|" + f.seriesUid + "|" + f.modality + "|" + (f.seriesUid.empty() ? f.frameOfReferenceUid : std::string());
+}
+
 }  // namespace
 
 std::vector<Series> groupIntoSeries(std::vector<DicomFrame> frames) {
-  // Key: identity first, then geometry. An empty Series UID falls back to the Frame of Reference.
+  // Key: identity first, then geometry.
   std::map<std::string, Series> byKey;
   std::vector<std::string> order;
   std::map<std::string, std::set<std::string>> stacksPerUid;
   for (DicomFrame& f : frames) {
-    std::string identity = f.studyUid + "|" + f.seriesUid + "|" + f.modality + "|" +
-                           (f.seriesUid.empty() ? f.frameOfReferenceUid : std::string());
+    std::string identity = identityKey(f);
     std::string key = identity + "|" + geometryKey(f);
     stacksPerUid[identity].insert(key);
     auto it = byKey.find(key);
@@ -72,8 +77,7 @@ std::vector<Series> groupIntoSeries(std::vector<DicomFrame> frames) {
   for (const std::string& key : order) {
     Series s = std::move(byKey[key]);
     s.key = "series " + std::to_string(out.size() + 1);
-    std::string identity = s.studyUid + "|" + s.seriesUid + "|" + s.modality + "|" +
-                           (s.seriesUid.empty() ? s.first().frameOfReferenceUid : std::string());
+    std::string identity = identityKey(s.first());
     if (s.seriesUid.empty())
       s.warnings.push_back("Series Instance UID (0020,000E) is empty: frames grouped by Frame of Reference, orientation and size");
     size_t stacks = stacksPerUid[identity].size();

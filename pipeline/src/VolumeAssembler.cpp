@@ -58,7 +58,7 @@ typename itk::Image<T, 3>::Pointer allocate(const SeriesGeometry& g) {
 /// Calls `work(frameFormat, pixelFile, frameSlot)` for every sorted frame, loading each file once,
 /// with files spread over `threads` workers. Slots are indices into series.frames.
 template <typename Work>
-void forEachDecodedFrame(const Series& series, unsigned threads, Work work) {
+void forEachDecodedFrame(const Series& series, const AssemblyParams& params, Work work) {
   std::map<std::string, std::vector<size_t>> byFile;
   std::vector<std::string> files;
   for (size_t i = 0; i < series.frames.size(); ++i) {
@@ -73,6 +73,7 @@ void forEachDecodedFrame(const Series& series, unsigned threads, Work work) {
     for (size_t f = next++; f < files.size(); f = next++) {
       try {
         const std::vector<size_t>& slots = byFile.at(files[f]);
+        if (params.onFile) params.onFile(files[f]);
         DicomPixelFile pixels(series.frames[slots.front()]);
         for (size_t slot : slots) work(series.frames[slot], pixels, slot);
       } catch (...) {
@@ -83,7 +84,7 @@ void forEachDecodedFrame(const Series& series, unsigned threads, Work work) {
     }
   };
   std::vector<std::thread> pool;
-  for (unsigned t = 1; t < std::max(1u, threads); ++t) pool.emplace_back(worker);
+  for (unsigned t = 1; t < std::max(1u, params.threads); ++t) pool.emplace_back(worker);
   worker();
   for (std::thread& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);
@@ -197,14 +198,14 @@ typename itk::Image<T, 3>::Pointer assemble(const Series& series, Modality modal
   T* out = image->GetBufferPointer();
   std::atomic<std::uint64_t> clamped{0};
   if (!g.needsResampling) {
-    forEachDecodedFrame(series, params.threads, [&](const DicomFrame& f, const DicomPixelFile& px, size_t slot) {
+    forEachDecodedFrame(series, params, [&](const DicomFrame& f, const DicomPixelFile& px, size_t slot) {
       thread_local StoredValueTable<T> table;
       table.prepare(f, invertFor(f, modality));
       table.convert(px.frame(f.frameIndex), frameVoxels, out + slot * frameVoxels, clamped);
     });
   } else {
     std::vector<float> stack(series.frames.size() * frameVoxels);
-    forEachDecodedFrame(series, params.threads, [&](const DicomFrame& f, const DicomPixelFile& px, size_t slot) {
+    forEachDecodedFrame(series, params, [&](const DicomFrame& f, const DicomPixelFile& px, size_t slot) {
       thread_local StoredValueTable<float> table;
       table.prepare(f, invertFor(f, modality));
       table.convert(px.frame(f.frameIndex), frameVoxels, &stack[slot * frameVoxels], clamped);

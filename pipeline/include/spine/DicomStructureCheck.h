@@ -19,7 +19,6 @@ enum class StructureVerdict {
 struct StructureCheck {
   StructureVerdict verdict = StructureVerdict::Ok;
   std::string problem;  ///< for NotDicom and Malformed
-  bool deflated = false;///< Deflated Explicit VR Little Endian: the data set was not walked
 };
 
 StructureCheck checkDicomStructure(const std::string& path, const StructureCheckParams& params = {});

@@ -5,10 +5,9 @@
 #include <vector>
 
 #include "spine/DicomFrame.h"
+#include "spine/Vec3.h"
 
 namespace spine {
-
-using Vec3 = std::array<double, 3>;
 
 /// The regular grid a series is assembled onto (patient LPS mm). Frames whose positions already
 /// lie on this grid are copied; others (gaps, uneven spacing, gantry tilt) are resampled.

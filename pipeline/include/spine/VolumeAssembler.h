@@ -1,6 +1,7 @@
 #pragma once
 // Decodes a series' frames into one regular volume (patient LPS, ITK image geometry).
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,8 @@ namespace spine {
 struct AssemblyParams {
   std::uint64_t maxBytes = 4ull << 30;  ///< memory cap for one study's decoded pixels (--max-memory)
   unsigned threads = 2;                 ///< files decoded in parallel
+  /// Called with each file's path before its pixel data is parsed (isolation breadcrumbs).
+  std::function<void(const std::string&)> onFile;
 };
 
 /// Builds the volume of `series` (geometry from computeSeriesGeometry). Frames on the regular grid
