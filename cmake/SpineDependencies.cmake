@@ -3,7 +3,7 @@
 # (scripts/install-deps.sh).
 
 find_package(ITK 5.2 REQUIRED COMPONENTS
-  ITKCommon ITKIOImageBase ITKIONIFTI ITKIONRRD ITKIOGDCM ITKImageGrid ITKImageIntensity)
+  ITKCommon ITKIOImageBase ITKIONIFTI ITKIONRRD ITKIOPNG ITKIOGDCM ITKImageGrid ITKImageIntensity)
 # ITK 5.2 exports no link targets: wrap ITK_LIBRARIES instead of include(${ITK_USE_FILE}).
 add_library(spine_itk INTERFACE)
 target_include_directories(spine_itk SYSTEM INTERFACE ${ITK_INCLUDE_DIRS})

@@ -6,10 +6,10 @@
 
 #include <CLI/CLI.hpp>
 
-#include "spine/DefaultStudy.h"
 #include "spine/DicomSeriesWriter.h"
 #include "spine/Error.h"
 #include "spine/Isolation.h"
+#include "spine/Phantom.h"
 #include "spine/Report.h"
 #include "spine/Study.h"
 
@@ -80,17 +80,23 @@ int runAnalyze(const AnalyzeOptions& o) {
   return r.exitCode;
 }
 
-int runPhantom(const std::string& outDir, const std::string& syntax, const spine::DefaultStudyParams& study) {
+int runPhantom(const std::string& specFile, const std::string& outDir, const std::string& syntax, unsigned threads) {
   try {
-    spine::DicomWriteParams params;
-    params.transferSyntax = syntax;
-    params.seriesDescription = "SpineReview default synthetic lumbar CT";
-    auto files = spine::writeVolumeAsDicom(spine::makeDefaultCtStudy(study), outDir, params);
-    std::printf("wrote %zu CT slices (%s) to %s\n", files.size(), syntax.c_str(), outDir.c_str());
+    spine::PhantomSpec spec = spine::readPhantomSpec(specFile);
+    if (!syntax.empty()) spec.acquisition.transferSyntax = syntax;
+    spine::PhantomResult phantom = spine::generatePhantom(spec, threads);
+    spine::writePhantom(phantom, spec, outDir);
+    const auto& g = phantom.grid;
+    std::printf("wrote %s %s phantom \"%s\": %ux%ux%u at %.3gx%.3gx%.3g mm, %zu vertebrae and %zu discs in view, to %s\n",
+                spec.modality.c_str(), spec.acquisition.orientation.c_str(), spec.name.c_str(), g.nx, g.ny, g.nz, g.dx, g.dy,
+                g.spacing(), phantom.truth["vertebrae"].size(), phantom.truth["discs"].size(), outDir.c_str());
     return 0;
   } catch (const spine::SpineError& e) {
     std::fprintf(stderr, "spinereview: error: %s\n", e.oneLine().c_str());
     return int(e.code());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "spinereview: error: %s: internal error: %s\n", specFile.c_str(), e.what());
+    return int(spine::ExitCode::Internal);
   }
 }
 
@@ -115,16 +121,14 @@ int main(int argc, char** argv) {
   analyzeCmd->add_flag("!--no-isolation", o.isolate, "run in this process (debugging); a parser crash then ends the command");
   analyzeCmd->add_flag("--quiet", o.quiet, "no progress lines on stderr");
 
-  std::string phantomDir, syntax = "explicit-le";
-  CLI::App* phantomCmd = app.add_subcommand("phantom", "Write the default synthetic lumbar CT as a DICOM series");
-  phantomCmd->add_option("OUTDIR", phantomDir, "folder for the DICOM files")->required();
-  phantomCmd->add_option("--transfer-syntax", syntax, "transfer syntax")->check(CLI::IsMember(spine::writableTransferSyntaxes()))->capture_default_str();
-  spine::DefaultStudyParams study;
-  phantomCmd->add_option("--columns", study.columns, "image columns")->capture_default_str()->check(CLI::Range(16u, 4096u));
-  phantomCmd->add_option("--rows", study.rows, "image rows")->capture_default_str()->check(CLI::Range(16u, 4096u));
-  phantomCmd->add_option("--slices", study.slices, "number of axial slices")->capture_default_str()->check(CLI::Range(1u, 4096u));
-  phantomCmd->add_option("--pixel-mm", study.pixelMm, "in-plane pixel size, mm")->capture_default_str()->check(CLI::Range(0.1, 5.0));
-  phantomCmd->add_option("--slice-mm", study.sliceMm, "slice spacing, mm")->capture_default_str()->check(CLI::Range(0.1, 10.0));
+  std::string phantomSpec, phantomDir, syntax;
+  unsigned phantomThreads = 2;
+  CLI::App* phantomCmd = app.add_subcommand("phantom", "Write a synthetic CT or MR series with ground truth from a JSON spec");
+  phantomCmd->add_option("SPEC", phantomSpec, "phantom spec (testdata/phantoms/*.json; docs/phantom-spec.md)")->required();
+  phantomCmd->add_option("OUTDIR", phantomDir, "folder for dicom/, labels.nii.gz, truth.json, case.json")->required();
+  phantomCmd->add_option("--transfer-syntax", syntax, "override the spec's transfer syntax")
+      ->check(CLI::IsMember(spine::writableTransferSyntaxes()));
+  phantomCmd->add_option("--threads", phantomThreads, "threads")->capture_default_str()->check(CLI::Range(1, 64));
 
   try {
     app.parse(argc, argv);
@@ -133,5 +137,5 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : int(spine::ExitCode::Usage);
   }
   if (*analyzeCmd) return runAnalyze(o);
-  return runPhantom(phantomDir, syntax, study);
+  return runPhantom(phantomSpec, phantomDir, syntax, phantomThreads);
 }

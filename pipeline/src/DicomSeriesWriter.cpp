@@ -106,6 +106,8 @@ void putCommon(DcmDataset* ds, const SliceGrid& grid, const DicomWriteParams& p)
   ds->putAndInsertUint16(DCM_BitsStored, Uint16(p.bitsStored));
   ds->putAndInsertUint16(DCM_HighBit, Uint16(p.bitsStored - 1));
   ds->putAndInsertUint16(DCM_PixelRepresentation, p.isSigned ? 1 : 0);
+  if (p.sliceThicknessMm > 0) ds->putAndInsertString(DCM_SliceThickness, joinNumbers(&p.sliceThicknessMm, 1).c_str());
+  if (!p.patientPosition.empty()) ds->putAndInsertString(DCM_PatientPosition, p.patientPosition.c_str());
   if (p.modality == "MR" && p.echoTimeMs > 0) {
     ds->putAndInsertString(DCM_EchoTime, joinNumbers(&p.echoTimeMs, 1).c_str());
     ds->putAndInsertString(DCM_RepetitionTime, joinNumbers(&p.repetitionTimeMs, 1).c_str());

@@ -17,12 +17,12 @@ bool endsWith(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-itk::ImageIOBase::Pointer ioFor(const std::string& path) {
+}  // namespace
+
+itk::ImageIOBase::Pointer volumeImageIO(const std::string& path) {
   if (endsWith(path, ".nrrd") || endsWith(path, ".nhdr")) return itk::NrrdImageIO::New().GetPointer();
   return itk::NiftiImageIO::New().GetPointer();
 }
-
-}  // namespace
 
 bool isVolumeFileName(const std::string& path) {
   return endsWith(path, ".nii") || endsWith(path, ".nii.gz") || endsWith(path, ".nrrd") || endsWith(path, ".nhdr");
@@ -30,7 +30,7 @@ bool isVolumeFileName(const std::string& path) {
 
 Volume readVolumeFile(const std::string& path, std::optional<Modality> forced, std::uint64_t maxBytes,
                       std::vector<std::string>& warnings) {
-  auto io = ioFor(path);
+  auto io = volumeImageIO(path);
   try {
     io->SetFileName(path);
     io->ReadImageInformation();

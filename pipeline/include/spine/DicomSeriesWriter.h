@@ -26,6 +26,8 @@ struct DicomWriteParams {
   double rescaleSlope = 1.0, rescaleIntercept = 0.0;  ///< stored = (value - intercept) / slope
   bool monochrome1 = false;             ///< Photometric Interpretation MONOCHROME1
   double echoTimeMs = 0, repetitionTimeMs = 0;        ///< MR only; 0 = not written
+  double sliceThicknessMm = 0;          ///< Slice Thickness (0018,0050); 0 = not written
+  std::string patientPosition;          ///< Patient Position (0018,5100), e.g. HFS, HFP; empty = not written
 };
 
 /// One slice to write: its Image Position (Patient) and its values in modality units, row-major

@@ -1,0 +1,166 @@
+// Pathology and hardware: disc herniations (MSU/NASS nomenclature: protrusion has a base wider
+// than its depth, extrusion a narrower neck and may migrate), degenerated discs, pedicle screws,
+// rods, interbody cages and laminectomy defects, each with its ground-truth record.
+#include <algorithm>
+#include <cmath>
+
+#include "PhantomParts.h"
+
+namespace spine::phantom {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr double kDeg = M_PI / 180.0;
+
+json lps(const Vec3& p) { return json::array({p[0], p[1], p[2]}); }
+
+double lateralOffset(const HerniationSpec& h, const DiscModel& d) {
+  double side = h.side == "left" ? 1 : -1;  // patient left is +x (LPS)
+  if (h.position == "central") return 0;
+  return side * d.width * (h.position == "paracentral" ? 0.2 : 0.42);
+}
+
+void addHerniation(Anatomy& a, const HerniationSpec& h, const PhantomSpec& spec) {
+  const DiscModel* d = a.disc(h.level);
+  if (!d) specError(spec, "herniation level " + h.level + " is not a disc of this anatomy");
+  const double x = lateralOffset(h, *d), back = d->depth / 2, depth = h.depthMm;
+  const bool extrusion = h.type == "extrusion";
+  double width = h.widthMm > 0 ? h.widthMm : (extrusion ? 0.6 : 2.5) * depth;
+  width = std::clamp(width, 4.0, d->width * 0.6);
+  Frame f = d->frame;
+  if (!extrusion) {
+    f.centre = d->frame.world(x, back - depth * 0.3, 0);
+    a.shapes.push_back(ellipsoid(f, {width / 2, depth * 1.3, d->height * 0.42}, Tissue::Herniation, kHerniation, d->label));
+  } else {
+    f.centre = d->frame.world(x, back + depth * 0.1, 0);
+    a.shapes.push_back(ellipsoid(f, {width / 2, depth * 0.5, d->height * 0.3}, Tissue::Herniation, kHerniation, d->label));
+    f.centre = d->frame.world(x, back + depth * 0.55, h.migrationMm);
+    double dome = std::max(width * 1.8, depth * 1.4);
+    a.shapes.push_back(ellipsoid(f, {dome / 2, depth * 0.45, std::max(d->height * 0.55, depth * 0.6)}, Tissue::Herniation,
+                                 kHerniation, d->label));
+  }
+  a.herniations.push_back({{"level", h.level}, {"type", h.type}, {"position", h.position},
+                           {"side", h.position == "central" ? "midline" : h.side}, {"depth_mm", depth},
+                           {"base_width_mm", width}, {"migration_mm", h.migrationMm},
+                           {"apex_lps_mm", lps(d->frame.world(x, back + depth, extrusion ? h.migrationMm : 0))},
+                           {"base_lps_mm", lps(d->frame.world(x, back, 0))}});
+}
+
+Tissue metalOf(const std::string& material) {
+  return material == "steel" ? Tissue::SteelMetal : material == "peek" ? Tissue::Peek : Tissue::Metal;
+}
+
+/// Metal on MR: a signal void larger than the object (bigger for steel) rimmed by a bright pile-up.
+void addMetal(Anatomy& a, const Shape& metal, const std::string& material, bool mr) {
+  a.shapes.push_back(metal);
+  if (!mr || material == "peek") return;
+  double bloom = material == "steel" ? 7.0 : 2.0;
+  a.shapes.push_back(metal.grown(bloom, Tissue::SusceptibilityVoid, kVoid));
+  a.shapes.push_back(metal.grown(bloom + 1.5, Tissue::PileUp, kPileUp));
+}
+
+struct ScrewPath {
+  Vec3 entry, tip, dir, head;
+};
+
+ScrewPath screwPath(const VertebraModel& v, int side, const HardwareSpec& h) {
+  double converge = (v.name[0] == 'T' ? 6 : v.name == "L5" || v.name == "L6" ? 15 : 10);
+  if (h.breach == "medial") converge += 22;
+  if (h.breach == "lateral") converge = -14;
+  const Frame& f = v.body;
+  Vec3 pedicle = f.world(side * v.pedicleOffset, v.depth / 2 + v.canalDepth * 0.3, 0.12 * v.height);
+  Vec3 dir = normalized(add(scale(f.v, -std::cos(converge * kDeg)), scale(f.u, -side * std::sin(converge * kDeg))));
+  ScrewPath s;
+  s.dir = dir;
+  s.entry = axpy(pedicle, -16, dir);
+  s.tip = axpy(s.entry, h.lengthMm, dir);
+  s.head = axpy(s.entry, -8, dir);
+  return s;
+}
+
+void addScrews(Anatomy& a, const HardwareSpec& h, bool mr) {
+  for (const std::string& level : h.levels) {
+    const VertebraModel* v = a.vertebra(level);
+    for (int side : {1, -1}) {
+      ScrewPath p = screwPath(*v, side, h);
+      Shape shaft = capsule(p.entry, p.tip, h.diameterMm / 2, metalOf(h.material), kMetal, kKeepLabel);
+      if (h.haloMm > 0) a.shapes.push_back(shaft.grown(h.haloMm, Tissue::Halo, kHalo));
+      addMetal(a, shaft, h.material, mr);
+      addMetal(a, capsule(axpy(p.entry, -4, p.dir), axpy(p.entry, -12, p.dir), 5.5, metalOf(h.material), kMetal, 0), h.material, mr);
+      a.hardware.push_back({{"kind", "pedicle-screw"}, {"level", level}, {"side", side > 0 ? "left" : "right"},
+                            {"material", h.material}, {"entry_lps_mm", lps(p.entry)}, {"tip_lps_mm", lps(p.tip)},
+                            {"diameter_mm", h.diameterMm}, {"length_mm", h.lengthMm}, {"halo_mm", h.haloMm},
+                            {"breach", h.breach}});
+    }
+  }
+}
+
+void addRods(Anatomy& a, const HardwareSpec& h, bool mr) {
+  for (int side : {1, -1}) {
+    std::vector<Vec3> heads;
+    for (const std::string& level : h.levels) heads.push_back(screwPath(*a.vertebra(level), side, h).head);
+    for (size_t i = 0; i + 1 < heads.size(); ++i) {
+      Vec3 p = heads[i], q = heads[i + 1];
+      bool broken = h.rodGapMm > 0 && i == (heads.size() - 2) / 2;
+      if (!broken) {
+        addMetal(a, capsule(p, q, 2.75, metalOf(h.material), kMetal, 0), h.material, mr);
+        continue;
+      }
+      Vec3 mid = scale(add(p, q), 0.5), dir = normalized(sub(q, p));
+      addMetal(a, capsule(p, axpy(mid, -h.rodGapMm / 2, dir), 2.75, metalOf(h.material), kMetal, 0), h.material, mr);
+      addMetal(a, capsule(axpy(mid, h.rodGapMm / 2, dir), q, 2.75, metalOf(h.material), kMetal, 0), h.material, mr);
+    }
+    a.hardware.push_back({{"kind", "rod"}, {"levels", h.levels}, {"side", side > 0 ? "left" : "right"},
+                          {"material", h.material}, {"start_lps_mm", lps(heads.front())}, {"end_lps_mm", lps(heads.back())},
+                          {"diameter_mm", 5.5}, {"fracture_gap_mm", h.rodGapMm}});
+  }
+}
+
+void addCage(Anatomy& a, const HardwareSpec& h, bool mr, const PhantomSpec& spec) {
+  for (const std::string& level : h.levels) {
+    const DiscModel* d = a.disc(level);
+    if (!d) specError(spec, "cage level " + level + " is not a disc of this anatomy");
+    Frame f = d->frame;
+    f.centre = d->frame.world(0, 0, -h.subsidenceMm / 2);
+    Shape cage = box(f, {d->width * 0.28, d->depth * 0.3, d->height / 2 + h.subsidenceMm / 2}, metalOf(h.material), kMetal, kKeepLabel);
+    addMetal(a, cage, h.material, mr);
+    a.hardware.push_back({{"kind", "interbody-cage"}, {"level", level}, {"material", h.material},
+                          {"centre_lps_mm", lps(f.centre)}, {"subsidence_mm", h.subsidenceMm}});
+  }
+}
+
+void addLaminectomy(Anatomy& a, const HardwareSpec& h) {
+  for (const std::string& level : h.levels) {
+    const VertebraModel* v = a.vertebra(level);
+    Frame f = v->body;
+    f.centre = v->body.world(0, v->canalOffset + v->canalDepth / 2 + 22, 0);
+    a.shapes.push_back(box(f, {v->canalWidth / 2 + 3, 22, v->height / 2 + 5}, Tissue::Scar, kLaminectomy, 0));
+    a.hardware.push_back({{"kind", "laminectomy"}, {"level", level}, {"centre_lps_mm", lps(f.centre)}});
+  }
+}
+
+}  // namespace
+
+void buildPathology(Anatomy& a, const PhantomSpec& spec) {
+  const bool mr = spec.modality == "MR";
+  for (const auto& h : spec.herniations) addHerniation(a, h, spec);
+  for (const auto& d : spec.degeneratedDiscs) {
+    const DiscModel* disc = a.disc(d.level);
+    if (!disc) specError(spec, "degenerated disc " + d.level + " is not a disc of this anatomy");
+    a.degeneratedDiscs.push_back({{"level", d.level}, {"height_loss", d.heightLoss}, {"height_mm", disc->height},
+                                  {"vacuum", d.vacuum}});
+  }
+  for (const auto& h : spec.hardware) {
+    if (h.type != "cage")
+      for (const std::string& l : h.levels)
+        if (!a.vertebra(l)) specError(spec, h.type + " level " + l + " is not a vertebra of this anatomy");
+    if (h.type == "pedicle-screws") addScrews(a, h, mr);
+    if (h.type == "rods") addRods(a, h, mr);
+    if (h.type == "cage") addCage(a, h, mr, spec);
+    if (h.type == "laminectomy") addLaminectomy(a, h);
+  }
+}
+
+}  // namespace spine::phantom

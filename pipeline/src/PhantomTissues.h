@@ -1,0 +1,20 @@
+#pragma once
+// Internal: what each tissue looks like on CT (HU, Hounsfield 1973; typical published values) and
+// on spin-echo MR (relative signal, T1 and T2 weighting), and a texture amplitude and scale.
+#include "spine/PhantomShapes.h"
+#include "spine/PhantomSpec.h"
+
+namespace spine::phantom {
+
+struct TissueLook {
+  double ct, t1, t2;
+  double ctTexture, mrTexture;  ///< amplitude of the texture (HU / signal units)
+  double textureMm;             ///< texture feature size
+};
+
+TissueLook look(Tissue t, const PhantomSpec& spec);
+
+/// Smooth value noise in [-1, 1] at point p (mm) with feature size `scale` mm; deterministic.
+double valueNoise(const Vec3& p, double scale, unsigned seed);
+
+}  // namespace spine::phantom
