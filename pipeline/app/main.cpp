@@ -1,6 +1,7 @@
 // spinereview: the command-line front end over the spine:: library. Exit codes: README.md.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <new>
 
@@ -8,6 +9,7 @@
 
 #include "spine/DicomSeriesWriter.h"
 #include "spine/Error.h"
+#include "spine/EvaluationRun.h"
 #include "spine/Isolation.h"
 #include "spine/Phantom.h"
 #include "spine/Report.h"
@@ -100,6 +102,20 @@ int runPhantom(const std::string& specFile, const std::string& outDir, const std
   }
 }
 
+int runEvaluate(const std::vector<std::string>& cases, spine::EvaluateOptions o) {
+  try {
+    o.analyzer = std::filesystem::read_symlink("/proc/self/exe").string();
+    spine::SuiteResult r = spine::runEvaluation(cases, o);
+    std::fputs(spine::suiteTable(r.scored).c_str(), stdout);
+    for (const std::string& s : r.skipped) std::printf("skipped: %s\n", s.c_str());
+    std::printf("written: %s/evaluation.json, %s/evaluation.txt\n", o.outDir.c_str(), o.outDir.c_str());
+    return 0;
+  } catch (const spine::SpineError& e) {
+    std::fprintf(stderr, "spinereview: error: %s\n", e.oneLine().c_str());
+    return int(e.code());
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -130,6 +146,14 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember(spine::writableTransferSyntaxes()));
   phantomCmd->add_option("--threads", phantomThreads, "threads")->capture_default_str()->check(CLI::Range(1, 64));
 
+  std::vector<std::string> evalCases;
+  spine::EvaluateOptions evalOptions;
+  CLI::App* evaluateCmd = app.add_subcommand("evaluate", "Analyse cases with known truth and score them (docs/evaluation.md)");
+  evaluateCmd->add_option("CASE", evalCases, "case.json files or folders holding one (phantom outputs, testdata/cases/*.json)")
+      ->required();
+  evaluateCmd->add_option("--out", evalOptions.outDir, "folder for cases/, evaluation.json, evaluation.txt")->required();
+  evaluateCmd->add_flag("--score-only", evalOptions.scoreOnly, "reuse analyses already in --out instead of re-running them");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -137,5 +161,6 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : int(spine::ExitCode::Usage);
   }
   if (*analyzeCmd) return runAnalyze(o);
+  if (*evaluateCmd) return runEvaluate(evalCases, evalOptions);
   return runPhantom(phantomSpec, phantomDir, syntax, phantomThreads);
 }

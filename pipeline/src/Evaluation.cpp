@@ -1,0 +1,263 @@
+#include "spine/Evaluation.h"
+
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+#include <itkNearestNeighborInterpolateImageFunction.h>
+#include <itkResampleImageFilter.h>
+
+#include "spine/Labels.h"
+
+namespace spine {
+using nlohmann::json;
+
+namespace {
+
+constexpr double kIdentifyMm = 20.0;
+
+const LevelPoint* nearest(const std::vector<LevelPoint>& points, const Vec3& p, double* dist = nullptr) {
+  const LevelPoint* best = nullptr;
+  double bestD = 1e18;
+  for (const LevelPoint& q : points)
+    if (double d = distance(q.centroid, p); d < bestD) bestD = d, best = &q;
+  if (dist) *dist = bestD;
+  return best;
+}
+
+const LevelPoint* byName(const std::vector<LevelPoint>& points, const std::string& name) {
+  for (const LevelPoint& q : points)
+    if (q.name == name) return &q;
+  return nullptr;
+}
+
+/// VerSe identification over one kind of level; fills localisation errors.
+unsigned identify(const std::vector<LevelPoint>& truth, const std::vector<LevelPoint>& pred, std::vector<double>* loc) {
+  unsigned n = 0;
+  for (const LevelPoint& t : truth) {
+    const LevelPoint* same = byName(pred, t.name);
+    if (!same) continue;
+    double d = distance(same->centroid, t.centroid);
+    if (loc) loc->push_back(d);
+    if (d <= kIdentifyMm && nearest(pred, t.centroid) == same) ++n;
+  }
+  return n;
+}
+
+void countMislabels(const std::vector<LevelPoint>& truth, const std::vector<LevelPoint>& pred, bool silent, CaseScore& s) {
+  for (const LevelPoint& p : pred) {
+    double d;
+    const LevelPoint* t = nearest(truth, p.centroid, &d);
+    if (!t || d > kIdentifyMm) {
+      ++s.spurious;
+      continue;
+    }
+    if (t->name != p.name) ++s.mislabels, s.silentMislabels += silent;
+  }
+}
+
+/// The prediction's label map on the truth's grid (nearest neighbour).
+LabelImage::Pointer onTruthGrid(const LabelImage& pred, const LabelImage& truth) {
+  auto resample = itk::ResampleImageFilter<LabelImage, LabelImage>::New();
+  resample->SetInput(&pred);
+  resample->SetReferenceImage(&truth);
+  resample->UseReferenceImageOn();
+  resample->SetInterpolator(itk::NearestNeighborInterpolateImageFunction<LabelImage>::New());
+  resample->SetDefaultPixelValue(0);
+  resample->Update();
+  return resample->GetOutput();
+}
+
+void scoreDice(const LevelSet& truth, const LevelSet& pred, CaseScore& s) {
+  if (!truth.labels) return;
+  std::map<std::string, double> truthCount, predCount, both;
+  LabelImage::Pointer p = pred.labels ? onTruthGrid(*pred.labels, *truth.labels) : nullptr;
+  const size_t n = truth.labels->GetPixelContainer()->Size();
+  const std::uint16_t* t = truth.labels->GetBufferPointer();
+  for (size_t i = 0; i < n; ++i) {
+    auto tn = truth.names.find(t[i]);
+    const std::string* tName = tn == truth.names.end() ? nullptr : &tn->second;
+    const std::string* pName = nullptr;
+    if (p) {
+      auto pn = pred.names.find(p->GetBufferPointer()[i]);
+      if (pn != pred.names.end()) pName = &pn->second;
+    }
+    if (tName) truthCount[*tName] += 1;
+    if (pName) predCount[*pName] += 1;
+    if (tName && pName && *tName == *pName) both[*tName] += 1;
+  }
+  auto dice = [&](const std::string& name) {
+    double denom = truthCount[name] + predCount[name];
+    return denom > 0 ? 2 * both[name] / denom : 0.0;
+  };
+  for (const LevelPoint& v : truth.vertebrae) s.diceVertebra[v.name] = dice(v.name);
+  for (const LevelPoint& d : truth.discs) s.diceDisc[d.name] = dice(d.name);
+}
+
+/// Predicted finding levels renamed to the true level at their place (so a finding at the right
+/// disc under a wrong name still counts as found; the name error is counted as a mislabel).
+std::set<std::string> mapToTruth(const std::set<std::string>& levels, const LevelSet& truth, const LevelSet& pred) {
+  std::set<std::string> out;
+  for (const std::string& name : levels) {
+    bool disc = splitDiscName(name).has_value();
+    const LevelPoint* p = byName(disc ? pred.discs : pred.vertebrae, name);
+    double d = 1e18;
+    const LevelPoint* t = p ? nearest(disc ? truth.discs : truth.vertebrae, p->centroid, &d) : nullptr;
+    out.insert(t && d <= kIdentifyMm ? t->name : name);
+  }
+  return out;
+}
+
+void scoreFindings(const LevelSet& truth, const LevelSet& pred, CaseScore& s) {
+  for (const auto& [kind, truthLevels] : truth.findings) {
+    const bool discLevels = kind == "herniation";
+    const auto& universe = discLevels ? truth.discs : truth.vertebrae;
+    std::set<std::string> predicted;
+    if (pred.findings.count(kind)) predicted = mapToTruth(pred.findings.at(kind), truth, pred);
+    DetectionCounts c;
+    for (const LevelPoint& l : universe) {
+      bool t = truthLevels.count(l.name) > 0, p = predicted.count(l.name) > 0;
+      c.tp += t && p, c.fn += t && !p, c.fp += !t && p, c.tn += !t && !p;
+    }
+    s.findings[kind] = c;
+  }
+}
+
+}  // namespace
+
+CaseScore scoreCase(const std::string& name, const LevelSet& truth, const LevelSet& pred) {
+  CaseScore s;
+  s.name = name;
+  s.truthVertebrae = unsigned(truth.vertebrae.size());
+  s.truthDiscs = unsigned(truth.discs.size());
+  s.identified = identify(truth.vertebrae, pred.vertebrae, &s.localisationMm);
+  s.discsIdentified = identify(truth.discs, pred.discs, nullptr);
+  countMislabels(truth.vertebrae, pred.vertebrae, pred.numberingConfirmed, s);
+  countMislabels(truth.discs, pred.discs, pred.numberingConfirmed, s);
+  scoreDice(truth, pred, s);
+  scoreFindings(truth, pred, s);
+  s.allLevelsRight = s.truthVertebrae + s.truthDiscs > 0 && s.identified == s.truthVertebrae &&
+                     s.discsIdentified == s.truthDiscs && s.mislabels == 0;
+  return s;
+}
+
+namespace {
+
+double mean(const std::vector<double>& v) { return v.empty() ? NAN : std::accumulate(v.begin(), v.end(), 0.0) / v.size(); }
+
+std::vector<double> values(const std::map<std::string, double>& m) {
+  std::vector<double> out;
+  for (const auto& [k, v] : m) out.push_back(v);
+  return out;
+}
+
+json num(double v) { return std::isnan(v) ? json(nullptr) : json(v); }
+json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+json countsJson(const DetectionCounts& c) {
+  return {{"tp", c.tp}, {"fp", c.fp}, {"fn", c.fn}, {"tn", c.tn}, {"sensitivity", opt(c.sensitivity())},
+          {"specificity", opt(c.specificity())}};
+}
+
+json caseJson(const CaseScore& s) {
+  json findings = json::object();
+  for (const auto& [k, c] : s.findings) findings[k] = countsJson(c);
+  return {{"name", s.name}, {"error", s.error.empty() ? json(nullptr) : json(s.error)}, {"seconds", s.seconds},
+          {"truth_vertebrae", s.truthVertebrae}, {"identified", s.identified}, {"identification_rate", num(s.identificationRate())},
+          {"truth_discs", s.truthDiscs}, {"discs_identified", s.discsIdentified},
+          {"disc_identification_rate", num(s.discIdentificationRate())},
+          {"mean_localisation_mm", num(mean(s.localisationMm))}, {"dice_vertebrae", s.diceVertebra},
+          {"dice_discs", s.diceDisc}, {"mean_dice_vertebrae", num(mean(values(s.diceVertebra)))},
+          {"mean_dice_discs", num(mean(values(s.diceDisc)))}, {"mislabels", s.mislabels},
+          {"silent_mislabels", s.silentMislabels}, {"spurious_levels", s.spurious}, {"all_levels_right", s.allLevelsRight},
+          {"findings", findings}};
+}
+
+/// Pooled over a suite: vertebra-level rates over all vertebrae, counts summed.
+struct Totals {
+  unsigned vertebrae = 0, identified = 0, discs = 0, discsIdentified = 0, right = 0, mislabels = 0, silent = 0;
+  std::vector<double> loc, diceV, diceD;
+  std::map<std::string, DetectionCounts> findings;
+  double seconds = 0;
+};
+
+Totals totals(const std::vector<CaseScore>& cases) {
+  Totals t;
+  for (const CaseScore& s : cases) {
+    t.vertebrae += s.truthVertebrae, t.identified += s.identified, t.right += s.allLevelsRight;
+    t.discs += s.truthDiscs, t.discsIdentified += s.discsIdentified;
+    t.mislabels += s.mislabels, t.silent += s.silentMislabels, t.seconds += s.seconds;
+    t.loc.insert(t.loc.end(), s.localisationMm.begin(), s.localisationMm.end());
+    for (double d : values(s.diceVertebra)) t.diceV.push_back(d);
+    for (double d : values(s.diceDisc)) t.diceD.push_back(d);
+    for (const auto& [k, c] : s.findings) t.findings[k] += c;
+  }
+  return t;
+}
+
+}  // namespace
+
+json suiteJson(const std::vector<CaseScore>& cases) {
+  Totals t = totals(cases);
+  json list = json::array(), f = json::object();
+  for (const CaseScore& s : cases) list.push_back(caseJson(s));
+  for (const auto& [k, c] : t.findings) f[k] = countsJson(c);
+  return {{"schema", "spinereview.evaluation"}, {"schema_version", "1.0.0"}, {"cases", list},
+          {"overall", {{"cases", cases.size()}, {"truth_vertebrae", t.vertebrae}, {"identified", t.identified},
+                       {"identification_rate", num(t.vertebrae ? double(t.identified) / t.vertebrae : NAN)},
+                       {"truth_discs", t.discs}, {"discs_identified", t.discsIdentified},
+                       {"disc_identification_rate", num(t.discs ? double(t.discsIdentified) / t.discs : NAN)},
+                       {"mean_localisation_mm", num(mean(t.loc))}, {"mean_dice_vertebrae", num(mean(t.diceV))},
+                       {"mean_dice_discs", num(mean(t.diceD))},
+                       {"share_all_levels_right", cases.empty() ? 0.0 : double(t.right) / cases.size()},
+                       {"mislabels", t.mislabels}, {"silent_mislabels", t.silent}, {"findings", f}}}};
+}
+
+namespace {
+
+std::string fmt(const char* f, double v) {
+  if (std::isnan(v)) return "-";
+  char b[32];
+  std::snprintf(b, sizeof b, f, v);
+  return b;
+}
+
+std::string sensSpec(const std::map<std::string, DetectionCounts>& m, const std::string& kind) {
+  auto it = m.find(kind);
+  if (it == m.end()) return "n/a";
+  auto s = it->second.sensitivity(), p = it->second.specificity();
+  return fmt("%.2f", s ? *s : NAN) + "/" + fmt("%.2f", p ? *p : NAN);
+}
+
+}  // namespace
+
+std::string suiteTable(const std::vector<CaseScore>& cases) {
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line, "%-28s %4s %6s %4s %6s %7s %6s %6s %5s %9s %11s %11s %7s  %s\n", "case", "vert", "id%",
+                "disc", "id%", "loc mm", "diceV", "diceD", "right", "mislabel", "herniation", "hardware", "time s", "status");
+  out += line;
+  auto row = [&](const std::string& name, unsigned n, double id, unsigned nd, double idd, double loc, double dv, double dd,
+                 const std::string& right, unsigned mis, unsigned silent, const std::map<std::string, DetectionCounts>& f,
+                 double sec, const std::string& status) {
+    std::snprintf(line, sizeof line, "%-28s %4u %6s %4u %6s %7s %6s %6s %5s %4u (%2u) %11s %11s %7s  %s\n",
+                  name.substr(0, 28).c_str(), n, fmt("%.1f", id * 100).c_str(), nd, fmt("%.1f", idd * 100).c_str(),
+                  fmt("%.2f", loc).c_str(), fmt("%.3f", dv).c_str(), fmt("%.3f", dd).c_str(),
+                  right.c_str(), mis, silent, sensSpec(f, "herniation").c_str(), sensSpec(f, "hardware").c_str(),
+                  fmt("%.1f", sec).c_str(), status.c_str());
+    out += line;
+  };
+  for (const CaseScore& s : cases)
+    row(s.name, s.truthVertebrae, s.identificationRate(), s.truthDiscs, s.discIdentificationRate(), mean(s.localisationMm),
+        mean(values(s.diceVertebra)),
+        mean(values(s.diceDisc)), s.allLevelsRight ? "yes" : "no", s.mislabels, s.silentMislabels, s.findings, s.seconds,
+        s.error.empty() ? "ok" : s.error.substr(0, 60));
+  Totals t = totals(cases);
+  std::string share = std::to_string(t.right) + "/" + std::to_string(cases.size());
+  row("OVERALL", t.vertebrae, t.vertebrae ? double(t.identified) / t.vertebrae : NAN, t.discs,
+      t.discs ? double(t.discsIdentified) / t.discs : NAN, mean(t.loc), mean(t.diceV), mean(t.diceD), share, t.mislabels, t.silent,
+      t.findings, t.seconds, "");
+  return out;
+}
+
+}  // namespace spine
