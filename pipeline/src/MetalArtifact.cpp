@@ -51,7 +51,10 @@ std::vector<float> metalStreaks(const std::vector<float>& metal, unsigned nx, un
     std::vector<double> err(bins, 0.0);
     for (int b = 0; b < bins; ++b)
       if (path[b] > 0) err[b] = -params.hardeningHu * path[b] * path[b] + params.starvationHu * path[b] * gauss(rng);
-    std::vector<double> q = rampFilter(err);
+    // Detector blur: errors spread over neighbouring bins, so streaks are not single-ray thin.
+    std::vector<double> smooth(bins, 0.0);
+    for (int b = 1; b + 1 < bins; ++b) smooth[b] = 0.25 * err[b - 1] + 0.5 * err[b] + 0.25 * err[b + 1];
+    std::vector<double> q = rampFilter(smooth);
     for (unsigned j = 0; j < ny; ++j)
       for (unsigned i = 0; i < nx; ++i) {
         double t = ((i * dx - cx) * c + (j * dy - cy) * s) / bin + half;

@@ -56,11 +56,22 @@ namespace {
 
 json lps(const Vec3& p) { return json::array({p[0], p[1], p[2]}); }
 
-json levelsJson(const Anatomy& a, const std::map<std::uint16_t, LabelStats>& seen) {
+/// A level counts as in view when its centre is: a reviewer can name a vertebra whose body is
+/// visible, not one of which only a spinous-process tip reaches into the field.
+bool centreInView(const LabelImage& labels, const Vec3& p) {
+  itk::ContinuousIndex<double, 3> idx;
+  labels.TransformPhysicalPointToContinuousIndex(LabelImage::PointType(p.data()), idx);
+  const auto size = labels.GetLargestPossibleRegion().GetSize();
+  for (int d = 0; d < 3; ++d)
+    if (idx[d] < -0.5 || idx[d] > size[d] - 0.5) return false;
+  return true;
+}
+
+json levelsJson(const Anatomy& a, const std::map<std::uint16_t, LabelStats>& seen, const LabelImage& labels) {
   json vertebrae = json::array(), discs = json::array(), ribs = json::array();
   for (const VertebraModel& v : a.vertebrae) {
     auto it = seen.find(v.label);
-    if (it == seen.end()) continue;
+    if (it == seen.end() || !centreInView(labels, v.body.centre)) continue;
     vertebrae.push_back({{"name", v.name}, {"label", v.label}, {"centroid_lps_mm", lps(it->second.centroid)},
                          {"body_centre_lps_mm", lps(v.body.centre)}, {"voxels", it->second.voxels},
                          {"cut_by_field_of_view", it->second.touchesEdge}, {"rib_bearing", v.hasRibs},
@@ -70,7 +81,7 @@ json levelsJson(const Anatomy& a, const std::map<std::uint16_t, LabelStats>& see
   }
   for (const DiscModel& d : a.discs) {
     auto it = seen.find(d.label);
-    if (it == seen.end()) continue;
+    if (it == seen.end() || !centreInView(labels, d.frame.centre)) continue;
     discs.push_back({{"name", d.name}, {"label", d.label}, {"centroid_lps_mm", lps(it->second.centroid)},
                      {"height_mm", d.height}, {"voxels", it->second.voxels}, {"cut_by_field_of_view", it->second.touchesEdge}});
   }
@@ -97,7 +108,7 @@ json anchorsJson(const Anatomy& a, const std::map<std::uint16_t, LabelStats>& se
 json phantomTruth(const PhantomSpec& spec, const Anatomy& a, const LabelImage& labels) {
   std::map<std::uint16_t, LabelStats> seen;
   for (const LabelStats& s : labelStatistics(labels)) seen[s.value] = s;
-  json levels = levelsJson(a, seen);
+  json levels = levelsJson(a, seen, labels);
   return {
       {"schema", "spinereview.truth"},
       {"schema_version", "1.0.0"},

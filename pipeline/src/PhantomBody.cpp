@@ -81,8 +81,8 @@ void addPelvis(Anatomy& a, double k, bool osteo) {
   for (int side : {-1, 1}) {
     // Iliac wing: a thin curved plate beside the sacrum, crest near the L4-L5 disc, opening forwards.
     Vec3 c = add(sac.body.centre, Vec3{side * (sac.width / 2 + 50 * k), -8 * k, 28 * k});
-    Frame f = frameAlong(c, {0, 0, 1}, rotate(Vec3{1, 0, 0}, {0, 0, 1}, side * 28 * kDeg));
-    addBone(a.shapes, ellipsoid(f, {9 * k, 62 * k, 72 * k}, Tissue::Cortical, kCortex), 0, 2.0, osteo);
+    Frame f = frameAlong(c, {0, 0, 1}, rotate(Vec3{1, 0, 0}, {0, 0, 1}, side * 35 * kDeg));
+    addBone(a.shapes, ellipsoid(f, {11 * k, 55 * k, 72 * k}, Tissue::Cortical, kCortex), 0, 2.0, osteo);
     // Femoral head in its socket.
     Frame h = frameAlong(add(sac.body.centre, Vec3{side * 88 * k, -45 * k, -105 * k}), {0, 0, 1}, {1, 0, 0});
     addBone(a.shapes, ellipsoid(h, {24 * k, 24 * k, 24 * k}, Tissue::Cortical, kCortex), 0, 2.0, osteo);

@@ -149,7 +149,7 @@ void blur2d(std::vector<float>& img, unsigned nx, unsigned ny, double sigmaPx) {
     }
 }
 
-double metalWeight(Tissue t) { return t == Tissue::Metal ? 1.0 : t == Tissue::SteelMetal ? 3.0 : 0.0; }
+double metalWeight(Tissue t) { return t == Tissue::Metal ? 1.0 : t == Tissue::SteelMetal ? 2.0 : 0.0; }
 
 /// Mean over the slice profile of the tissue values; the metal map for CT streaks.
 void integrateSlice(const Anatomy& a, const PhantomSpec& s, const AcquisitionGrid& g, unsigned k, std::vector<float>& img,

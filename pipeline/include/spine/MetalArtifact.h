@@ -10,14 +10,14 @@
 namespace spine {
 
 struct MetalArtifactParams {
-  unsigned angles = 120;          ///< projection angles over 180 degrees
-  double hardeningHu = 2.2;       ///< dark-band strength per mm^2 of metal path (titanium-equivalent)
-  double starvationHu = 10;       ///< streak noise per mm of metal path
+  unsigned angles = 180;          ///< projection angles over 180 degrees
+  double hardeningHu = 110;       ///< dark-band strength per mm^2 of metal path (titanium-equivalent); calibrated so two titanium pedicle screws 40 mm apart give a band of about -190 HU between them
+  double starvationHu = 120;      ///< streak noise per mm of metal path
   unsigned seed = 1;
 };
 
 /// `metal` holds, per pixel, the metal path weight (fraction of the pixel that is metal, times 1 for
-/// titanium, about 3 for steel). Returns the artefact in HU to add to the plane (zero where no
+/// titanium, about 2 for steel). Returns the artefact in HU to add to the plane (zero where no
 /// metal is in the plane). dx, dy: pixel size in mm.
 std::vector<float> metalStreaks(const std::vector<float>& metal, unsigned nx, unsigned ny, double dx, double dy,
                                 const MetalArtifactParams& params);
