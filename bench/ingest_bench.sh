@@ -11,7 +11,8 @@ bin=build/pipeline/spinereview
 work=build/bench-ingest
 [ -x "$bin" ] || ./scripts/build.sh
 rm -rf "$work" && mkdir -p "$work"
-"$bin" phantom "$work/ct" --columns 512 --rows 512 --slices 400 --pixel-mm 0.7 --slice-mm 1 --transfer-syntax "$syntax" >/dev/null
+"$bin" phantom bench/specs/ct-512x512x400.json "$work/phantom" --transfer-syntax "$syntax" >/dev/null
+ln -sfn phantom/dicom "$work/ct"
 
 measure() {  # name, command...: runs it $runs times, prints "name median_wall_s peak_rss_mib"
   local name=$1; shift

@@ -9,6 +9,8 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <zip.h>
 
+#include <nlohmann/json.hpp>
+
 #include "TestHelpers.h"
 
 namespace spine::test {
@@ -249,10 +251,10 @@ TEST(Cli, UsageErrorsExit64AndHelpWorks) {
   EXPECT_NE(help.out.find("--max-memory"), std::string::npos);
 }
 
-TEST(Cli, DefaultStudyRunsEndToEnd) {
+TEST(Cli, DemoPhantomRunsEndToEnd) {
   ScratchFolder dir;
-  ASSERT_EQ(runCli("phantom " + dir.sub("study"), dir).code, 0);
-  CliResult r = runCli("analyze " + dir.sub("study") + " --out " + dir.sub("out") + " --target L4-L5", dir);
+  ASSERT_EQ(runCli("phantom " + std::string(SPINE_SOURCE_DIR) + "/testdata/phantoms/lumbar-ct.json " + dir.sub("study"), dir).code, 0);
+  CliResult r = runCli("analyze " + dir.sub("study/dicom") + " --out " + dir.sub("out") + " --target L4-L5", dir);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("report:"), std::string::npos);
   std::string report = slurp(dir.sub("out/report.json"));
@@ -260,6 +262,34 @@ TEST(Cli, DefaultStudyRunsEndToEnd) {
   EXPECT_NE(report.find("\"requested\": \"L4-L5\""), std::string::npos);
   EXPECT_NE(report.find("NO LEVEL HAS BEEN IDENTIFIED"), std::string::npos);
   EXPECT_EQ(report.find("SYNTHETIC"), std::string::npos) << "patient identifiers leaked into the report";
+}
+
+TEST(Cli, PhantomSpecErrorsNameTheFileAndKey) {
+  ScratchFolder dir;
+  std::ofstream(dir.sub("typo.json")) << R"({"lumbar_cont": 6})";
+  CliResult typo = runCli("phantom " + dir.sub("typo.json") + " " + dir.sub("out"), dir);
+  EXPECT_EQ(typo.code, 65);
+  EXPECT_NE(typo.err.find("typo.json"), std::string::npos);
+  EXPECT_NE(typo.err.find("\"lumbar_cont\" is not a known key"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir.sub("out"))) << "nothing is written for a refused spec";
+  EXPECT_EQ(runCli("phantom " + dir.sub("absent.json") + " " + dir.sub("out"), dir).code, 66);
+  std::ofstream(dir.sub("level.json")) << R"({"hardware": [{"type": "pedicle-screws", "levels": ["L6"]}]})";
+  CliResult level = runCli("phantom " + dir.sub("level.json") + " " + dir.sub("out"), dir);
+  EXPECT_EQ(level.code, 65);
+  EXPECT_NE(level.err.find("L6 is not a vertebra of this anatomy"), std::string::npos);
+}
+
+TEST(Cli, EvaluateScoresAPhantomAndRefusesMissingCases) {
+  ScratchFolder dir;
+  std::ofstream(dir.sub("small.json")) << R"({"fov_from": "L3", "fov_to": "L5", "acquisition": {"pixel_mm": 2, "slice_mm": 3}})";
+  ASSERT_EQ(runCli("phantom " + dir.sub("small.json") + " " + dir.sub("cases/small"), dir).code, 0);
+  CliResult r = runCli("evaluate " + dir.sub("cases") + " --out " + dir.sub("eval"), dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("OVERALL"), std::string::npos);
+  nlohmann::json j = nlohmann::json::parse(slurp(dir.sub("eval/evaluation.json")));
+  EXPECT_EQ(j["cases"].size(), 1u);
+  EXPECT_EQ(j["cases"][0]["truth_vertebrae"], 3);
+  EXPECT_EQ(runCli("evaluate " + dir.sub("nothing-here") + " --out " + dir.sub("eval2"), dir).code, 66);
 }
 
 }  // namespace

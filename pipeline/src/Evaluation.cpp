@@ -99,8 +99,9 @@ void scoreDice(const LevelSet& truth, const LevelSet& pred, CaseScore& s) {
 std::set<std::string> mapToTruth(const std::set<std::string>& levels, const LevelSet& truth, const LevelSet& pred) {
   std::set<std::string> out;
   for (const std::string& name : levels) {
-    bool disc = splitDiscName(name).has_value();
-    const LevelPoint* p = byName(disc ? pred.discs : pred.vertebrae, name);
+    const LevelPoint* p = byName(pred.discs, name);
+    const bool disc = p != nullptr;
+    if (!p) p = byName(pred.vertebrae, name);
     double d = 1e18;
     const LevelPoint* t = p ? nearest(disc ? truth.discs : truth.vertebrae, p->centroid, &d) : nullptr;
     out.insert(t && d <= kIdentifyMm ? t->name : name);

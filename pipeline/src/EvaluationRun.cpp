@@ -1,5 +1,6 @@
 #include "spine/EvaluationRun.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -77,6 +78,24 @@ void writeText(const std::string& text, const fs::path& file) {
   fs::rename(temp, file);
 }
 
+/// Case files from the arguments: a case.json, a folder holding one, or a folder of such folders.
+std::vector<std::string> expandCases(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (const std::string& a : args) {
+    if (!fs::is_directory(a) || fs::exists(fs::path(a) / "case.json")) {
+      out.push_back(a);
+      continue;
+    }
+    std::vector<std::string> inner;
+    for (const auto& e : fs::directory_iterator(a))
+      if (fs::exists(e.path() / "case.json")) inner.push_back(e.path().string());
+    if (inner.empty()) throw SpineError(ExitCode::NoInput, "evaluate", a, "holds no case.json and no case folders");
+    std::sort(inner.begin(), inner.end());
+    out.insert(out.end(), inner.begin(), inner.end());
+  }
+  return out;
+}
+
 }  // namespace
 
 SuiteResult runEvaluation(const std::vector<std::string>& caseFiles, const EvaluateOptions& o) {
@@ -84,7 +103,7 @@ SuiteResult runEvaluation(const std::vector<std::string>& caseFiles, const Evalu
   fs::create_directories(o.outDir, ec);
   if (ec) throw SpineError(ExitCode::CantCreate, "evaluate", o.outDir, "cannot create output folder: " + ec.message());
   SuiteResult r;
-  for (const std::string& f : caseFiles) {
+  for (const std::string& f : expandCases(caseFiles)) {
     EvalCase c = readEvalCase(f);
     if (!fs::exists(c.input)) {
       r.skipped.push_back(c.name + ": input " + c.input + " is absent (skipped)");

@@ -50,7 +50,10 @@ std::vector<float> metalStreaks(const std::vector<float>& metal, unsigned nx, un
     }
     std::vector<double> err(bins, 0.0);
     for (int b = 0; b < bins; ++b)
-      if (path[b] > 0) err[b] = -params.hardeningHu * path[b] * path[b] + params.starvationHu * path[b] * gauss(rng);
+      if (path[b] > 0) {
+        double p = path[b] / (1 + path[b] / params.saturationMm);  // the spectrum hardens less once it is hard
+        err[b] = -params.hardeningHu * p * p + params.starvationHu * p * gauss(rng);
+      }
     // Detector blur: errors spread over neighbouring bins, so streaks are not single-ray thin.
     std::vector<double> smooth(bins, 0.0);
     for (int b = 1; b + 1 < bins; ++b) smooth[b] = 0.25 * err[b - 1] + 0.5 * err[b] + 0.25 * err[b + 1];

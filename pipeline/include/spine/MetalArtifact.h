@@ -11,8 +11,9 @@ namespace spine {
 
 struct MetalArtifactParams {
   unsigned angles = 180;          ///< projection angles over 180 degrees
-  double hardeningHu = 110;       ///< dark-band strength per mm^2 of metal path (titanium-equivalent); calibrated so two titanium pedicle screws 40 mm apart give a band of about -190 HU between them
-  double starvationHu = 120;      ///< streak noise per mm of metal path
+  double hardeningHu = 450;       ///< dark-band strength per mm^2 of metal path (titanium-equivalent); calibrated so two titanium pedicle screws 40 mm apart give a band of about -150 HU between them
+  double starvationHu = 200;      ///< streak noise per mm of metal path
+  double saturationMm = 25;       ///< metal paths saturate: p / (1 + p / saturationMm)
   unsigned seed = 1;
 };
 
