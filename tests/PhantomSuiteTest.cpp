@@ -98,7 +98,7 @@ void checkLevelsInside(const Case& c) {
 
 void checkBoneBrighterThanDisc(const Case& c) {
   auto means = labelMeans(c);
-  if (means.empty() || c.truth["modality"] != "CT") return;
+  if (means.empty() || c.truth["modality"] != "CT" || c.truth["discs"].empty()) return;
   std::vector<double> discs;  // median over discs: a cage makes its disc bright
   for (const json& d : c.truth["discs"]) discs.push_back(means[d["label"].get<std::uint16_t>()]);
   std::nth_element(discs.begin(), discs.begin() + discs.size() / 2, discs.end());

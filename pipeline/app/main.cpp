@@ -12,6 +12,7 @@
 #include "spine/EvaluationRun.h"
 #include "spine/Isolation.h"
 #include "spine/Phantom.h"
+#include "spine/SemiSynthetic.h"
 #include "spine/Report.h"
 #include "spine/Study.h"
 
@@ -86,11 +87,11 @@ int runPhantom(const std::string& specFile, const std::string& outDir, const std
   try {
     spine::PhantomSpec spec = spine::readPhantomSpec(specFile);
     if (!syntax.empty()) spec.acquisition.transferSyntax = syntax;
-    spine::PhantomResult phantom = spine::generatePhantom(spec, threads);
+    spine::PhantomResult phantom = spec.base ? spine::generateSemiSynthetic(spec, threads) : spine::generatePhantom(spec, threads);
     spine::writePhantom(phantom, spec, outDir);
     const auto& g = phantom.grid;
-    std::printf("wrote %s %s phantom \"%s\": %ux%ux%u at %.3gx%.3gx%.3g mm, %zu vertebrae and %zu discs in view, to %s\n",
-                spec.modality.c_str(), spec.acquisition.orientation.c_str(), spec.name.c_str(), g.nx, g.ny, g.nz, g.dx, g.dy,
+    std::printf("wrote %s %s %s \"%s\": %ux%ux%u at %.3gx%.3gx%.3g mm, %zu vertebrae and %zu discs in view, to %s\n",
+                spec.modality.c_str(), spec.acquisition.orientation.c_str(), spec.base ? "semi-synthetic case" : "phantom", spec.name.c_str(), g.nx, g.ny, g.nz, g.dx, g.dy,
                 g.spacing(), phantom.truth["vertebrae"].size(), phantom.truth["discs"].size(), outDir.c_str());
     return 0;
   } catch (const spine::SpineError& e) {

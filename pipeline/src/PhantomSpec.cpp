@@ -1,6 +1,7 @@
 #include "spine/PhantomSpec.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -103,9 +104,16 @@ DegeneratedDiscSpec parseDegenerated(const json& j, const std::string& where, co
   return d;
 }
 
+std::string resolved(const std::string& path, const std::string& specFile) {
+  if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
+  return (std::filesystem::path(specFile).parent_path() / path).lexically_normal().string();
+}
+
 HardwareSpec parseHardware(const json& j, const std::string& where, const std::string& file) {
   HardwareSpec h;
   Fields f(j, where, file);
+  f.get("mesh", h.mesh);
+  h.mesh = resolved(h.mesh, file);
   f.oneOf("type", h.type, {"pedicle-screws", "rods", "cage", "laminectomy"});
   f.get("levels", h.levels);
   bool disc = h.type == "cage";
@@ -148,6 +156,28 @@ AcquisitionSpec parseAcquisition(const json& j, const std::string& file) {
   return a;
 }
 
+BaseScanSpec parseBase(const json& j, const std::string& file) {
+  BaseScanSpec b;
+  Fields f(j, "base", file);
+  f.get("image", b.image);
+  f.get("labels", b.labels);
+  std::map<std::string, std::string> names;
+  f.get("label_names", names);
+  f.finish();
+  if (b.image.empty() || b.labels.empty() || names.empty()) f.fail("", "needs image, labels and label_names");
+  for (const auto& [value, name] : names) {
+    if (!vertebraCode(name)) f.fail("label_names", "\"" + name + "\" is not a vertebra name");
+    try {
+      b.labelNames[std::uint16_t(std::stoul(value))] = name;
+    } catch (const std::exception&) {
+      f.fail("label_names", "key \"" + value + "\" is not a label value");
+    }
+  }
+  b.image = resolved(b.image, file);
+  b.labels = resolved(b.labels, file);
+  return b;
+}
+
 template <typename T, typename Parse>
 std::vector<T> parseList(Fields& f, const char* key, Parse parse, const std::string& file) {
   std::vector<T> out;
@@ -188,7 +218,10 @@ PhantomSpec parsePhantomSpec(const json& j, const std::string& file) {
   s.degeneratedDiscs = parseList<DegeneratedDiscSpec>(f, "degenerated_discs", parseDegenerated, file);
   s.hardware = parseList<HardwareSpec>(f, "hardware", parseHardware, file);
   if (const json* a = f.child("acquisition")) s.acquisition = parseAcquisition(*a, file);
+  if (const json* b = f.child("base")) s.base = parseBase(*b, file);
   f.finish();
+  if (s.base && (!s.herniations.empty() || !s.degeneratedDiscs.empty() || s.modality != "CT"))
+    f.fail("base", "a real base scan takes hardware only, and must be CT (herniation insertion is not built)");
   if (s.transitional == "sacralized-L5" && s.lumbarCount != 5)
     f.fail("transitional", "sacralized-L5 needs lumbar_count 5 (the fused vertebra is the last lumbar)");
   return s;

@@ -2,6 +2,8 @@
 // What a phantom is: anatomy variants, pathology, hardware and acquisition, read from a JSON spec
 // (testdata/phantoms/*.json, documented in docs/phantom-spec.md). Every field has a default, so
 // "{}" is a normal lumbar CT.
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,14 @@ struct HardwareSpec {
   std::string breach = "none";          ///< none | medial | lateral (screws)
   double rodGapMm = 0;                  ///< rods: a fracture gap at the middle, mm
   double subsidenceMm = 0;              ///< cage: sinking into the lower endplate, mm
+  std::string mesh;                     ///< semi-synthetic screws: STL of the real implant (path resolved)
+};
+
+/// A real scan to insert hardware into (semi-synthetic case): its image, its reference label map
+/// and the names of the label values.
+struct BaseScanSpec {
+  std::string image, labels;
+  std::map<std::uint16_t, std::string> labelNames;
 };
 
 struct AcquisitionSpec {
@@ -68,11 +78,12 @@ struct PhantomSpec {
   std::vector<DegeneratedDiscSpec> degeneratedDiscs;
   std::vector<HardwareSpec> hardware;
   AcquisitionSpec acquisition;
+  std::optional<BaseScanSpec> base;     ///< set: semi-synthetic (hardware placed into this real scan)
   nlohmann::json source;                ///< the spec as written (copied into the ground truth)
 };
 
 /// Parses a spec; unknown keys, wrong types and impossible values throw SpineError (DataError)
-/// naming `file` and the key.
+/// naming `file` and the key. Relative paths (base scan, meshes) are resolved against `file`'s folder.
 PhantomSpec parsePhantomSpec(const nlohmann::json& j, const std::string& file);
 /// Reads and parses a spec file; a missing file is NoInput, malformed JSON DataError.
 PhantomSpec readPhantomSpec(const std::string& file);
