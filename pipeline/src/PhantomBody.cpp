@@ -33,8 +33,13 @@ Shape makeTorso(const Anatomy& a, double k) {
   };
   const VertebraModel& last = a.vertebrae.back();
   row(last.body.centre[2] - 150 * k, {175, 105, 95}, last.body.centre[1] + 10);
-  for (auto it = a.vertebrae.rbegin(); it != a.vertebrae.rend(); ++it)
-    row(it->body.centre[2], torsoSize(it->name), it->body.centre[1]);
+  // The outline follows the spine's A-P course smoothed over five levels (skin does not kink per level).
+  const int n = int(a.vertebrae.size());
+  for (int i = n - 1; i >= 0; --i) {
+    double y = 0, w = 0;
+    for (int j = std::max(0, i - 2); j <= std::min(n - 1, i + 2); ++j) y += a.vertebrae[j].body.centre[1], w += 1;
+    row(a.vertebrae[i].body.centre[2], torsoSize(a.vertebrae[i].name), y / w);
+  }
   const VertebraModel& first = a.vertebrae.front();
   row(first.body.centre[2] + 40 * k, {58, 55, 48}, first.body.centre[1]);
   return t;
@@ -161,7 +166,7 @@ void addVesselsAndMuscles(Anatomy& a, double k) {
 
 void addTable(Anatomy& a, bool prone) {
   auto [lo, hi] = a.torso.bounds();
-  double y = prone ? lo[1] - 12 : hi[1] + 12;
+  double y = prone ? lo[1] - 11 : hi[1] + 11;  // 8 mm table half-thickness + a thin mattress
   Frame f = frameAlong({0, y, (lo[2] + hi[2]) / 2}, {0, 0, 1}, {1, 0, 0});
   a.shapes.push_back(box(f, {230, 8, (hi[2] - lo[2]) / 2}, Tissue::Table, kSkin));
 }
@@ -173,7 +178,7 @@ void buildBody(Anatomy& a, const PhantomSpec& spec, std::mt19937& rng) {
   a.torso = makeTorso(a, k);
   a.shapes.push_back(a.torso);
   a.shapes.push_back(a.torso.grown(-2.5, Tissue::Fat, kFat, 0));
-  a.shapes.push_back(a.torso.grown(-(2.5 + 14 * k), Tissue::SoftTissue, kInner, 0));
+  a.shapes.push_back(a.torso.grown(-(2.5 + 19 * k), Tissue::SoftTissue, kInner, 0));
   addTable(a, spec.acquisition.position == "prone");
   addSkull(a, k);
   addThorax(a, k);

@@ -206,7 +206,7 @@ void addPosteriorElements(Anatomy& a, const VertebraModel& v, const PhantomSpec&
     Vec3 dir = normalized(add(scale(f.u, side * std::cos(back)), scale(f.v, std::sin(back))));
     Vec3 root = f.world(side * (v.pedicleOffset + v.pedicleWidth / 2 - 1), cv - 2, 0.1 * H);
     Frame tf = frameAlong(axpy(root, tpLen / 2, dir), dir, f.w);
-    addBone(sh, box(tf, {5, 4, tpLen / 2 + 2}, Tissue::Cortical, kCortex, v.label), v.label, 1.0, osteo);
+    addBone(sh, ellipsoid(tf, {5, 4, tpLen / 2 + 3}, Tissue::Cortical, kCortex, v.label), v.label, 1.0, osteo);
     // Articular processes: superior (up and out) and inferior (down, more posterior).
     Frame sup = f, inf = f;
     sup.centre = f.world(side * (cw / 2 + 3), cv + 1, H / 2 + 2);
@@ -231,7 +231,7 @@ void addPosteriorElements(Anatomy& a, const VertebraModel& v, const PhantomSpec&
   Vec3 start = f.world(0, cv + cd / 2 + lamina.radius - 1, -0.05 * H);
   Frame spf = frameAlong(axpy(start, len / 2, dir), dir, f.u);
   double tall = region == 'L' ? 10 : region == 'T' ? 6 : 5;
-  addBone(sh, box(spf, {3.5, tall, len / 2}, Tissue::Cortical, kCortex, v.label), v.label, 1.0, osteo);
+  addBone(sh, ellipsoid(spf, {3.5, tall, len / 2 + 2}, Tissue::Cortical, kCortex, v.label), v.label, 1.0, osteo);
 }
 
 void addCanal(Anatomy& a, const VertebraModel& v, double spanH, const PhantomSpec& s) {

@@ -169,10 +169,8 @@ void integrateSlice(const Anatomy& a, const PhantomSpec& s, const AcquisitionGri
     for (unsigned j = 0; j < g.ny; ++j)
       for (unsigned i = 0; i < g.nx; ++i) {
         size_t idx = size_t(j) * g.nx + i;
-        const TissueLook& L = looks[int(r.tissue[idx])];
-        double tex = ct ? L.ctTexture : L.mrTexture, v = ct ? L.ct : (t2 ? L.t2 : L.t1);
-        if (tex > 0) v += tex * phantom::valueNoise(axpy(axpy(plane.origin, i * g.dx, g.row), j * g.dy, g.col), L.textureMm,
-                                                    s.seed * 31 + unsigned(r.tissue[idx]));
+        Vec3 p = axpy(axpy(plane.origin, i * g.dx, g.row), j * g.dy, g.col);
+        double v = phantom::tissueValue(looks[int(r.tissue[idx])], ct, t2, p, s.seed * 31 + unsigned(r.tissue[idx]));
         img[idx] += float(v / nSub);
         metal[idx] += float(metalWeight(r.tissue[idx]) / nSub);
       }

@@ -1,5 +1,6 @@
 #include "PhantomTissues.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -12,7 +13,7 @@ TissueLook look(Tissue t, const PhantomSpec& s) {
     case Tissue::Table: return {120, 0, 0, 40, 0, 3};
     case Tissue::Skin: return {30, 500, 350, 10, 30, 4};
     case Tissue::Fat: return {-100, 950, 750, 12, 40, 6};
-    case Tissue::SoftTissue: return {5, 520, 330, 55, 90, 11};  // viscera mixed with mesenteric fat
+    case Tissue::SoftTissue: return {38, 450, 300, 10, 30, 14, true, -95, 920, 720};  // bowel and organs in fat
     case Tissue::Muscle: return {55, 380, 170, 12, 25, 4};
     case Tissue::Lung: return {-840, 20, 25, 40, 10, 5};
     case Tissue::Blood: return {contrast ? 280.0 : 42.0, 100, 50, 6, 20, 8};
@@ -41,6 +42,18 @@ TissueLook look(Tissue t, const PhantomSpec& s) {
     case Tissue::Count: break;
   }
   return {0, 0, 0, 0, 0, 1};
+}
+
+double tissueValue(const TissueLook& L, bool ct, bool t2, const Vec3& p, unsigned seed) {
+  double v = ct ? L.ct : (t2 ? L.t2 : L.t1), tex = ct ? L.ctTexture : L.mrTexture;
+  if (L.mottled) {
+    double n = valueNoise(p, L.textureMm, seed + 101) + 0.5 * valueNoise(p, L.textureMm / 2.3, seed + 202);
+    double t = std::clamp((n + 0.05) / 0.3, 0.0, 1.0);  // smoothstep blend: fat where the field is high
+    t = t * t * (3 - 2 * t);
+    v += (ct ? L.ctAlt - L.ct : (t2 ? L.t2Alt - L.t2 : L.t1Alt - L.t1)) * t;
+  }
+  if (tex > 0) v += tex * valueNoise(p, L.mottled ? 3.0 : L.textureMm, seed);
+  return v;
 }
 
 namespace {

@@ -10,7 +10,14 @@ struct TissueLook {
   double ct, t1, t2;
   double ctTexture, mrTexture;  ///< amplitude of the texture (HU / signal units)
   double textureMm;             ///< texture feature size
+  /// Mottled tissue (viscera): a second look blended in where the noise field is high, so bowel
+  /// loops and organs sit in mesenteric fat with edges rather than as one blurred grey.
+  bool mottled = false;
+  double ctAlt = 0, t1Alt = 0, t2Alt = 0;
 };
+
+/// The tissue value at p: base look, texture, and the mottled blend.
+double tissueValue(const TissueLook& look, bool ct, bool t2, const Vec3& p, unsigned seed);
 
 TissueLook look(Tissue t, const PhantomSpec& spec);
 
