@@ -1,7 +1,8 @@
 // bench_slice_png: renders the sagittal, coronal and axial planes through a point of a study (and
 // optionally a label map's outlines) to PNG, so a person can look at phantoms and real scans side
 // by side. A development aid until the viewer (issue 7) draws key images.
-//   bench_slice_png INPUT OUT_PREFIX [--labels FILE] [--at X,Y,Z] [--window CENTRE,WIDTH] [--mm PIXEL]
+//   bench_slice_png INPUT OUT_PREFIX [--labels FILE] [--at X,Y,Z] [--window CENTRE,WIDTH|auto] [--mm PIXEL]
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -102,13 +103,19 @@ int main(int argc, char** argv) {
     std::string k = argv[i], v = argv[i + 1];
     if (k == "--labels") labelsFile = v;
     if (k == "--at") std::sscanf(v.c_str(), "%lf,%lf,%lf", &at[0], &at[1], &at[2]);
-    if (k == "--window") std::sscanf(v.c_str(), "%lf,%lf", &centre, &width);
+    if (k == "--window") v == "auto" ? (void)(width = 0) : (void)std::sscanf(v.c_str(), "%lf,%lf", &centre, &width);
     if (k == "--mm") mm = std::stod(v);
   }
   try {
     spine::IngestParams params;
     spine::Study study = spine::loadStudy(input, params);
     FloatImage::Pointer img = asFloat(study.volume);
+    if (width <= 0) {  // --window auto: 1st to 99.5th percentile
+      std::vector<float> v(img->GetBufferPointer(), img->GetBufferPointer() + img->GetPixelContainer()->Size());
+      std::sort(v.begin(), v.end());
+      double lo = v[v.size() / 100], hi = v[v.size() * 995 / 1000];
+      centre = (lo + hi) / 2, width = std::max(1.0, hi - lo);
+    }
     spine::LabelImage::Pointer labels = labelsFile.empty() ? nullptr : spine::readLabelMap(labelsFile);
     if (std::isnan(at[0])) {
       auto size = img->GetLargestPossibleRegion().GetSize();

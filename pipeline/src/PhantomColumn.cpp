@@ -306,7 +306,7 @@ void addDiscShapes(Anatomy& a, const DiscModel& d, const VertebraModel& upper, c
   const DegeneratedDiscSpec* deg = degeneration(s, d.name);
   Frame nf = d.frame;
   nf.centre = d.frame.world(0, d.depth * 0.04, 0);
-  a.shapes.push_back(ellipsoid(nf, {d.width * 0.26, d.depth * 0.22, d.height * 0.36},
+  a.shapes.push_back(ellipsoid(nf, {d.width * 0.38, d.depth * 0.36, d.height * 0.42},
                                deg ? Tissue::NucleusDegenerated : Tissue::Nucleus, kDisc, d.label));
   if (deg && deg->vacuum)
     a.shapes.push_back(ellipsoid(nf, {d.width * 0.12, d.depth * 0.08, d.height * 0.2}, Tissue::DiscGas, kDisc, d.label));

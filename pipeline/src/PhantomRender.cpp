@@ -204,7 +204,7 @@ void finishMrSlice(std::vector<float>& img, const Anatomy& a, const AcquisitionG
       // Posterior spine-array coil: sensitivity falls with depth from the back, and along S-I.
       Vec3 t = a.torso.torsoSection(p[2]);
       double depth = std::max(0.0, t[2] + t[1] - p[1]);
-      double bias = (0.5 + 0.9 * std::exp(-depth / 110.0)) * (1 + 0.12 * std::sin(p[2] / 95.0 + s.seed));
+      double bias = (0.3 + 1.2 * std::exp(-depth / 85.0)) * (1 + 0.12 * std::sin(p[2] / 95.0 + s.seed));
       size_t idx = size_t(j) * g.nx + i;
       double re = img[idx] * bias + (sigma > 0 ? gauss(rng) : 0), im = sigma > 0 ? gauss(rng) : 0;
       img[idx] = float(std::sqrt(re * re + im * im));  // magnitude image: Rician noise

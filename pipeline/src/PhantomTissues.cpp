@@ -13,7 +13,7 @@ TissueLook look(Tissue t, const PhantomSpec& s) {
     case Tissue::Table: return {120, 0, 0, 40, 0, 3};
     case Tissue::Skin: return {30, 500, 350, 10, 30, 4};
     case Tissue::Fat: return {-100, 950, 750, 12, 40, 6};
-    case Tissue::SoftTissue: return {38, 450, 300, 10, 30, 14, true, -95, 920, 720};  // bowel and organs in fat
+    case Tissue::SoftTissue: return {38, 450, 250, 10, 30, 14, true, -95, 800, 480};  // bowel and organs in fat
     case Tissue::Muscle: return {55, 380, 170, 12, 25, 4};
     case Tissue::Lung: return {-840, 20, 25, 40, 10, 5};
     case Tissue::Blood: return {contrast ? 280.0 : 42.0, 100, 50, 6, 20, 8};
@@ -23,7 +23,7 @@ TissueLook look(Tissue t, const PhantomSpec& s) {
     case Tissue::BowelGas: return {-1000, 0, 0, 0, 0, 1};
     case Tissue::Cortical: return {osteo ? 750.0 : 1250.0, 25, 20, 150, 10, 1.5};
     case Tissue::Cancellous: return {osteo ? 85.0 : 230.0, osteo ? 760.0 : 640.0, osteo ? 520.0 : 420.0, 70, 50, 1.2};
-    case Tissue::Annulus: return {95, 300, 140, 10, 20, 3};
+    case Tissue::Annulus: return {95, 300, 200, 10, 20, 3};
     case Tissue::Nucleus: return {75, 340, 880, 10, 40, 3};
     case Tissue::NucleusDegenerated: return {88, 300, 220, 12, 30, 3};
     case Tissue::Herniation: return {92, 320, 360, 10, 30, 3};
