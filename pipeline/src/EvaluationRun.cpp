@@ -78,7 +78,8 @@ void writeText(const std::string& text, const fs::path& file) {
   fs::rename(temp, file);
 }
 
-/// Case files from the arguments: a case.json, a folder holding one, or a folder of such folders.
+/// Case files from the arguments: a case.json, a folder holding one, or a folder of such folders
+/// and *.json case files.
 std::vector<std::string> expandCases(const std::vector<std::string>& args) {
   std::vector<std::string> out;
   for (const std::string& a : args) {
@@ -88,7 +89,8 @@ std::vector<std::string> expandCases(const std::vector<std::string>& args) {
     }
     std::vector<std::string> inner;
     for (const auto& e : fs::directory_iterator(a))
-      if (fs::exists(e.path() / "case.json")) inner.push_back(e.path().string());
+      if (fs::exists(e.path() / "case.json") || (e.is_regular_file() && e.path().extension() == ".json"))
+        inner.push_back(e.path().string());
     if (inner.empty()) throw SpineError(ExitCode::NoInput, "evaluate", a, "holds no case.json and no case folders");
     std::sort(inner.begin(), inner.end());
     out.insert(out.end(), inner.begin(), inner.end());
