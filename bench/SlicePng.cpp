@@ -22,16 +22,6 @@ using Rgb = itk::RGBPixel<unsigned char>;
 using RgbImage = itk::Image<Rgb, 2>;
 using FloatImage = itk::Image<float, 3>;
 
-FloatImage::Pointer asFloat(const spine::Volume& v) {
-  auto out = FloatImage::New();
-  out->CopyInformation(v.image());
-  out->SetRegions(v.image()->GetLargestPossibleRegion());
-  out->Allocate();
-  size_t n = out->GetPixelContainer()->Size();
-  for (size_t i = 0; i < n; ++i)
-    out->GetBufferPointer()[i] = v.modality == spine::Modality::CT ? float(v.ct->GetBufferPointer()[i]) : v.mr->GetBufferPointer()[i];
-  return out;
-}
 
 unsigned char colourOf(unsigned label, int channel) {
   static const unsigned char palette[8][3] = {{230, 25, 75}, {60, 180, 75}, {255, 225, 25}, {0, 130, 200},
@@ -109,7 +99,7 @@ int main(int argc, char** argv) {
   try {
     spine::IngestParams params;
     spine::Study study = spine::loadStudy(input, params);
-    FloatImage::Pointer img = asFloat(study.volume);
+    FloatImage::Pointer img = spine::toFloatImage(study.volume);
     if (width <= 0) {  // --window auto: 1st to 99.5th percentile
       std::vector<float> v(img->GetBufferPointer(), img->GetBufferPointer() + img->GetPixelContainer()->Size());
       std::sort(v.begin(), v.end());

@@ -22,16 +22,6 @@ FloatImage::Pointer toRai(FloatImage::Pointer image) {
   return orient->GetOutput();
 }
 
-FloatImage::Pointer asFloat(const Volume& v) {
-  auto out = FloatImage::New();
-  out->CopyInformation(v.image());
-  out->SetRegions(v.image()->GetLargestPossibleRegion());
-  out->Allocate();
-  size_t n = out->GetPixelContainer()->Size();
-  for (size_t i = 0; i < n; ++i)
-    out->GetBufferPointer()[i] = v.modality == Modality::CT ? v.ct->GetBufferPointer()[i] : v.mr->GetBufferPointer()[i];
-  return out;
-}
 
 /// Runs dcm2niix on `dicomDir`; returns the image it wrote, or nullptr.
 FloatImage::Pointer dcm2niix(const std::string& dicomDir, const ScratchFolder& dir) {
@@ -81,7 +71,7 @@ TEST(Dcm2niix, ObliqueSagittalSeriesAgrees) {
   writeAnalytic(dir.sub("dicom"), a, p);
   auto theirs = dcm2niix(dir.sub("dicom"), dir);
   ASSERT_TRUE(theirs) << "dcm2niix failed; see its log";
-  expectSameGeometryAndVoxels(asFloat(load(dir.sub("dicom")).volume), theirs, 0.5);
+  expectSameGeometryAndVoxels(toFloatImage(load(dir.sub("dicom")).volume), theirs, 0.5);
 }
 
 TEST(Dcm2niix, AxialCtAgrees) {
@@ -94,7 +84,7 @@ TEST(Dcm2niix, AxialCtAgrees) {
   writeAnalytic(dir.sub("dicom"), a);
   auto theirs = dcm2niix(dir.sub("dicom"), dir);
   ASSERT_TRUE(theirs);
-  expectSameGeometryAndVoxels(asFloat(load(dir.sub("dicom")).volume), theirs, 0.5);
+  expectSameGeometryAndVoxels(toFloatImage(load(dir.sub("dicom")).volume), theirs, 0.5);
 }
 
 TEST(Dcm2niix, RealJpeg2000CtAgrees) {
@@ -104,7 +94,7 @@ TEST(Dcm2niix, RealJpeg2000CtAgrees) {
   ScratchFolder dir;
   auto theirs = dcm2niix(j2k, dir);
   ASSERT_TRUE(theirs);
-  expectSameGeometryAndVoxels(asFloat(load(j2k).volume), theirs, 0.5);
+  expectSameGeometryAndVoxels(toFloatImage(load(j2k).volume), theirs, 0.5);
 }
 
 }  // namespace

@@ -23,4 +23,7 @@ struct Volume {
   bool empty() const { return image() == nullptr; }
 };
 
+/// A float copy of the volume, whichever modality (HU for CT): for filters that want one type.
+MrImage::Pointer toFloatImage(const Volume& v);
+
 }  // namespace spine
