@@ -260,7 +260,10 @@ TEST(Cli, DemoPhantomRunsEndToEnd) {
   std::string report = slurp(dir.sub("out/report.json"));
   EXPECT_NE(report.find("\"schema_version\": \"1.0.0\""), std::string::npos);
   EXPECT_NE(report.find("\"requested\": \"L4-L5\""), std::string::npos);
-  EXPECT_NE(report.find("NO LEVEL HAS BEEN IDENTIFIED"), std::string::npos);
+  nlohmann::json j = nlohmann::json::parse(report);
+  EXPECT_FALSE(j["vertebrae"].empty());
+  EXPECT_NE(j["numbering"]["status"], "confirmed") << "a lumbar-only CT cannot confirm the count";
+  EXPECT_TRUE(fs::exists(dir.sub("out/labels.nii.gz")));
   EXPECT_EQ(report.find("SYNTHETIC"), std::string::npos) << "patient identifiers leaked into the report";
 }
 

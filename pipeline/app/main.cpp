@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 #include <new>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
@@ -11,6 +12,7 @@
 #include "spine/Error.h"
 #include "spine/EvaluationRun.h"
 #include "spine/Isolation.h"
+#include "spine/LevelTable.h"
 #include "spine/Phantom.h"
 #include "spine/SemiSynthetic.h"
 #include "spine/Report.h"
@@ -26,7 +28,29 @@ struct AnalyzeOptions {
   bool isolate = true, quiet = false;
 };
 
-void printSummary(const spine::Study& study, const AnalyzeOptions& o) {
+void printLevels(const spine::LevelTable& t, const AnalyzeOptions& o) {
+  const auto& v = t.verdict;
+  std::printf("numbering: %s%s%s\n", v.status == "confirmed" ? "" : "WARNING: ", v.status.c_str(),
+              v.anomaly.empty() ? "" : (" - " + v.anomaly).c_str());
+  std::printf("  %s\n", v.summary.c_str());
+  std::string anchors;
+  for (const auto& a : v.anchors) anchors += (anchors.empty() ? "" : "; ") + a;
+  std::printf("  anchors: %s\n", anchors.empty() ? "none" : anchors.c_str());
+  for (const auto& c : v.candidates) std::printf("  other possible numbering: %s\n", c.c_str());
+  std::printf("  %s\n", v.reviewerMustConfirm.c_str());
+  std::string names;
+  for (const auto& e : t.vertebrae) names += (names.empty() ? "" : " ") + e.name;
+  std::printf("levels:   %zu vertebrae, %zu discs: %s\n", t.vertebrae.size(), t.discs.size(), names.c_str());
+  if (o.target.empty()) return;
+  const spine::LevelEntry* e = t.find(o.target);
+  if (e)
+    std::printf("target:   %s found at (%.1f, %.1f, %.1f) mm LPS, numbering %s (confidence %.2f)\n", o.target.c_str(), e->centroid[0],
+                e->centroid[1], e->centroid[2], v.status.c_str(), e->confidence);
+  else
+    std::printf("target:   %s NOT LOCATED: confirm it yourself on the images\n", o.target.c_str());
+}
+
+void printSummary(const spine::Study& study, const AnalyzeOptions& o, const spine::LevelTable* levels) {
   std::printf("input:    %s (%s, %zu file(s), %zu skipped)\n", study.input.c_str(), study.inputKind.c_str(),
               study.filesSeen, study.skipped.size());
   std::printf("series:   %zu found\n", study.series.size());
@@ -38,8 +62,12 @@ void printSummary(const spine::Study& study, const AnalyzeOptions& o) {
   std::vector<std::string> warnings = spine::allWarnings(study);
   std::printf("warnings: %zu\n", warnings.size());
   for (const std::string& w : warnings) std::printf("  - %s\n", w.c_str());
-  std::printf("levels:   NONE IDENTIFIED (segmentation and numbering are not in this version)\n");
-  if (!o.target.empty()) std::printf("target:   %s NOT LOCATED: confirm it yourself on the images\n", o.target.c_str());
+  if (levels) {
+    printLevels(*levels, o);
+  } else {
+    std::printf("levels:   NONE IDENTIFIED (MR segmentation and numbering are not in this version)\n");
+    if (!o.target.empty()) std::printf("target:   %s NOT LOCATED: confirm it yourself on the images\n", o.target.c_str());
+  }
   std::printf("report:   %s/report.json\n", o.outDir.c_str());
 }
 
@@ -58,8 +86,16 @@ int analyze(const AnalyzeOptions& o) {
     spine::Study study = spine::loadStudy(o.input, params);
     spine::ReportOptions reportOptions;
     if (!o.target.empty()) reportOptions.target = o.target;
-    spine::writeReportAtomically(spine::buildReport(study, reportOptions), o.outDir);
-    printSummary(study, o);
+    std::optional<spine::LevelTable> levels;
+    if (study.volume.modality == spine::Modality::CT) {
+      if (!o.quiet) std::fprintf(stderr, "spinereview: segmenting and numbering the spine\n");
+      spine::SegmentationParams sp;
+      sp.threads = o.threads;
+      levels = spine::analyseCtLevels(*study.volume.ct, sp);
+      spine::writeLabelsAtomically(*levels, o.outDir);
+    }
+    spine::writeReportAtomically(spine::buildReport(study, reportOptions, levels ? &*levels : nullptr), o.outDir);
+    printSummary(study, o, levels ? &*levels : nullptr);
     return 0;
   } catch (const spine::SpineError& e) {
     std::fprintf(stderr, "spinereview: error: %s\n", e.oneLine().c_str());

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "spine/Error.h"
+#include "spine/LabelMapFile.h"
 
 namespace spine {
 namespace fs = std::filesystem;
@@ -65,6 +66,33 @@ json volumeJson(const Volume& v) {
   };
 }
 
+json levelJson(const LevelEntry& e) {
+  return {{"name", e.name}, {"label", e.label}, {"centroid_lps_mm", vec(e.centroid)}, {"confidence", e.confidence},
+          {"height_mm", e.heightMm}, {"voxels", e.voxels}, {"findings", json::array()}};
+}
+
+json numberingJson(const NumberingVerdict& v) {
+  return {{"status", v.status},
+          {"anchors", v.anchors},
+          {"counts", {{"rib_pairs", v.ribPairs >= 0 ? json(v.ribPairs) : json(nullptr)},
+                      {"lumbar_type", v.lumbarType >= 0 ? json(v.lumbarType) : json(nullptr)}}},
+          {"anomaly", v.anomaly.empty() ? json(nullptr) : json(v.anomaly)},
+          {"candidates", v.candidates},
+          {"confidence", v.confidence},
+          {"summary", v.summary},
+          {"reviewer_must_confirm", v.reviewerMustConfirm}};
+}
+
+json targetJson(const std::string& target, const LevelTable& t) {
+  const LevelEntry* e = t.find(target);
+  if (!e)
+    return {{"requested", target}, {"found", false}, {"confidence", 0.0},
+            {"why", "no level of that name was identified (numbering " + t.verdict.status + "): find it yourself on the images"}};
+  return {{"requested", target}, {"found", true}, {"centroid_lps_mm", vec(e->centroid)}, {"label", e->label},
+          {"confidence", e->confidence}, {"numbering_status", t.verdict.status},
+          {"why", t.verdict.summary + " " + t.verdict.reviewerMustConfirm}};
+}
+
 json numberingJson() {
   return {
       {"status", "not_performed"},
@@ -88,7 +116,7 @@ std::vector<std::string> allWarnings(const Study& study) {
   return out;
 }
 
-json buildReport(const Study& study, const ReportOptions& options) {
+json buildReport(const Study& study, const ReportOptions& options, const LevelTable* levels) {
   json skipped = json::array();
   for (const SkippedFile& s : study.skipped) skipped.push_back({{"file", s.file}, {"reason", s.reason}});
   json series = json::array();
@@ -111,12 +139,38 @@ json buildReport(const Study& study, const ReportOptions& options) {
       {"discs", json::array()},
       {"findings", json::array()},
   };
+  if (levels) {
+    json vertebrae = json::array(), discs = json::array();
+    for (const LevelEntry& e : levels->vertebrae) vertebrae.push_back(levelJson(e));
+    for (const LevelEntry& e : levels->discs) discs.push_back(levelJson(e));
+    for (size_t i = 0; i < levels->vertebrae.size(); ++i) vertebrae[i]["rib_bearing"] = levels->vertebrae[i].ribBearing;
+    report["numbering"] = numberingJson(levels->verdict);
+    report["levels_status"] = levels->notes.empty() ? json("segmented") : json(levels->notes);
+    report["vertebrae"] = vertebrae;
+    report["discs"] = discs;
+    report["label_map"] = "labels.nii.gz";
+    if (options.target) report["target"] = targetJson(*options.target, *levels);
+    return report;
+  }
   if (options.target)
     report["target"] = {{"requested", *options.target},
                         {"found", false},
                         {"confidence", 0.0},
                         {"why", "levels are not identified in this version; the target cannot be located"}};
   return report;
+}
+
+void writeLabelsAtomically(const LevelTable& levels, const std::string& outDir) {
+  std::error_code ec;
+  fs::create_directories(outDir, ec);
+  fs::path final = fs::path(outDir) / "labels.nii.gz";
+  fs::path temp = fs::path(outDir) / (".labels.tmp-" + std::to_string(::getpid()) + ".nii.gz");
+  writeLabelMap(*levels.labels, temp.string());
+  fs::rename(temp, final, ec);
+  if (ec) {
+    fs::remove(temp, ec);
+    throw SpineError(ExitCode::CantCreate, "report", final.string(), "cannot move the label map into place");
+  }
 }
 
 void writeReportAtomically(const json& report, const std::string& outDir) {

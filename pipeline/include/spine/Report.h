@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "spine/LevelTable.h"
 #include "spine/Study.h"
 
 namespace spine {
@@ -18,9 +19,12 @@ struct ReportOptions {
 /// Study-level warnings, then the chosen series' warnings prefixed with its key.
 std::vector<std::string> allWarnings(const Study& study);
 
-/// Builds the report of an ingested study. Until segmentation lands, the level table is empty and
-/// the numbering verdict says that no level has been identified.
-nlohmann::json buildReport(const Study& study, const ReportOptions& options);
+/// Builds the report of an ingested study and, when given, its level table (without one the
+/// numbering verdict says that no level has been identified).
+nlohmann::json buildReport(const Study& study, const ReportOptions& options, const LevelTable* levels = nullptr);
+
+/// Writes labels.nii.gz into DIR under a temporary name, then renames it.
+void writeLabelsAtomically(const LevelTable& levels, const std::string& outDir);
 
 /// Writes `json` to DIR/report.json atomically (temporary name, fsync, rename): a reader never sees
 /// a half-written report. Throws SpineError (CantCreate) naming the path.

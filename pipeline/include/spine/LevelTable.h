@@ -1,0 +1,39 @@
+#pragma once
+// The named levels of one analysis: every vertebra and disc with its name, its value in
+// labels.nii.gz (docs/labels.md), its centroid and confidence, and the numbering verdict. What the
+// report, the viewer and the detectors read.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "spine/Numbering.h"
+#include "spine/PixelTypes.h"
+#include "spine/SpineSegmentation.h"
+
+namespace spine {
+
+struct LevelEntry {
+  std::string name;            ///< "L4", "L4-L5"; "vertebra 3 (unnamed)" when numbering named none
+  std::uint16_t label = 0;     ///< value in labels.nii.gz
+  Vec3 centroid{0, 0, 0};      ///< centre of its voxels, LPS mm
+  double confidence = 0;
+  double heightMm = 0;
+  bool ribBearing = false;
+  std::size_t voxels = 0;
+};
+
+struct LevelTable {
+  std::vector<LevelEntry> vertebrae, discs;  ///< cranial to caudal
+  NumberingVerdict verdict;
+  LabelImage::Pointer labels;                ///< project convention
+  std::vector<std::string> notes;
+  const LevelEntry* find(const std::string& name) const;
+};
+
+/// Unnamed segments keep values 900 + i (vertebra i from the top) and 950 + i (disc i).
+LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict& verdict);
+
+/// Segmentation + numbering of a CT, the whole chain.
+LevelTable analyseCtLevels(const CtImage& ct, const SegmentationParams& params = {});
+
+}  // namespace spine

@@ -1,0 +1,57 @@
+#pragma once
+// CT spine: localise the column, find the discs along it, segment every vertebra (body and
+// posterior elements, by geodesic growth through bone from the bodies), the discs between them and
+// the ribs. Levels are not named here: that is numbering's job (Numbering.h), from the features
+// measured here. Coordinates LPS mm; the label map's grid is the CT's (reoriented to LPS axes).
+#include <vector>
+
+#include "spine/PixelTypes.h"
+#include "spine/Vec3.h"
+
+namespace spine {
+
+struct SegmentationParams {
+  double boneHu = 160;          ///< bone threshold; marrow below it is filled when enclosed and not CSF-dark
+  double localiseMm = 2.0;      ///< grid of the centreline search
+  double maxStepMm = 5.0;       ///< centreline: largest move per 2 mm of height
+  double discProminence = 0.45; ///< a disc: the bone fraction across the column drops at least this much
+  double minVertebraMm = 10;    ///< smallest distance between discs
+  double ribLateralMm = 50;     ///< bone beyond this lateral distance from a body belongs to a rib
+  double minRibMm3 = 400;       ///< rib volume for a vertebra to count as rib-bearing
+  unsigned threads = 2;
+};
+
+struct SegmentedVertebra {
+  std::uint16_t id = 0;         ///< value in the working label map (1..n, cranial to caudal)
+  Vec3 centroid{0, 0, 0};       ///< centre of its voxels
+  Vec3 bodyCentre{0, 0, 0}, axis{0, 0, 1};
+  double heightMm = 0;          ///< between its discs along the axis
+  std::size_t voxels = 0;
+  double ribMm3 = 0;            ///< bone reached beyond the rib distance
+  double lateralExtentMm = 0;   ///< widest bone extent in its slab (alae make the sacrum wide)
+  bool hasRibs = false;
+  bool sacrumLike = false;      ///< lowest segment, wide, continuous with the iliac wings' level
+  bool cutTop = false, cutBottom = false;  ///< reaches the field's edge
+};
+
+struct SegmentedDisc {
+  std::uint16_t id = 0;         ///< value in the working label map (1000 + index)
+  Vec3 centre{0, 0, 0}, normal{0, 0, 1};
+  double heightMm = 0, prominenceHu = 0;
+  std::size_t voxels = 0;
+};
+
+struct SpineSegmentation {
+  std::vector<Vec3> centreline;            ///< through the vertebral bodies, caudal to cranial, ~1 mm apart
+  std::vector<SegmentedVertebra> vertebrae;  ///< cranial to caudal
+  std::vector<SegmentedDisc> discs;        ///< discs[i] lies between vertebrae[i] and vertebrae[i+1]
+  bool skullAbove = false;                 ///< bone mass above the top of the column (C1/C2 in view)
+  LabelImage::Pointer labels;              ///< working ids: vertebra id, 1000+i disc, 2000+vertebra id rib
+  std::vector<std::string> notes;          ///< what the segmentation could not do, in words
+};
+
+/// The column in a CT. Throws nothing on anatomy it cannot find: the result is then empty with a
+/// note saying why.
+SpineSegmentation segmentSpineCt(const CtImage& ct, const SegmentationParams& params = {});
+
+}  // namespace spine

@@ -1,0 +1,83 @@
+#include "spine/LevelTable.h"
+
+#include <map>
+
+#include "spine/Labels.h"
+#include "spine/Phantom.h"
+
+namespace spine {
+
+namespace {
+
+constexpr std::uint16_t kUnnamedVertebra = 900, kUnnamedDisc = 950;
+
+std::uint16_t vertebraValue(const std::string& name, size_t i) {
+  auto code = vertebraCode(name);
+  return code ? *code : std::uint16_t(kUnnamedVertebra + i);
+}
+
+}  // namespace
+
+const LevelEntry* LevelTable::find(const std::string& name) const {
+  for (const auto* list : {&vertebrae, &discs})
+    for (const LevelEntry& e : *list)
+      if (e.name == name) return &e;
+  return nullptr;
+}
+
+LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict& verdict) {
+  LevelTable t;
+  t.verdict = verdict;
+  t.notes = seg.notes;
+  std::map<std::uint16_t, std::uint16_t> remap;  // working id -> convention value
+  for (size_t i = 0; i < seg.vertebrae.size(); ++i) {
+    const SegmentedVertebra& v = seg.vertebrae[i];
+    const std::string& name = verdict.vertebraNames[i];
+    LevelEntry e;
+    e.name = name.empty() ? "vertebra " + std::to_string(i + 1) + " (unnamed)" : name;
+    e.label = vertebraValue(name, i);
+    e.confidence = name.empty() ? 0 : verdict.confidence;
+    e.heightMm = v.heightMm, e.ribBearing = v.hasRibs;
+    remap[v.id] = e.label;
+    remap[std::uint16_t(2000 + v.id)] = name.empty() ? 0 : ribLabel(e.label);
+    t.vertebrae.push_back(e);
+  }
+  for (size_t i = 0; i < seg.discs.size(); ++i) {
+    const std::string &up = verdict.vertebraNames[i], &lo = verdict.vertebraNames[i + 1];
+    LevelEntry e;
+    bool named = !up.empty() && !lo.empty();
+    e.name = named ? discName(*vertebraCode(up), *vertebraCode(lo)) : "disc " + std::to_string(i + 1) + " (unnamed)";
+    e.label = named ? discLabel(*vertebraCode(up)) : std::uint16_t(kUnnamedDisc + i);
+    e.confidence = named ? verdict.confidence : 0;
+    e.heightMm = seg.discs[i].heightMm;
+    remap[seg.discs[i].id] = e.label;
+    t.discs.push_back(e);
+  }
+  t.labels = LabelImage::New();
+  t.labels->CopyInformation(seg.labels);
+  t.labels->SetRegions(seg.labels->GetLargestPossibleRegion());
+  t.labels->Allocate(true);
+  const size_t n = seg.labels->GetPixelContainer()->Size();
+  for (size_t i = 0; i < n; ++i) {
+    std::uint16_t w = seg.labels->GetBufferPointer()[i];
+    auto it = w ? remap.find(w) : remap.end();
+    t.labels->GetBufferPointer()[i] = it == remap.end() ? 0 : it->second;
+  }
+  std::map<std::uint16_t, LabelStats> stats;
+  for (const LabelStats& s : labelStatistics(*t.labels)) stats[s.value] = s;
+  for (auto* list : {&t.vertebrae, &t.discs})
+    for (LevelEntry& e : *list)
+      if (stats.count(e.label)) e.centroid = stats[e.label].centroid, e.voxels = stats[e.label].voxels;
+  return t;
+}
+
+LevelTable analyseCtLevels(const CtImage& ct, const SegmentationParams& params) {
+  SpineSegmentation seg = segmentSpineCt(ct, params);
+  NumberingEvidence e;
+  for (const SegmentedVertebra& v : seg.vertebrae) e.vertebrae.push_back({v.hasRibs, v.sacrumLike, v.cutTop, v.cutBottom});
+  for (const SegmentedDisc& d : seg.discs) e.discHeightsMm.push_back(d.heightMm);
+  e.skullAbove = seg.skullAbove;
+  return buildLevelTable(seg, numberLevels(e));
+}
+
+}  // namespace spine

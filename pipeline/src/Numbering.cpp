@@ -1,0 +1,156 @@
+#include "spine/Numbering.h"
+
+#include <algorithm>
+
+namespace spine {
+
+namespace {
+
+std::string ordinalName(int position) {  // 1 = C1 ... 7 = C7, 8 = T1 ... 19 = T12, 20 = L1 ...
+  if (position <= 7) return "C" + std::to_string(position);
+  if (position <= 19) return "T" + std::to_string(position - 7);
+  return "L" + std::to_string(position - 19);
+}
+
+/// Names from the sacrum upwards: `lumbar` lumbar vertebrae directly above it (L1..Ln), then
+/// thoracic T12, T11, ... (T13 first when `t13`), then cervical.
+void nameUpFromSacrum(NumberingVerdict& v, int sacrum, int lumbar, bool t13, bool s1Free) {
+  int i = sacrum;
+  v.vertebraNames[size_t(i)] = "sacrum";
+  if (s1Free && i > 0) v.vertebraNames[size_t(--i)] = "S1";
+  for (int l = lumbar; l >= 1 && i > 0; --l) v.vertebraNames[size_t(--i)] = "L" + std::to_string(l);
+  if (t13 && i > 0) v.vertebraNames[size_t(--i)] = "T13";
+  for (int t = 12; t >= 1 && i > 0; --t) v.vertebraNames[size_t(--i)] = "T" + std::to_string(t);
+  for (int c = 7; c >= 1 && i > 0; --c) v.vertebraNames[size_t(--i)] = "C" + std::to_string(c);
+}
+
+bool lastDiscThin(const NumberingEvidence& e, int sacrum) {
+  if (sacrum < 1 || size_t(sacrum - 1) >= e.discHeightsMm.size()) return false;
+  std::vector<double> others(e.discHeightsMm.begin(), e.discHeightsMm.begin() + (sacrum - 1));
+  if (others.size() > 4) others.erase(others.begin(), others.end() - 4);  // the lumbar discs above it
+  double ref = 10;
+  if (!others.empty()) {
+    std::nth_element(others.begin(), others.begin() + others.size() / 2, others.end());
+    ref = others[others.size() / 2];
+  }
+  return e.discHeightsMm[size_t(sacrum - 1)] < 0.5 * ref;
+}
+
+void fromC2AndSacrum(NumberingVerdict& v, int sacrum, bool thin) {
+  const int presacral = sacrum + 1;  // the top segment is C1 and C2 together
+  const int r = v.ribPairs, lumbar = v.lumbarType;
+  v.anchors = {"C2 (column ends below the skull base; counted downwards)", "sacrum", std::to_string(r) + " rib pairs counted"};
+  if (presacral == 24 && r == 12 && lumbar == 5 && !thin) {
+    v.status = "confirmed";
+    v.confidence = 0.95;
+    for (int i = 0; i < sacrum; ++i) v.vertebraNames[size_t(i)] = ordinalName(i + 2);
+    v.vertebraNames[size_t(sacrum)] = "sacrum";
+    v.summary = "Counted from C2 to the sacrum: 7 cervical, 12 rib-bearing thoracic, 5 lumbar vertebrae; all anchors agree.";
+    return;
+  }
+  v.status = "uncertain";
+  v.confidence = 0.6;
+  if (presacral == 25 && r == 13) {
+    nameUpFromSacrum(v, sacrum, 5, true, false);
+    v.anomaly = "13 rib pairs: a rib-bearing T13 (25 presacral vertebrae)";
+  } else if (presacral == 25) {
+    nameUpFromSacrum(v, sacrum, thin ? 5 : 6, false, thin);
+    v.anomaly = thin ? "lumbarised S1: a free first sacral segment above a rudimentary disc (25 presacral)"
+                     : "6 lumbar-type vertebrae (L6; 25 presacral)";
+  } else {
+    for (int i = 0; i < sacrum; ++i) v.vertebraNames[size_t(i)] = ordinalName(i + 2);
+    v.vertebraNames[size_t(sacrum)] = "sacrum";
+    v.anomaly = std::to_string(presacral) + " presacral vertebrae, " + std::to_string(r) + " rib pairs, " + std::to_string(lumbar) +
+                " lumbar-type" + (thin ? ", rudimentary last disc (transitional vertebra)" : "");
+  }
+  v.summary = "Counted from C2 to the sacrum with an anomaly: " + v.anomaly + ".";
+}
+
+void fromSacrum(NumberingVerdict& v, int sacrum, int lastRib, bool thin) {
+  v.anchors = {"sacrum"};
+  if (lastRib < 0) {
+    nameUpFromSacrum(v, sacrum, 5, false, false);
+    v.status = "provisional";
+    v.confidence = 0.5;
+    v.summary = "Named upwards from the sacrum assuming 5 lumbar vertebrae: no rib-bearing vertebra is in view, so the "
+                "lumbar count cannot be checked.";
+    if (thin) v.anomaly = "rudimentary last disc: lumbosacral transitional vertebra";
+    return;
+  }
+  v.anchors.push_back("last rib-bearing vertebra");
+  const int lumbar = v.lumbarType;
+  v.confidence = 0.6;
+  if (lumbar == 5 && !thin) {
+    nameUpFromSacrum(v, sacrum, 5, false, false);
+    v.status = "consistent";
+    v.confidence = 0.8;
+    v.summary = "The sacrum and the last rib-bearing vertebra agree on 5 lumbar vertebrae; the rib pairs could not be "
+                "counted from T1, so thoracic names assume 12.";
+    return;
+  }
+  v.status = "uncertain";
+  if (lumbar == 6 && thin) {
+    nameUpFromSacrum(v, sacrum, 5, false, true);
+    v.anomaly = "6 lumbar-type vertebrae with a rudimentary last disc: lumbarised S1";
+    v.candidates = {"L6 (six lumbar vertebrae) instead of a lumbarised S1"};
+  } else if (lumbar == 6) {
+    nameUpFromSacrum(v, sacrum, 6, false, false);
+    v.anomaly = "6 lumbar-type vertebrae";
+    v.candidates = {"L1-L6 with 12 rib pairs (shown)", "T12 without ribs (11 rib pairs) and L1-L5"};
+  } else if (lumbar == 5 && thin) {
+    nameUpFromSacrum(v, sacrum, 5, false, false);
+    v.anomaly = "rudimentary L5-S1 disc: L5 partly sacralised (lumbosacral transitional vertebra)";
+    v.candidates = {"lumbarised S1 with 4 lumbar vertebrae above it"};
+  } else if (lumbar == 4) {
+    nameUpFromSacrum(v, sacrum, 4, false, false);
+    v.anomaly = "4 lumbar-type vertebrae";
+    v.candidates = {"L1-L4 with 12 rib pairs (shown)", "5 lumbar vertebrae with ribs on L1 (13 rib-bearing)",
+                    "L5 fused into the sacrum (sacralised)"};
+  } else {
+    nameUpFromSacrum(v, sacrum, std::max(0, lumbar), false, false);
+    v.anomaly = std::to_string(lumbar) + " lumbar-type vertebrae";
+  }
+  v.summary = "The anchors disagree with a normal count: " + v.anomaly + ".";
+}
+
+void fromC2Only(NumberingVerdict& v, const NumberingEvidence& e) {
+  v.anchors = {"C2 (column ends below the skull base; counted downwards)"};
+  for (size_t i = 0; i < e.vertebrae.size(); ++i) v.vertebraNames[i] = ordinalName(int(i) + 2);
+  v.status = "provisional";
+  v.confidence = 0.7;
+  v.summary = "Counted downwards from C2; no sacrum in view to check the count against.";
+}
+
+}  // namespace
+
+NumberingVerdict numberLevels(const NumberingEvidence& e) {
+  NumberingVerdict v;
+  const int n = int(e.vertebrae.size());
+  v.vertebraNames.assign(size_t(n), "");
+  int sacrum = n > 0 && e.vertebrae.back().sacrum ? n - 1 : -1, lastRib = -1, ribs = 0;
+  for (int i = 0; i < n; ++i)
+    if (e.vertebrae[size_t(i)].ribs) lastRib = i, ++ribs;
+  if (e.skullAbove) v.ribPairs = ribs;
+  if (sacrum >= 0 && lastRib >= 0) v.lumbarType = sacrum - 1 - lastRib;
+  const bool thin = lastDiscThin(e, sacrum);
+  if (e.skullAbove && sacrum >= 0)
+    fromC2AndSacrum(v, sacrum, thin);
+  else if (sacrum >= 0)
+    fromSacrum(v, sacrum, lastRib, thin);
+  else if (e.skullAbove)
+    fromC2Only(v, e);
+  if (v.status.empty()) {
+    v.status = "not_identified";
+    v.vertebraNames.assign(size_t(n), "");
+    v.summary = n ? "Vertebrae were found but neither the sacrum nor C2 is in view: no level is named."
+                  : "No vertebra was found: no level is named.";
+  }
+  v.reviewerMustConfirm =
+      v.status == "confirmed"
+          ? "Check the anchors shown (C2, the last rib pair, the sacrum) on the images before operating."
+          : "Count the levels yourself from C2 or on a whole-spine localiser before choosing a surgical level; the names "
+            "here are " + std::string(v.status == "not_identified" ? "absent" : "not verified") + ".";
+  return v;
+}
+
+}  // namespace spine

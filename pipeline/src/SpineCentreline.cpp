@@ -1,0 +1,223 @@
+// Bone mask and the centreline: the vertebral bodies are the densest thick bone on the midline,
+// so the column is followed slice by slice as the brightest point of a smoothed CT near the last
+// one, from the most confident slice up and down (robust to osteoporosis: the relative maximum
+// still sits in the bodies; to metal: smoothing spreads a screw no more than a body).
+#include <algorithm>
+#include <cmath>
+
+#include <itkDiscreteGaussianImageFilter.h>
+#include <itkResampleImageFilter.h>
+
+#include "SpineCtParts.h"
+
+namespace spine::ct {
+
+using MaskImage = itk::Image<std::uint8_t, 3>;
+using FloatImage = itk::Image<float, 3>;
+
+bool toIndex(const itk::ImageBase<3>& img, const Vec3& p, itk::Index<3>& idx) {
+  return img.TransformPhysicalPointToIndex(itk::Point<double, 3>(p.data()), idx);
+}
+
+namespace {
+
+/// Fills the holes of one axial slice (4-connected background not reached from the border) that
+/// are small, or whose mean HU says marrow.
+void fillSliceHoles(std::uint8_t* mask, const CtPixel* hu, unsigned nx, unsigned ny, double pixelMm2) {
+  std::vector<std::uint8_t> seen(size_t(nx) * ny, 0);
+  std::vector<size_t> stack, comp;
+  auto flood = [&](size_t start) {
+    comp.clear();
+    stack.assign(1, start);
+    seen[start] = 1;
+    while (!stack.empty()) {
+      size_t i = stack.back();
+      stack.pop_back();
+      comp.push_back(i);
+      unsigned x = unsigned(i % nx), y = unsigned(i / nx);
+      size_t nb[4] = {x > 0 ? i - 1 : i, x + 1 < nx ? i + 1 : i, y > 0 ? i - nx : i, y + 1 < ny ? i + nx : i};
+      for (size_t n : nb)
+        if (!seen[n] && !mask[n]) seen[n] = 1, stack.push_back(n);
+    }
+  };
+  for (unsigned x = 0; x < nx; ++x)
+    for (unsigned y : {0u, ny - 1})
+      if (!seen[size_t(y) * nx + x] && !mask[size_t(y) * nx + x]) flood(size_t(y) * nx + x);
+  for (unsigned y = 0; y < ny; ++y)
+    for (unsigned x : {0u, nx - 1})
+      if (!seen[size_t(y) * nx + x] && !mask[size_t(y) * nx + x]) flood(size_t(y) * nx + x);
+  for (size_t i = 0; i < seen.size(); ++i) {
+    if (seen[i] || mask[i]) continue;
+    flood(i);
+    double mean = 0;
+    for (size_t c : comp) mean += hu[c];
+    mean /= comp.size();
+    double area = comp.size() * pixelMm2;
+    // Normal marrow (~230 HU) fills; discs (75-95 HU, enclosed by endplate rings where an axial slice
+    // cuts a tilted disc) and the canal (CSF, fat) stay open.
+    if (area < 40 || (mean >= 120 && area < 2500))
+      for (size_t c : comp) mask[c] = 1;
+  }
+}
+
+}  // namespace
+
+MaskImage::Pointer boneMask(const CtImage& ct, const SegmentationParams& p) {
+  auto mask = MaskImage::New();
+  mask->CopyInformation(&ct);
+  mask->SetRegions(ct.GetLargestPossibleRegion());
+  mask->Allocate();
+  const size_t n = ct.GetPixelContainer()->Size();
+  const CtPixel* hu = ct.GetBufferPointer();
+  std::uint8_t* m = mask->GetBufferPointer();
+  for (size_t i = 0; i < n; ++i) m[i] = hu[i] >= p.boneHu;
+  auto size = ct.GetLargestPossibleRegion().GetSize();
+  const size_t plane = size[0] * size[1];
+  const double pixelMm2 = ct.GetSpacing()[0] * ct.GetSpacing()[1];
+  for (size_t k = 0; k < size[2]; ++k) fillSliceHoles(m + k * plane, hu + k * plane, unsigned(size[0]), unsigned(size[1]), pixelMm2);
+  return mask;
+}
+
+namespace {
+
+/// The CT on a coarse grid (localiseMm), smoothed: bodies become bright blobs, thin bone fades.
+FloatImage::Pointer coarseSmoothed(const CtImage& ct, double mm) {
+  auto cast = FloatImage::New();
+  cast->CopyInformation(&ct);
+  cast->SetRegions(ct.GetLargestPossibleRegion());
+  cast->Allocate();
+  std::transform(ct.GetBufferPointer(), ct.GetBufferPointer() + ct.GetPixelContainer()->Size(), cast->GetBufferPointer(),
+                 [](CtPixel v) { return float(std::clamp<int>(v, -200, 300)); });  // cortex counts no more than marrow: thick bodies win over thin arches
+  auto smooth = itk::DiscreteGaussianImageFilter<FloatImage, FloatImage>::New();
+  smooth->SetInput(cast);
+  smooth->SetVariance(4.0 * 4.0);
+  smooth->SetUseImageSpacingOn();
+  smooth->SetMaximumKernelWidth(64);
+  auto resample = itk::ResampleImageFilter<FloatImage, FloatImage>::New();
+  resample->SetInput(smooth->GetOutput());
+  auto size = ct.GetLargestPossibleRegion().GetSize();
+  FloatImage::SizeType out;
+  FloatImage::SpacingType sp;
+  for (int d = 0; d < 3; ++d) {
+    sp[d] = mm;
+    out[d] = std::max<size_t>(1, size_t(size[d] * ct.GetSpacing()[d] / mm));
+  }
+  resample->SetSize(out);
+  resample->SetOutputSpacing(sp);
+  resample->SetOutputOrigin(ct.GetOrigin());
+  resample->SetOutputDirection(ct.GetDirection());
+  resample->SetDefaultPixelValue(-200);
+  resample->Update();
+  return resample->GetOutput();
+}
+
+/// Best point of slice k: the brightest voxel within 15 mm of the body's midline when `near` is null
+/// (the seed), or, when following, a step towards the centre of the bright voxels (within 40 HU of
+/// the window's maximum) around `near`, limited per slice: slow lateral drift (scoliosis), faster
+/// A-P (lordosis).
+bool bestInSlice(const FloatImage& img, long k, const Vec3* near, double stepMm, double xMid, Vec3& best, double& value) {
+  auto size = img.GetLargestPossibleRegion().GetSize();
+  value = -1e9;
+  std::vector<std::pair<Vec3, float>> window;
+  for (long j = 0; j < long(size[1]); ++j)
+    for (long i = 0; i < long(size[0]); ++i) {
+      FloatImage::IndexType idx{{i, j, k}};
+      FloatImage::PointType pt;
+      img.TransformIndexToPhysicalPoint(idx, pt);
+      Vec3 p{pt[0], pt[1], pt[2]};
+      // +-12 mm A-P: the whole body depth around its centre, not back to the laminae (25-35 mm
+      // behind it), so the centroid of the window's bright part is the body's centre.
+      bool inside = near ? std::abs(p[0] - (*near)[0]) <= 20 && std::abs(p[1] - (*near)[1]) <= 12 : std::abs(p[0] - xMid) <= 15;
+      if (!inside) continue;
+      float v = img.GetPixel(idx);
+      window.push_back({p, v});
+      if (v > value) value = v, best = p;
+    }
+  if (!near || window.empty()) return !window.empty();
+  Vec3 c{0, 0, 0};
+  double w = 0;
+  for (const auto& [p, v] : window)
+    if (v >= value - 40) c = axpy(c, v, p), w += v;
+  Vec3 target = scale(c, 1.0 / w);  // centre of the bright body in the window; move towards it slowly
+  best = {(*near)[0] + std::clamp(target[0] - (*near)[0], -stepMm * 0.5, stepMm * 0.5),
+          (*near)[1] + std::clamp(target[1] - (*near)[1], -stepMm, stepMm), target[2]};
+  return true;
+}
+
+/// Centre x of the body (air excluded) in slice k: the midline for the first search.
+double bodyMidline(const FloatImage& img, long k) {
+  auto size = img.GetLargestPossibleRegion().GetSize();
+  double sx = 0, n = 0;
+  for (long j = 0; j < long(size[1]); ++j)
+    for (long i = 0; i < long(size[0]); ++i) {
+      FloatImage::IndexType idx{{i, j, k}};
+      if (img.GetPixel(idx) < -150) continue;
+      FloatImage::PointType pt;
+      img.TransformIndexToPhysicalPoint(idx, pt);
+      sx += pt[0], n += 1;
+    }
+  return n ? sx / n : 0;
+}
+
+}  // namespace
+
+std::vector<Vec3> findCentreline(const CtImage& ct, const SegmentationParams& p) {
+  FloatImage::Pointer img = coarseSmoothed(ct, p.localiseMm);
+  const long nz = long(img->GetLargestPossibleRegion().GetSize()[2]);
+  // Seed: the brightest central point over all slices.
+  long seedK = -1;
+  Vec3 seed{};
+  double seedValue = -1e9;
+  for (long k = 0; k < nz; ++k) {
+    Vec3 b;
+    double v;
+    if (bestInSlice(*img, k, nullptr, 0, bodyMidline(*img, k), b, v) && v > seedValue) seedValue = v, seed = b, seedK = k;
+  }
+  if (seedK < 0 || seedValue < 100) return {};
+  std::vector<Vec3> pts(static_cast<size_t>(nz));
+  std::vector<bool> ok(static_cast<size_t>(nz), false);
+  pts[size_t(seedK)] = seed, ok[size_t(seedK)] = true;
+  const double stop = std::max(90.0, 0.5 * seedValue);
+  for (int dir : {1, -1}) {
+    Vec3 last = seed;
+    int weak = 0;
+    for (long k = seedK + dir; k >= 0 && k < nz; k += dir) {
+      Vec3 b;
+      double v;
+      if (!bestInSlice(*img, k, &last, std::max(2 * p.localiseMm, p.maxStepMm * p.localiseMm / 2.0), 0, b, v)) break;
+      weak = v < stop ? weak + 1 : 0;
+      if (weak * p.localiseMm > 14) break;  // the column has ended (skull base, coccyx, or the field)
+      pts[size_t(k)] = b, ok[size_t(k)] = v >= stop;
+      last = b;
+    }
+  }
+  // Keep the valid run, smooth it (moving average over 7 slices), resample to ~1 mm steps.
+  std::vector<Vec3> run;
+  for (long k = 0; k < nz; ++k)
+    if (ok[size_t(k)]) run.push_back(pts[size_t(k)]);
+  if (run.size() < 5) return {};
+  std::vector<Vec3> smooth(run.size());
+  for (size_t i = 0; i < run.size(); ++i) {
+    Vec3 s{0, 0, 0};
+    int n = 0;
+    for (long j = long(i) - 3; j <= long(i) + 3; ++j)
+      if (j >= 0 && j < long(run.size())) s = add(s, run[size_t(j)]), ++n;
+    smooth[i] = scale(s, 1.0 / n);
+  }
+  if (smooth.front()[2] > smooth.back()[2]) std::reverse(smooth.begin(), smooth.end());
+  std::vector<Vec3> out{smooth.front()};
+  for (size_t i = 1; i < smooth.size(); ++i) {
+    double d = distance(smooth[i - 1], smooth[i]);
+    int steps = std::max(1, int(std::round(d)));
+    for (int s = 1; s <= steps; ++s) out.push_back(axpy(smooth[i - 1], double(s) / steps, sub(smooth[i], smooth[i - 1])));
+  }
+  return out;
+}
+
+Vec3 tangentAt(const std::vector<Vec3>& line, size_t i) {
+  size_t a = i >= 5 ? i - 5 : 0, b = std::min(line.size() - 1, i + 5);
+  Vec3 t = sub(line[b], line[a]);
+  return norm(t) > 0 ? normalized(t) : Vec3{0, 0, 1};
+}
+
+}  // namespace spine::ct

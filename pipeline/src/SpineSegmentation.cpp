@@ -1,0 +1,289 @@
+// segmentSpineCt: centreline -> discs -> vertebra slabs -> geodesic growth through bone from each
+// body (so a lamina joins the body its pedicles join, not the neighbour it touches at a facet),
+// ribs beyond a lateral distance, discs between the endplate footprints, features for numbering.
+#include "spine/SpineSegmentation.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <itkOrientImageFilter.h>
+
+#include "SpineCtParts.h"
+
+namespace spine {
+
+namespace {
+
+using MaskImage = itk::Image<std::uint8_t, 3>;
+constexpr std::uint16_t kDiscId = 1000, kRibId = 2000;
+
+struct Slab {  ///< one vertebra between two planes (point, normal pointing cranially)
+  Vec3 lowerPoint, lowerNormal, upperPoint, upperNormal;
+  bool cutBottom = false, cutTop = false;
+  Vec3 centre() const { return scale(add(lowerPoint, upperPoint), 0.5); }
+  Vec3 axis() const { return normalized(sub(upperPoint, lowerPoint)); }
+  bool inside(const Vec3& p, double margin) const {
+    return dot(sub(p, lowerPoint), lowerNormal) > margin && dot(sub(p, upperPoint), upperNormal) < -margin;
+  }
+};
+
+std::vector<Slab> slabsFrom(const std::vector<Vec3>& line, const std::vector<ct::DiscCandidate>& discs) {
+  std::vector<Slab> out;  // caudal to cranial
+  Vec3 lowP = line.front(), lowN = ct::tangentAt(line, 0);
+  bool cut = true;
+  for (size_t i = 0; i <= discs.size(); ++i) {
+    Slab s;
+    s.lowerPoint = lowP, s.lowerNormal = lowN, s.cutBottom = cut;
+    if (i < discs.size()) {
+      s.upperPoint = discs[i].centre, s.upperNormal = discs[i].normal;
+      lowP = discs[i].centre, lowN = discs[i].normal, cut = false;
+    } else {
+      s.upperPoint = line.back(), s.upperNormal = ct::tangentAt(line, line.size() - 1), s.cutTop = true;
+    }
+    if (distance(s.lowerPoint, s.upperPoint) > 4) out.push_back(s);
+  }
+  return out;
+}
+
+/// Left-right distance from a body's axis (ribs leave sideways; spinous processes reach as far
+/// backwards, so a radial distance would call them ribs).
+double lateralDistance(const Vec3& p, const Vec3& c, const Vec3& axis) {
+  Vec3 u = normalized(axpy(Vec3{1, 0, 0}, -axis[0], axis));
+  return std::abs(dot(sub(p, c), u));
+}
+
+/// Multi-source shortest paths through bone (Dial's buckets, 0.5 mm resolution): every bone voxel
+/// reached within 90 mm goes to the nearest body; beyond ribLateralMm from its body's axis a voxel
+/// becomes that body's rib (only where ribs are allowed).
+void growFromBodies(const MaskImage& bone, LabelImage& owner, const std::vector<Slab>& slabs,
+                    const std::vector<bool>& ribsAllowed, const std::vector<double>& lateralCap, const SegmentationParams& p) {
+  const auto size = bone.GetLargestPossibleRegion().GetSize();
+  const auto sp = bone.GetSpacing();
+  const size_t nx = size[0], ny = size[1], n = bone.GetPixelContainer()->Size();
+  const int maxBucket = 180;
+  std::vector<std::vector<size_t>> buckets(maxBucket + 64);
+  std::vector<std::uint8_t> cost(n, 255);
+  std::uint16_t* lab = owner.GetBufferPointer();
+  const std::uint8_t* m = bone.GetBufferPointer();
+  // Seeds: bone inside each slab within 10 mm of its axis.
+  for (size_t s = 0; s < slabs.size(); ++s) {
+    Vec3 c = slabs[s].centre(), a = slabs[s].axis();
+    double reach = distance(slabs[s].lowerPoint, slabs[s].upperPoint) / 2 + 12;
+    itk::Index<3> lo, hi;
+    ct::toIndex(bone, axpy(c, -reach, Vec3{1, 1, 1}), lo);
+    ct::toIndex(bone, axpy(c, reach, Vec3{1, 1, 1}), hi);
+    for (long k = std::max(0L, std::min(lo[2], hi[2])); k <= std::min(long(size[2]) - 1, std::max(lo[2], hi[2])); ++k)
+      for (long j = std::max(0L, std::min(lo[1], hi[1])); j <= std::min(long(ny) - 1, std::max(lo[1], hi[1])); ++j)
+        for (long i = std::max(0L, std::min(lo[0], hi[0])); i <= std::min(long(nx) - 1, std::max(lo[0], hi[0])); ++i) {
+          size_t idx = (size_t(k) * ny + size_t(j)) * nx + size_t(i);
+          if (!m[idx] || cost[idx] == 0) continue;
+          itk::Point<double, 3> pt;
+          bone.TransformIndexToPhysicalPoint({{i, j, k}}, pt);
+          Vec3 q{pt[0], pt[1], pt[2]};
+          if (!slabs[s].inside(q, 1.0) || lateralDistance(q, c, a) > 10) continue;
+          cost[idx] = 0, lab[idx] = std::uint16_t(s + 1);
+          buckets[0].push_back(idx);
+        }
+  }
+  int steps[26][3], stepCost[26], ns = 0;
+  for (int dz = -1; dz <= 1; ++dz)
+    for (int dy = -1; dy <= 1; ++dy)
+      for (int dx = -1; dx <= 1; ++dx) {
+        if (!dx && !dy && !dz) continue;
+        steps[ns][0] = dx, steps[ns][1] = dy, steps[ns][2] = dz;
+        stepCost[ns++] = std::max(1, int(std::lround(2 * std::sqrt(dx * dx * sp[0] * sp[0] + dy * dy * sp[1] * sp[1] + dz * dz * sp[2] * sp[2]))));
+      }
+  for (int b = 0; b <= maxBucket; ++b)
+    for (size_t q = 0; q < buckets[size_t(b)].size(); ++q) {
+      size_t idx = buckets[size_t(b)][q];
+      if (cost[idx] != b) continue;
+      std::uint16_t o = lab[idx];
+      size_t s = (o >= kRibId ? o - kRibId : o) - 1;
+      long i = long(idx % nx), j = long(idx / nx % ny), k = long(idx / (nx * ny));
+      for (int t = 0; t < ns; ++t) {
+        long a = i + steps[t][0], bb = j + steps[t][1], c = k + steps[t][2];
+        if (a < 0 || bb < 0 || c < 0 || a >= long(nx) || bb >= long(ny) || c >= long(size[2])) continue;
+        size_t nidx = (size_t(c) * ny + size_t(bb)) * nx + size_t(a);
+        int nc = b + stepCost[t];
+        if (!m[nidx] || nc >= cost[nidx] || nc > maxBucket) continue;
+        itk::Point<double, 3> pt;
+        bone.TransformIndexToPhysicalPoint({{a, bb, c}}, pt);
+        double lat = lateralDistance(Vec3{pt[0], pt[1], pt[2]}, slabs[s].centre(), slabs[s].axis());
+        std::uint16_t no = o;
+        if (o < kRibId && lat > p.ribLateralMm) {
+          if (!ribsAllowed[s] || lat > lateralCap[s]) continue;
+          no = std::uint16_t(kRibId + s + 1);
+        }
+        if (o < kRibId && lat > lateralCap[s] && !ribsAllowed[s]) continue;
+        cost[nidx] = std::uint8_t(nc), lab[nidx] = no;
+        buckets[size_t(nc)].push_back(nidx);
+      }
+    }
+}
+
+/// Body radius in 16 directions around the axis at the slab centre (first exit from bone),
+/// capped at 1.3x the median so rays running into the pedicles do not inflate it.
+std::vector<double> bodyFootprint(const MaskImage& bone, const Slab& s) {
+  Vec3 c = s.centre(), a = s.axis();
+  Vec3 u = normalized(cross(a, Vec3{0, 1, 0})), v = cross(a, u);
+  std::vector<double> r(16, 0);
+  for (int t = 0; t < 16; ++t) {
+    double th = 2 * M_PI * t / 16;
+    Vec3 dir = add(scale(u, std::cos(th)), scale(v, std::sin(th)));
+    double out = 0, gap = 0;
+    for (double d = 0; d < 45; d += 0.5) {
+      itk::Index<3> idx;
+      bool inBone = ct::toIndex(bone, axpy(c, d, dir), idx) && bone.GetPixel(idx);
+      gap = inBone ? 0 : gap + 0.5;
+      if (inBone) out = d;
+      if (gap > 1.5) break;
+    }
+    r[size_t(t)] = out;
+  }
+  std::vector<double> sorted = r;
+  std::nth_element(sorted.begin(), sorted.begin() + 8, sorted.end());
+  for (double& x : r) x = std::min(x, 1.3 * sorted[8]);
+  return r;
+}
+
+void labelDisc(const CtImage& ct, LabelImage& lab, const ct::DiscCandidate& d, const std::vector<double>& lowerR,
+               const std::vector<double>& upperR, std::uint16_t id, std::size_t& voxels) {
+  Vec3 n = d.normal, u = normalized(cross(n, Vec3{0, 1, 0})), v = cross(n, u);
+  double rMax = 0;
+  for (size_t t = 0; t < 16; ++t) rMax = std::max(rMax, (lowerR[t] + upperR[t]) / 2);
+  const double half = d.heightMm / 2 + 1;
+  itk::Index<3> lo, hi;
+  ct::toIndex(ct, axpy(d.centre, -(rMax + half), Vec3{1, 1, 1}), lo);
+  ct::toIndex(ct, axpy(d.centre, rMax + half, Vec3{1, 1, 1}), hi);
+  const auto size = ct.GetLargestPossibleRegion().GetSize();
+  for (long k = std::max(0L, std::min(lo[2], hi[2])); k <= std::min(long(size[2]) - 1, std::max(lo[2], hi[2])); ++k)
+    for (long j = std::max(0L, std::min(lo[1], hi[1])); j <= std::min(long(size[1]) - 1, std::max(lo[1], hi[1])); ++j)
+      for (long i = std::max(0L, std::min(lo[0], hi[0])); i <= std::min(long(size[0]) - 1, std::max(lo[0], hi[0])); ++i) {
+        itk::Index<3> idx{{i, j, k}};
+        itk::Point<double, 3> pt;
+        ct.TransformIndexToPhysicalPoint(idx, pt);
+        Vec3 q = sub(Vec3{pt[0], pt[1], pt[2]}, d.centre);
+        double h = dot(q, n);
+        if (std::abs(h) > half) continue;
+        double x = dot(q, u), y = dot(q, v), rr = std::hypot(x, y);
+        double th = std::atan2(y, x);
+        size_t t = size_t(std::lround((th < 0 ? th + 2 * M_PI : th) / (2 * M_PI) * 16)) % 16;
+        if (rr > (lowerR[t] + upperR[t]) / 2) continue;
+        std::uint16_t cur = lab.GetPixel(idx);
+        bool core = std::abs(h) < d.heightMm / 2 - 0.5;
+        if ((cur != 0 && !core) || ct.GetPixel(idx) > 400) continue;
+        lab.SetPixel(idx, id);
+        ++voxels;
+      }
+}
+
+bool skullAbove(const CtImage& ct, const Vec3& top) {
+  const auto size = ct.GetLargestPossibleRegion().GetSize();
+  double mm3 = 0, voxel = ct.GetSpacing()[0] * ct.GetSpacing()[1] * ct.GetSpacing()[2];
+  for (double z = 20; z <= 90; z += 2)
+    for (double y = -80; y <= 80; y += 2)
+      for (double x = -70; x <= 70; x += 2) {
+        itk::Index<3> idx;
+        if (ct::toIndex(ct, add(top, Vec3{x, y, z}), idx) && ct.GetPixel(idx) > 300) mm3 += 8;
+      }
+  (void)size, (void)voxel;
+  return mm3 > 15000;
+}
+
+void measure(SpineSegmentation& out, const LabelImage& lab, const std::vector<Slab>& slabs) {
+  const size_t n = lab.GetPixelContainer()->Size();
+  const auto sp = lab.GetSpacing();
+  const double voxel = sp[0] * sp[1] * sp[2];
+  const auto size = lab.GetLargestPossibleRegion().GetSize();
+  std::vector<Vec3> sum(slabs.size() + 1, Vec3{0, 0, 0});
+  std::vector<double> lateral(slabs.size() + 1, 0);
+  std::vector<size_t> count(slabs.size() + 1, 0), ribs(slabs.size() + 1, 0);
+  for (size_t idx = 0; idx < n; ++idx) {
+    std::uint16_t o = lab.GetBufferPointer()[idx];
+    if (!o || (o >= kDiscId && o < kRibId)) continue;
+    size_t s = o >= kRibId ? o - kRibId : o;
+    if (o >= kRibId) {
+      ribs[s]++;
+      continue;
+    }
+    itk::Point<double, 3> pt;
+    lab.TransformIndexToPhysicalPoint({{long(idx % size[0]), long(idx / size[0] % size[1]), long(idx / (size[0] * size[1]))}}, pt);
+    Vec3 q{pt[0], pt[1], pt[2]};
+    sum[s] = add(sum[s], q), count[s]++;
+    lateral[s] = std::max(lateral[s], lateralDistance(q, slabs[s - 1].centre(), slabs[s - 1].axis()));
+  }
+  for (size_t s = 1; s <= slabs.size(); ++s) {
+    SegmentedVertebra v;
+    v.id = std::uint16_t(s);
+    v.voxels = count[s];
+    v.centroid = count[s] ? scale(sum[s], 1.0 / count[s]) : slabs[s - 1].centre();
+    v.bodyCentre = slabs[s - 1].centre();
+    v.axis = slabs[s - 1].axis();
+    v.heightMm = distance(slabs[s - 1].lowerPoint, slabs[s - 1].upperPoint);
+    v.ribMm3 = ribs[s] * voxel;
+    v.lateralExtentMm = lateral[s];
+    v.cutTop = slabs[s - 1].cutTop, v.cutBottom = slabs[s - 1].cutBottom;
+    out.vertebrae.push_back(v);
+  }
+}
+
+}  // namespace
+
+SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams& p) {
+  SpineSegmentation out;
+  auto orient = itk::OrientImageFilter<CtImage, CtImage>::New();
+  orient->SetInput(&input);
+  orient->UseImageDirectionOn();
+  orient->SetDesiredCoordinateOrientation(itk::SpatialOrientation::ITK_COORDINATE_ORIENTATION_RAI);
+  orient->Update();
+  CtImage::Pointer ct = orient->GetOutput();
+  out.labels = LabelImage::New();
+  out.labels->CopyInformation(ct);
+  out.labels->SetRegions(ct->GetLargestPossibleRegion());
+  out.labels->Allocate(true);
+
+  out.centreline = ct::findCentreline(*ct, p);
+  if (out.centreline.size() < 20) {
+    out.notes.push_back("no vertebral column was found (no run of bone bodies on the midline)");
+    out.centreline.clear();
+    return out;
+  }
+  MaskImage::Pointer bone = ct::boneMask(*ct, p);
+  std::vector<ct::DiscCandidate> discs = ct::findDiscs(*bone, out.centreline, p);
+  std::vector<Slab> slabs = slabsFrom(out.centreline, discs);
+  if (slabs.empty()) {
+    out.notes.push_back("the column was found but no vertebra could be delimited");
+    return out;
+  }
+  const size_t nSlabs = slabs.size();
+  std::vector<bool> ribsAllowed(nSlabs);
+  std::vector<double> cap(nSlabs);
+  for (size_t s = 0; s < nSlabs; ++s) {
+    ribsAllowed[s] = s >= 3;                  // the lowest three (sacrum, L5, L4 normally) never bear ribs
+    cap[s] = s == 0 ? 80 : (s >= 3 ? 200 : p.ribLateralMm);  // the sacrum's alae reach far
+  }
+  // Ribs start beyond ribLateralMm, except the lowest segment (alae): its cap is wider and it has none.
+  SegmentationParams q = p;
+  growFromBodies(*bone, *out.labels, slabs, ribsAllowed, cap, q);
+  std::vector<std::vector<double>> footprints;
+  for (const Slab& s : slabs) footprints.push_back(bodyFootprint(*bone, s));
+  measure(out, *out.labels, slabs);
+  for (size_t i = 0; i < discs.size() && i + 1 < slabs.size(); ++i) {
+    SegmentedDisc d;
+    d.id = std::uint16_t(kDiscId + i);
+    d.centre = discs[i].centre, d.normal = discs[i].normal;
+    d.heightMm = discs[i].heightMm, d.prominenceHu = discs[i].prominenceHu;
+    labelDisc(*ct, *out.labels, discs[i], footprints[i], footprints[i + 1], d.id, d.voxels);
+    out.discs.push_back(d);
+  }
+  for (auto& v : out.vertebrae) v.hasRibs = v.ribMm3 >= p.minRibMm3;
+  SegmentedVertebra& lowest = out.vertebrae.front();
+  lowest.sacrumLike = lowest.cutBottom && (lowest.lateralExtentMm >= 58 || lowest.heightMm >= 45);
+  out.skullAbove = skullAbove(*ct, out.centreline.back());
+  // Cranial to caudal, as reports list them.
+  std::reverse(out.vertebrae.begin(), out.vertebrae.end());
+  std::reverse(out.discs.begin(), out.discs.end());
+  return out;
+}
+
+}  // namespace spine

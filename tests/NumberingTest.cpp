@@ -1,0 +1,108 @@
+// Numbering from anchors, on evidence built in code: the names given, the status (only a full
+// count from C2 to the sacrum with normal counts is "confirmed"), and that every anomaly the
+// product must not miss is said.
+#include <gtest/gtest.h>
+
+#include "spine/Numbering.h"
+
+namespace spine {
+namespace {
+
+/// Evidence for a column: `cervicalTop` segments above the thorax when C2 is in view (C1+C2 count
+/// as one segment), then thoracic with or without ribs, lumbar-type, optional free S1, sacrum.
+NumberingEvidence column(bool skull, int cervical, int ribBearing, int ribless, int lumbar, bool sacrum, double lastDisc = 10) {
+  NumberingEvidence e;
+  e.skullAbove = skull;
+  for (int i = 0; i < cervical; ++i) e.vertebrae.push_back({});
+  for (int i = 0; i < ribBearing; ++i) e.vertebrae.push_back({true, false, false, false});
+  for (int i = 0; i < ribless + lumbar; ++i) e.vertebrae.push_back({});
+  if (sacrum) e.vertebrae.push_back({false, true, false, true});
+  e.discHeightsMm.assign(e.vertebrae.size() - 1, 10.0);
+  if (sacrum && !e.discHeightsMm.empty()) e.discHeightsMm.back() = lastDisc;
+  return e;
+}
+
+std::string namesOf(const NumberingVerdict& v) {
+  std::string s;
+  for (const auto& n : v.vertebraNames) s += (s.empty() ? "" : " ") + n;
+  return s;
+}
+
+TEST(NumberingTest, WholeSpineNormalCountIsConfirmed) {
+  NumberingVerdict v = numberLevels(column(true, 6, 12, 0, 5, true));  // C1/C2 + C3-C7
+  EXPECT_EQ(v.status, "confirmed");
+  EXPECT_EQ(v.vertebraNames.front(), "C2");
+  EXPECT_EQ(v.vertebraNames[6], "T1");
+  EXPECT_EQ(v.vertebraNames[18], "L1");
+  EXPECT_EQ(v.vertebraNames.back(), "sacrum");
+  EXPECT_EQ(v.ribPairs, 12);
+  EXPECT_EQ(v.lumbarType, 5);
+}
+
+TEST(NumberingTest, ElevenRibPairsCountedFromC2KeepOrdinalNamesAndSayIt) {
+  NumberingVerdict v = numberLevels(column(true, 6, 11, 1, 5, true));
+  EXPECT_EQ(v.status, "uncertain");
+  EXPECT_EQ(v.vertebraNames[17], "T12");  // the rib-less twelfth thoracic
+  EXPECT_EQ(v.vertebraNames[18], "L1");
+  EXPECT_NE(v.anomaly.find("11 rib pairs"), std::string::npos);
+}
+
+TEST(NumberingTest, ThirteenRibPairsGiveT13) {
+  NumberingVerdict v = numberLevels(column(true, 6, 13, 0, 5, true));
+  EXPECT_EQ(v.status, "uncertain");
+  EXPECT_EQ(v.vertebraNames[18], "T13");
+  EXPECT_EQ(v.vertebraNames[19], "L1");
+  EXPECT_NE(v.anomaly.find("13 rib pairs"), std::string::npos);
+}
+
+TEST(NumberingTest, LumbarViewWithLastRibIsConsistentNotConfirmed) {
+  NumberingVerdict v = numberLevels(column(false, 0, 1, 0, 5, true));
+  EXPECT_EQ(v.status, "consistent");
+  EXPECT_EQ(namesOf(v), "T12 L1 L2 L3 L4 L5 sacrum");
+  EXPECT_NE(v.reviewerMustConfirm.find("whole-spine"), std::string::npos);
+}
+
+TEST(NumberingTest, SixLumbarTypeIsUncertainWithCandidates) {
+  NumberingVerdict v = numberLevels(column(false, 0, 2, 0, 6, true));
+  EXPECT_EQ(v.status, "uncertain");
+  EXPECT_EQ(v.vertebraNames[v.vertebraNames.size() - 2], "L6");
+  EXPECT_GE(v.candidates.size(), 2u);
+}
+
+TEST(NumberingTest, RudimentaryLastDiscMarksATransitionalVertebra) {
+  NumberingVerdict lumbarised = numberLevels(column(false, 0, 2, 0, 6, true, 4.0));
+  EXPECT_EQ(lumbarised.vertebraNames[lumbarised.vertebraNames.size() - 2], "S1");
+  EXPECT_NE(lumbarised.anomaly.find("lumbarised S1"), std::string::npos);
+  NumberingVerdict sacralised = numberLevels(column(false, 0, 2, 0, 5, true, 3.0));
+  EXPECT_EQ(sacralised.vertebraNames[sacralised.vertebraNames.size() - 2], "L5");
+  EXPECT_NE(sacralised.anomaly.find("sacralised"), std::string::npos);
+}
+
+TEST(NumberingTest, FourLumbarTypeIsUncertain) {
+  NumberingVerdict v = numberLevels(column(false, 0, 2, 0, 4, true));
+  EXPECT_EQ(v.status, "uncertain");
+  EXPECT_EQ(v.vertebraNames[v.vertebraNames.size() - 2], "L4");
+}
+
+TEST(NumberingTest, SacrumAloneIsProvisional) {
+  NumberingVerdict v = numberLevels(column(false, 0, 0, 0, 5, true));
+  EXPECT_EQ(v.status, "provisional");
+  EXPECT_EQ(namesOf(v), "L1 L2 L3 L4 L5 sacrum");
+}
+
+TEST(NumberingTest, NoAnchorNamesNothing) {
+  NumberingVerdict v = numberLevels(column(false, 0, 4, 0, 0, false));
+  EXPECT_EQ(v.status, "not_identified");
+  for (const auto& n : v.vertebraNames) EXPECT_TRUE(n.empty());
+  EXPECT_EQ(numberLevels(NumberingEvidence{}).status, "not_identified");
+}
+
+TEST(NumberingTest, C2WithoutSacrumCountsDownProvisionally) {
+  NumberingVerdict v = numberLevels(column(true, 6, 2, 0, 0, false));
+  EXPECT_EQ(v.status, "provisional");
+  EXPECT_EQ(v.vertebraNames.front(), "C2");
+  EXPECT_EQ(v.vertebraNames.back(), "T2");
+}
+
+}  // namespace
+}  // namespace spine
