@@ -23,7 +23,7 @@ namespace {
 
 /// Fills the holes of one axial slice (4-connected background not reached from the border) that
 /// are small, or whose mean HU says marrow.
-void fillSliceHoles(std::uint8_t* mask, const CtPixel* hu, unsigned nx, unsigned ny, double pixelMm2) {
+void fillSliceHoles(std::uint8_t* mask, const CtPixel* hu, unsigned nx, unsigned ny, double pixelMm2, double marrowHu) {
   std::vector<std::uint8_t> seen(size_t(nx) * ny, 0);
   std::vector<size_t> stack, comp;
   auto flood = [&](size_t start) {
@@ -55,14 +55,14 @@ void fillSliceHoles(std::uint8_t* mask, const CtPixel* hu, unsigned nx, unsigned
     double area = comp.size() * pixelMm2;
     // Normal marrow (~230 HU) fills; discs (75-95 HU, enclosed by endplate rings where an axial slice
     // cuts a tilted disc) and the canal (CSF, fat) stay open.
-    if (area < 40 || (mean >= 120 && area < 2500))
+    if (area < 40 || (mean >= marrowHu && area < 2500))
       for (size_t c : comp) mask[c] = 1;
   }
 }
 
 }  // namespace
 
-MaskImage::Pointer boneMask(const CtImage& ct, const SegmentationParams& p) {
+MaskImage::Pointer boneMask(const CtImage& ct, const SegmentationParams& p, double marrowHu) {
   auto mask = MaskImage::New();
   mask->CopyInformation(&ct);
   mask->SetRegions(ct.GetLargestPossibleRegion());
@@ -70,11 +70,13 @@ MaskImage::Pointer boneMask(const CtImage& ct, const SegmentationParams& p) {
   const size_t n = ct.GetPixelContainer()->Size();
   const CtPixel* hu = ct.GetBufferPointer();
   std::uint8_t* m = mask->GetBufferPointer();
-  for (size_t i = 0; i < n; ++i) m[i] = hu[i] >= p.boneHu;
+  const double threshold = std::min(p.boneHu, marrowHu + 40);  // osteoporotic cortex is thin and faint
+  for (size_t i = 0; i < n; ++i) m[i] = hu[i] >= threshold;
   auto size = ct.GetLargestPossibleRegion().GetSize();
   const size_t plane = size[0] * size[1];
   const double pixelMm2 = ct.GetSpacing()[0] * ct.GetSpacing()[1];
-  for (size_t k = 0; k < size[2]; ++k) fillSliceHoles(m + k * plane, hu + k * plane, unsigned(size[0]), unsigned(size[1]), pixelMm2);
+  for (size_t k = 0; k < size[2]; ++k)
+    fillSliceHoles(m + k * plane, hu + k * plane, unsigned(size[0]), unsigned(size[1]), pixelMm2, marrowHu);
   return mask;
 }
 
@@ -87,10 +89,10 @@ FloatImage::Pointer coarseSmoothed(const CtImage& ct, double mm) {
   cast->SetRegions(ct.GetLargestPossibleRegion());
   cast->Allocate();
   std::transform(ct.GetBufferPointer(), ct.GetBufferPointer() + ct.GetPixelContainer()->Size(), cast->GetBufferPointer(),
-                 [](CtPixel v) { return float(std::clamp<int>(v, -200, 300)); });  // cortex counts no more than marrow: thick bodies win over thin arches
+                 [](CtPixel v) { return float(std::clamp<int>(v, -200, 200)); });  // cortex counts no more than marrow: thick bodies win over thin arches
   auto smooth = itk::DiscreteGaussianImageFilter<FloatImage, FloatImage>::New();
   smooth->SetInput(cast);
-  smooth->SetVariance(4.0 * 4.0);
+  smooth->SetVariance(5.0 * 5.0);
   smooth->SetUseImageSpacingOn();
   smooth->SetMaximumKernelWidth(64);
   auto resample = itk::ResampleImageFilter<FloatImage, FloatImage>::New();
@@ -115,7 +117,8 @@ FloatImage::Pointer coarseSmoothed(const CtImage& ct, double mm) {
 /// (the seed), or, when following, a step towards the centre of the bright voxels (within 40 HU of
 /// the window's maximum) around `near`, limited per slice: slow lateral drift (scoliosis), faster
 /// A-P (lordosis).
-bool bestInSlice(const FloatImage& img, long k, const Vec3* near, double stepMm, double xMid, Vec3& best, double& value) {
+bool bestInSlice(const FloatImage& img, long k, const Vec3* near, double stepMm, std::pair<double, double> mid, Vec3& best,
+                 double& value) {
   auto size = img.GetLargestPossibleRegion().GetSize();
   value = -1e9;
   std::vector<std::pair<Vec3, float>> window;
@@ -127,7 +130,7 @@ bool bestInSlice(const FloatImage& img, long k, const Vec3* near, double stepMm,
       Vec3 p{pt[0], pt[1], pt[2]};
       // +-12 mm A-P: the whole body depth around its centre, not back to the laminae (25-35 mm
       // behind it), so the centroid of the window's bright part is the body's centre.
-      bool inside = near ? std::abs(p[0] - (*near)[0]) <= 20 && std::abs(p[1] - (*near)[1]) <= 12 : std::abs(p[0] - xMid) <= 15;
+      bool inside = near ? std::abs(p[0] - (*near)[0]) <= 20 && std::abs(p[1] - (*near)[1]) <= 12 : std::abs(p[0] - mid.first) <= 15 && p[1] >= mid.second - 5;
       if (!inside) continue;
       float v = img.GetPixel(idx);
       window.push_back({p, v});
@@ -144,19 +147,20 @@ bool bestInSlice(const FloatImage& img, long k, const Vec3* near, double stepMm,
   return true;
 }
 
-/// Centre x of the body (air excluded) in slice k: the midline for the first search.
-double bodyMidline(const FloatImage& img, long k) {
+/// Centre (x, y) of the body (air excluded) in slice k: the midline for the first search, and the
+/// A-P centre the spine lies behind (the pubic symphysis, sternum and bowel lie in front of it).
+std::pair<double, double> bodyCentre(const FloatImage& img, long k) {
   auto size = img.GetLargestPossibleRegion().GetSize();
-  double sx = 0, n = 0;
+  double sx = 0, sy = 0, n = 0;
   for (long j = 0; j < long(size[1]); ++j)
     for (long i = 0; i < long(size[0]); ++i) {
       FloatImage::IndexType idx{{i, j, k}};
       if (img.GetPixel(idx) < -150) continue;
       FloatImage::PointType pt;
       img.TransformIndexToPhysicalPoint(idx, pt);
-      sx += pt[0], n += 1;
+      sx += pt[0], sy += pt[1], n += 1;
     }
-  return n ? sx / n : 0;
+  return n ? std::make_pair(sx / n, sy / n) : std::make_pair(0.0, 0.0);
 }
 
 }  // namespace
@@ -171,7 +175,7 @@ std::vector<Vec3> findCentreline(const CtImage& ct, const SegmentationParams& p)
   for (long k = 0; k < nz; ++k) {
     Vec3 b;
     double v;
-    if (bestInSlice(*img, k, nullptr, 0, bodyMidline(*img, k), b, v) && v > seedValue) seedValue = v, seed = b, seedK = k;
+    if (bestInSlice(*img, k, nullptr, 0, bodyCentre(*img, k), b, v) && v > seedValue) seedValue = v, seed = b, seedK = k;
   }
   if (seedK < 0 || seedValue < 100) return {};
   std::vector<Vec3> pts(static_cast<size_t>(nz));
@@ -184,7 +188,7 @@ std::vector<Vec3> findCentreline(const CtImage& ct, const SegmentationParams& p)
     for (long k = seedK + dir; k >= 0 && k < nz; k += dir) {
       Vec3 b;
       double v;
-      if (!bestInSlice(*img, k, &last, std::max(2 * p.localiseMm, p.maxStepMm * p.localiseMm / 2.0), 0, b, v)) break;
+      if (!bestInSlice(*img, k, &last, std::max(2 * p.localiseMm, p.maxStepMm * p.localiseMm / 2.0), {}, b, v)) break;
       weak = v < stop ? weak + 1 : 0;
       if (weak * p.localiseMm > 14) break;  // the column has ended (skull base, coccyx, or the field)
       pts[size_t(k)] = b, ok[size_t(k)] = v >= stop;

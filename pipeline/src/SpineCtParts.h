@@ -7,8 +7,12 @@
 namespace spine::ct {
 
 /// Bone with enclosed marrow: HU >= boneHu, plus holes of each axial slice that are small or
-/// marrow-bright (the canal and discs stay open).
-itk::Image<std::uint8_t, 3>::Pointer boneMask(const CtImage& ct, const SegmentationParams& p);
+/// whose mean is at least `marrowHu` (the canal and discs stay open).
+itk::Image<std::uint8_t, 3>::Pointer boneMask(const CtImage& ct, const SegmentationParams& p, double marrowHu);
+
+/// The HU between disc (15th percentile along the column) and marrow (60th): marrow density
+/// differs tenfold between a young adult and an osteoporotic patient, so no fixed number works.
+double marrowThreshold(const CtImage& ct, const std::vector<Vec3>& centreline);
 
 /// Centreline through the vertebral bodies, caudal to cranial, resampled ~1 mm apart; empty when
 /// no column is found.
@@ -21,8 +25,8 @@ struct DiscCandidate {
 };
 
 /// Discs as dips of the bone profile along the centreline, each with its plane refined.
-std::vector<DiscCandidate> findDiscs(const itk::Image<std::uint8_t, 3>& bone, const std::vector<Vec3>& centreline,
-                                     const SegmentationParams& p);
+std::vector<DiscCandidate> findDiscs(const CtImage& ct, const itk::Image<std::uint8_t, 3>& bone,
+                                     const std::vector<Vec3>& centreline, double marrowHu, const SegmentationParams& p);
 
 /// Tangent of the centreline at i (unit, cranial).
 Vec3 tangentAt(const std::vector<Vec3>& line, size_t i);

@@ -5,8 +5,11 @@
 // with the least bone (discs are wedges: L5-S1 differs from the tangent by up to ~15 degrees).
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <cstdio>
 #include <cstdlib>
+
+#include <itkLinearInterpolateImageFunction.h>
 
 #include "SpineCtParts.h"
 
@@ -28,6 +31,21 @@ double discMean(const Mask& f, const Vec3& p, const Vec3& n, double radius) {
       itk::Index<3> idx;
       if (!toIndex(f, q, idx)) continue;
       sum += f.GetPixel(idx) ? 1.0 : 0.0, ++count;
+    }
+  return count ? sum / count : NAN;
+}
+
+/// Mean HU (clamped to [-100, 300], so bright endplates do not dominate) over a disc of `radius`
+/// mm at p perpendicular to n.
+double discMeanHu(const itk::LinearInterpolateImageFunction<CtImage, double>& f, const Vec3& p, const Vec3& n, double radius) {
+  Vec3 a = normalized(cross(n, std::abs(n[0]) < 0.9 ? Vec3{1, 0, 0} : Vec3{0, 1, 0})), b = cross(n, a);
+  double sum = 0;
+  int count = 0;
+  for (double r : {0.0, radius / 2, radius})
+    for (int s = 0; s < (r == 0 ? 1 : 12); ++s) {
+      double th = 2 * M_PI * s / 12;
+      CtImage::PointType pt(axpy(axpy(p, r * std::cos(th), a), r * std::sin(th), b).data());
+      if (f.IsInsideBuffer(pt)) sum += std::clamp(f.Evaluate(pt), -100.0, 300.0), ++count;
     }
   return count ? sum / count : NAN;
 }
@@ -63,38 +81,118 @@ Vec3 refineNormal(const Mask& f, const Vec3& c, const Vec3& t) {
   return best;
 }
 
-}  // namespace
+struct Trough {
+  size_t at;
+  double value, prominence;  ///< prominence: the lower of the highest values within 15 mm each side, minus value
+};
 
-std::vector<DiscCandidate> findDiscs(const Mask& bone, const std::vector<Vec3>& line, const SegmentationParams& p) {
-  std::vector<double> raw(line.size());
-  for (size_t i = 0; i < line.size(); ++i) raw[i] = discMean(bone, line[i], tangentAt(line, i), 7);
-  std::vector<double> prof = smoothed(raw, 1.0);
-  if (std::getenv("SPINE_DEBUG_PROFILE"))
-    for (size_t i = 0; i < prof.size(); ++i)
-      std::fprintf(stderr, "profile %zu %.1f %.1f %.1f %.2f\n", i, line[i][0], line[i][1], line[i][2], prof[i]);
-  std::vector<DiscCandidate> out;
+std::vector<Trough> troughsOf(const std::vector<double>& prof) {
+  std::vector<Trough> out;
   const long window = 15;
   for (size_t i = 1; i + 1 < prof.size(); ++i) {
     if (std::isnan(prof[i]) || !(prof[i] <= prof[i - 1] && prof[i] < prof[i + 1])) continue;
-    double left = -1e9, right = -1e9;
+    double left = -1e18, right = -1e18;
     for (long d = 1; d <= window; ++d) {
-      if (long(i) - d >= 0) left = std::max(left, prof[size_t(long(i) - d)]);
-      if (i + size_t(d) < prof.size()) right = std::max(right, prof[i + size_t(d)]);
+      if (long(i) - d >= 0 && !std::isnan(prof[size_t(long(i) - d)])) left = std::max(left, prof[size_t(long(i) - d)]);
+      if (i + size_t(d) < prof.size() && !std::isnan(prof[i + size_t(d)])) right = std::max(right, prof[i + size_t(d)]);
     }
-    double prominence = std::min(left, right) - prof[i];
-    if (prominence < p.discProminence) continue;
-    // Height: the width of the dip at half its prominence.
-    double half = prof[i] + prominence / 2;
-    size_t lo = i, hi = i;
-    while (lo > 0 && prof[lo - 1] < half) --lo;
-    while (hi + 1 < prof.size() && prof[hi + 1] < half) ++hi;
-    DiscCandidate d{i, line[i], tangentAt(line, i), double(hi - lo + 1), prominence};
+    out.push_back({i, prof[i], std::min(left, right) - prof[i]});
+  }
+  return out;
+}
+
+}  // namespace
+
+/// Width of a trough at half its prominence (the disc height along the column, mm at 1 mm steps).
+double discWidth(const std::vector<double>& prof, const Trough& t) {
+  double half = t.value + t.prominence / 2;
+  size_t lo = t.at, hi = t.at;
+  while (lo > 0 && prof[lo - 1] < half) --lo;
+  while (hi + 1 < prof.size() && prof[hi + 1] < half) ++hi;
+  return double(hi - lo + 1);
+}
+
+/// Discs among the troughs of the HU profile. Faint marrow makes every body's centre a trough too
+/// (its bright endplates flank it), but a disc trough is darker: the deep troughs split into two
+/// groups by value (Otsu on the trough values); the darker group are the discs. When the values do
+/// not separate (less than 15 HU apart), every deep trough is a disc.
+std::vector<DiscCandidate> classifyTroughs(const std::vector<double>& hu, const std::vector<Vec3>& line,
+                                           const SegmentationParams& p) {
+  std::vector<Trough> t;
+  for (const Trough& x : troughsOf(hu))
+    if (x.prominence >= p.discProminenceHu) t.push_back(x);
+  std::vector<double> v;
+  for (const Trough& x : t) v.push_back(x.value);
+  std::sort(v.begin(), v.end());
+  double split = 1e9, best = -1;
+  for (size_t k = 1; k < v.size(); ++k) {
+    double lo = std::accumulate(v.begin(), v.begin() + k, 0.0) / k, hi = std::accumulate(v.begin() + k, v.end(), 0.0) / (v.size() - k);
+    double between = double(k) * (v.size() - k) * (hi - lo) * (hi - lo);
+    if (between > best && hi - lo >= 15) best = between, split = (v[k - 1] + v[k]) / 2;
+  }
+  std::vector<DiscCandidate> out;
+  for (const Trough& x : t) {
+    bool disc = x.value <= split;
+    if (std::getenv("SPINE_DEBUG_PROFILE"))
+      std::fprintf(stderr, "trough z %.0f value %.0f prominence %.0f -> %s\n", line[x.at][2], x.value, x.prominence, disc ? "disc" : "body");
+    if (!disc) continue;
+    DiscCandidate d{x.at, line[x.at], tangentAt(line, x.at), discWidth(hu, x), x.prominence};
     if (!out.empty() && distance(out.back().centre, d.centre) < p.minVertebraMm) {
       if (d.prominenceHu > out.back().prominenceHu) out.back() = d;
       continue;
     }
     out.push_back(d);
   }
+  return out;
+}
+
+double marrowThreshold(const CtImage& ct, const std::vector<Vec3>& line) {
+  auto f = itk::LinearInterpolateImageFunction<CtImage, double>::New();
+  f->SetInputImage(&ct);
+  std::vector<double> v;
+  for (size_t i = 0; i < line.size(); ++i) {
+    Vec3 t = tangentAt(line, i), a = normalized(cross(t, Vec3{1, 0, 0})), b = cross(t, a);
+    for (int s = 0; s < 8; ++s) {
+      double th = 2 * M_PI * s / 8;
+      Vec3 q = axpy(axpy(line[i], 5 * std::cos(th), a), 5 * std::sin(th), b);
+      CtImage::PointType pt(q.data());
+      if (f->IsInsideBuffer(pt)) v.push_back(f->Evaluate(pt));
+    }
+  }
+  if (v.size() < 20) return 120;
+  std::sort(v.begin(), v.end());
+  double disc = v[v.size() * 15 / 100], marrow = v[v.size() * 60 / 100];
+  if (std::getenv("SPINE_DEBUG_PROFILE")) std::fprintf(stderr, "marrow threshold: p15 %.0f p60 %.0f\n", disc, marrow);
+  return std::clamp((disc + marrow) / 2, 60.0, 160.0);
+}
+
+std::vector<DiscCandidate> findDiscs(const CtImage& ct, const Mask& bone, const std::vector<Vec3>& line, double marrowHu,
+                                     const SegmentationParams& p) {
+  // Two signals: the clamped HU (troughs classified by span and darkness: works for faint
+  // osteopenic marrow) and the bone fraction (a clean gap at every disc where dense marrow fills
+  // the mask); a disc found by either counts.
+  auto f = itk::LinearInterpolateImageFunction<CtImage, double>::New();
+  f->SetInputImage(&ct);
+  std::vector<double> rawFrac(line.size()), rawHu(line.size());
+  for (size_t i = 0; i < line.size(); ++i) {
+    rawFrac[i] = discMean(bone, line[i], tangentAt(line, i), 7);
+    rawHu[i] = discMeanHu(*f, line[i], tangentAt(line, i), 7);
+  }
+  std::vector<double> frac = smoothed(rawFrac, 1.0), hu = smoothed(rawHu, 1.0);
+  if (std::getenv("SPINE_DEBUG_PROFILE"))
+    for (size_t i = 0; i < hu.size(); ++i)
+      std::fprintf(stderr, "profile %zu %.1f %.1f %.1f %.0f %.2f\n", i, line[i][0], line[i][1], line[i][2], hu[i], frac[i]);
+  // Faint (osteopenic) marrow: HU troughs classified by span and darkness; dense marrow fills the
+  // mask, so each disc is a clean gap of the bone fraction and HU troughs add only noise.
+  std::vector<DiscCandidate> out = marrowHu < 140 ? classifyTroughs(hu, line, p) : std::vector<DiscCandidate>{};
+  for (const Trough& t : troughsOf(frac)) {
+    if (t.prominence < 0.3 || marrowHu < 140) continue;
+    DiscCandidate d{t.at, line[t.at], tangentAt(line, t.at), discWidth(frac, t), (1 - t.value) * 100};
+    bool near = false;
+    for (const DiscCandidate& o : out) near |= distance(o.centre, d.centre) < p.minVertebraMm;
+    if (!near) out.push_back(d);
+  }
+  std::sort(out.begin(), out.end(), [](const DiscCandidate& a, const DiscCandidate& b) { return a.index < b.index; });
   for (DiscCandidate& d : out) d.normal = refineNormal(bone, d.centre, d.normal);
   return out;
 }

@@ -202,13 +202,13 @@ void measure(SpineSegmentation& out, const LabelImage& lab, const std::vector<Sl
     std::uint16_t o = lab.GetBufferPointer()[idx];
     if (!o || (o >= kDiscId && o < kRibId)) continue;
     size_t s = o >= kRibId ? o - kRibId : o;
-    if (o >= kRibId) {
-      ribs[s]++;
-      continue;
-    }
     itk::Point<double, 3> pt;
     lab.TransformIndexToPhysicalPoint({{long(idx % size[0]), long(idx / size[0] % size[1]), long(idx / (size[0] * size[1]))}}, pt);
     Vec3 q{pt[0], pt[1], pt[2]};
+    if (o >= kRibId) {  // a rib counts for the vertebra whose slab it leaves from, not a neighbour reached via a facet
+      if (slabs[s - 1].inside(q, -10)) ribs[s]++;
+      continue;
+    }
     sum[s] = add(sum[s], q), count[s]++;
     lateral[s] = std::max(lateral[s], lateralDistance(q, slabs[s - 1].centre(), slabs[s - 1].axis()));
   }
@@ -248,8 +248,9 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
     out.centreline.clear();
     return out;
   }
-  MaskImage::Pointer bone = ct::boneMask(*ct, p);
-  std::vector<ct::DiscCandidate> discs = ct::findDiscs(*bone, out.centreline, p);
+  const double marrowHu = ct::marrowThreshold(*ct, out.centreline);
+  MaskImage::Pointer bone = ct::boneMask(*ct, p, marrowHu);
+  std::vector<ct::DiscCandidate> discs = ct::findDiscs(*ct, *bone, out.centreline, marrowHu, p);
   std::vector<Slab> slabs = slabsFrom(out.centreline, discs);
   if (slabs.empty()) {
     out.notes.push_back("the column was found but no vertebra could be delimited");

@@ -14,7 +14,7 @@ struct SegmentationParams {
   double boneHu = 160;          ///< bone threshold; marrow below it is filled when enclosed and not CSF-dark
   double localiseMm = 2.0;      ///< grid of the centreline search
   double maxStepMm = 5.0;       ///< centreline: largest move per 2 mm of height
-  double discProminence = 0.45; ///< a disc: the bone fraction across the column drops at least this much
+  double discProminenceHu = 25; ///< a disc trough is at least this much darker than its flanking endplates
   double minVertebraMm = 10;    ///< smallest distance between discs
   double ribLateralMm = 50;     ///< bone beyond this lateral distance from a body belongs to a rib
   double minRibMm3 = 400;       ///< rib volume for a vertebra to count as rib-bearing
