@@ -77,6 +77,7 @@ LevelTable analyseCtLevels(const CtImage& ct, const SegmentationParams& params) 
   for (const SegmentedVertebra& v : seg.vertebrae) e.vertebrae.push_back({v.hasRibs, v.sacrumLike, v.cutTop, v.cutBottom});
   for (const SegmentedDisc& d : seg.discs) e.discHeightsMm.push_back(d.heightMm);
   e.skullAbove = seg.skullAbove;
+  if (!seg.vertebrae.empty()) e.topHeightMm = seg.vertebrae.front().heightMm;
   return buildLevelTable(seg, numberLevels(e));
 }
 

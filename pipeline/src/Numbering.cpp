@@ -36,14 +36,28 @@ bool lastDiscThin(const NumberingEvidence& e, int sacrum) {
   return e.discHeightsMm[size_t(sacrum - 1)] < 0.5 * ref;
 }
 
-void fromC2AndSacrum(NumberingVerdict& v, int sacrum, bool thin) {
-  const int presacral = sacrum + 1;  // the top segment is C1 and C2 together
+/// Ordinal position of the top segment: 1 when C1 was segmented alone, 2 when C1 and C2 are one.
+/// Seven cervical vertebrae are all but universal, so the segments above the first rib-bearing one
+/// decide (7: C1 alone; 6: merged); without ribs in view, the top segment's height does.
+int topPosition(const NumberingEvidence& e) {
+  for (size_t i = 0; i < e.vertebrae.size(); ++i)
+    if (e.vertebrae[i].ribs) {
+      if (i == 7) return 1;
+      if (i == 6) return 2;
+      break;
+    }
+  return e.topHeightMm > 0 && e.topHeightMm < 18 ? 1 : 2;
+}
+
+void fromC2AndSacrum(NumberingVerdict& v, const NumberingEvidence& e, int sacrum, bool thin) {
+  const int top = topPosition(e);
+  const int presacral = sacrum + top - 1;
   const int r = v.ribPairs, lumbar = v.lumbarType;
   v.anchors = {"C2 (column ends below the skull base; counted downwards)", "sacrum", std::to_string(r) + " rib pairs counted"};
   if (presacral == 24 && r == 12 && lumbar == 5 && !thin) {
     v.status = "confirmed";
     v.confidence = 0.95;
-    for (int i = 0; i < sacrum; ++i) v.vertebraNames[size_t(i)] = ordinalName(i + 2);
+    for (int i = 0; i < sacrum; ++i) v.vertebraNames[size_t(i)] = ordinalName(i + top);
     v.vertebraNames[size_t(sacrum)] = "sacrum";
     v.summary = "Counted from C2 to the sacrum: 7 cervical, 12 rib-bearing thoracic, 5 lumbar vertebrae; all anchors agree.";
     return;
@@ -58,7 +72,7 @@ void fromC2AndSacrum(NumberingVerdict& v, int sacrum, bool thin) {
     v.anomaly = thin ? "lumbarised S1: a free first sacral segment above a rudimentary disc (25 presacral)"
                      : "6 lumbar-type vertebrae (L6; 25 presacral)";
   } else {
-    for (int i = 0; i < sacrum; ++i) v.vertebraNames[size_t(i)] = ordinalName(i + 2);
+    for (int i = 0; i < sacrum; ++i) v.vertebraNames[size_t(i)] = ordinalName(i + top);
     v.vertebraNames[size_t(sacrum)] = "sacrum";
     v.anomaly = std::to_string(presacral) + " presacral vertebrae, " + std::to_string(r) + " rib pairs, " + std::to_string(lumbar) +
                 " lumbar-type" + (thin ? ", rudimentary last disc (transitional vertebra)" : "");
@@ -115,7 +129,7 @@ void fromSacrum(NumberingVerdict& v, int sacrum, int lastRib, bool thin) {
 
 void fromC2Only(NumberingVerdict& v, const NumberingEvidence& e) {
   v.anchors = {"C2 (column ends below the skull base; counted downwards)"};
-  for (size_t i = 0; i < e.vertebrae.size(); ++i) v.vertebraNames[i] = ordinalName(int(i) + 2);
+  for (size_t i = 0; i < e.vertebrae.size(); ++i) v.vertebraNames[i] = ordinalName(int(i) + topPosition(e));
   v.status = "provisional";
   v.confidence = 0.7;
   v.summary = "Counted downwards from C2; no sacrum in view to check the count against.";
@@ -134,7 +148,7 @@ NumberingVerdict numberLevels(const NumberingEvidence& e) {
   if (sacrum >= 0 && lastRib >= 0) v.lumbarType = sacrum - 1 - lastRib;
   const bool thin = lastDiscThin(e, sacrum);
   if (e.skullAbove && sacrum >= 0)
-    fromC2AndSacrum(v, sacrum, thin);
+    fromC2AndSacrum(v, e, sacrum, thin);
   else if (sacrum >= 0)
     fromSacrum(v, sacrum, lastRib, thin);
   else if (e.skullAbove)

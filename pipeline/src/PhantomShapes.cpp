@@ -1,7 +1,6 @@
 #include "spine/PhantomShapes.h"
 
 #include <algorithm>
-#include <thread>
 
 namespace spine {
 
@@ -132,14 +131,5 @@ PlaneRaster rasterizePlane(const Plane& plane, const std::vector<Shape>& shapes)
   return r;
 }
 
-void parallelFor(unsigned n, unsigned threads, const std::function<void(unsigned)>& fn) {
-  threads = std::max(1u, std::min(threads, n));
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t)
-    pool.emplace_back([&, t] {
-      for (unsigned k = t; k < n; k += threads) fn(k);
-    });
-  for (auto& th : pool) th.join();
-}
 
 }  // namespace spine

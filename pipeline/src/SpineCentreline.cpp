@@ -6,9 +6,9 @@
 #include <cmath>
 
 #include <itkDiscreteGaussianImageFilter.h>
-#include <itkResampleImageFilter.h>
 
 #include "SpineCtParts.h"
+#include "spine/Parallel.h"
 
 namespace spine::ct {
 
@@ -75,42 +75,54 @@ MaskImage::Pointer boneMask(const CtImage& ct, const SegmentationParams& p, doub
   auto size = ct.GetLargestPossibleRegion().GetSize();
   const size_t plane = size[0] * size[1];
   const double pixelMm2 = ct.GetSpacing()[0] * ct.GetSpacing()[1];
-  for (size_t k = 0; k < size[2]; ++k)
+  parallelFor(unsigned(size[2]), p.threads, [&](unsigned k) {
     fillSliceHoles(m + k * plane, hu + k * plane, unsigned(size[0]), unsigned(size[1]), pixelMm2, marrowHu);
+  });
   return mask;
 }
 
 namespace {
 
 /// The CT on a coarse grid (localiseMm), smoothed: bodies become bright blobs, thin bone fades.
+/// Resampled first (block means over the coarse voxel), smoothed after: 40x fewer voxels to blur.
 FloatImage::Pointer coarseSmoothed(const CtImage& ct, double mm) {
-  auto cast = FloatImage::New();
-  cast->CopyInformation(&ct);
-  cast->SetRegions(ct.GetLargestPossibleRegion());
-  cast->Allocate();
-  std::transform(ct.GetBufferPointer(), ct.GetBufferPointer() + ct.GetPixelContainer()->Size(), cast->GetBufferPointer(),
-                 [](CtPixel v) { return float(std::clamp<int>(v, -200, 200)); });  // cortex counts no more than marrow: thick bodies win over thin arches
-  auto smooth = itk::DiscreteGaussianImageFilter<FloatImage, FloatImage>::New();
-  smooth->SetInput(cast);
-  smooth->SetVariance(5.0 * 5.0);
-  smooth->SetUseImageSpacingOn();
-  smooth->SetMaximumKernelWidth(64);
-  auto resample = itk::ResampleImageFilter<FloatImage, FloatImage>::New();
-  resample->SetInput(smooth->GetOutput());
   auto size = ct.GetLargestPossibleRegion().GetSize();
   FloatImage::SizeType out;
   FloatImage::SpacingType sp;
+  long factor[3];
   for (int d = 0; d < 3; ++d) {
     sp[d] = mm;
     out[d] = std::max<size_t>(1, size_t(size[d] * ct.GetSpacing()[d] / mm));
+    factor[d] = std::max(1L, long(std::lround(mm / ct.GetSpacing()[d])));
   }
-  resample->SetSize(out);
-  resample->SetOutputSpacing(sp);
-  resample->SetOutputOrigin(ct.GetOrigin());
-  resample->SetOutputDirection(ct.GetDirection());
-  resample->SetDefaultPixelValue(-200);
-  resample->Update();
-  return resample->GetOutput();
+  auto coarse = FloatImage::New();
+  coarse->SetRegions(out);
+  coarse->SetSpacing(sp);
+  coarse->SetOrigin(ct.GetOrigin());
+  coarse->SetDirection(ct.GetDirection());
+  coarse->Allocate();
+  const CtPixel* hu = ct.GetBufferPointer();
+  for (size_t k = 0; k < out[2]; ++k)
+    for (size_t j = 0; j < out[1]; ++j)
+      for (size_t i = 0; i < out[0]; ++i) {
+        // The coarse voxel's centre falls on fine index (i * mm / spacing); average a block there.
+        double sum = 0;
+        int n = 0;
+        long ci = long(i * mm / ct.GetSpacing()[0]), cj = long(j * mm / ct.GetSpacing()[1]), ck = long(k * mm / ct.GetSpacing()[2]);
+        for (long c = ck; c < std::min<long>(ck + factor[2], long(size[2])); ++c)
+          for (long b = cj; b < std::min<long>(cj + factor[1], long(size[1])); ++b)
+            for (long a = ci; a < std::min<long>(ci + factor[0], long(size[0])); ++a)
+              sum += std::clamp<int>(hu[(size_t(c) * size[1] + size_t(b)) * size[0] + size_t(a)], -200, 200), ++n;
+        coarse->GetBufferPointer()[(k * out[1] + j) * out[0] + i] = float(n ? sum / n : -200);
+      }
+  // Cortex counts no more than marrow (clamped at 200 HU): thick bodies win over thin arches.
+  auto smooth = itk::DiscreteGaussianImageFilter<FloatImage, FloatImage>::New();
+  smooth->SetInput(coarse);
+  smooth->SetVariance(5.0 * 5.0);
+  smooth->SetUseImageSpacingOn();
+  smooth->SetMaximumKernelWidth(32);
+  smooth->Update();
+  return smooth->GetOutput();
 }
 
 /// Best point of slice k: the brightest voxel within 15 mm of the body's midline when `near` is null

@@ -177,17 +177,20 @@ void labelDisc(const CtImage& ct, LabelImage& lab, const ct::DiscCandidate& d, c
       }
 }
 
-bool skullAbove(const CtImage& ct, const Vec3& top) {
+/// The column ends at the skull base (C1/C2 in view, counted from the top) when it stops well
+/// inside the image (a lumbar or thoracic field cuts it at the edge instead) and the topmost
+/// bodies are cervical-sized (median radius under 12 mm; thoracic bodies are 13-20 mm).
+bool endsAtSkullBase(const CtImage& ct, const Vec3& top, const std::vector<std::vector<double>>& footprints) {
   const auto size = ct.GetLargestPossibleRegion().GetSize();
-  double mm3 = 0, voxel = ct.GetSpacing()[0] * ct.GetSpacing()[1] * ct.GetSpacing()[2];
-  for (double z = 20; z <= 90; z += 2)
-    for (double y = -80; y <= 80; y += 2)
-      for (double x = -70; x <= 70; x += 2) {
-        itk::Index<3> idx;
-        if (ct::toIndex(ct, add(top, Vec3{x, y, z}), idx) && ct.GetPixel(idx) > 300) mm3 += 8;
-      }
-  (void)size, (void)voxel;
-  return mm3 > 15000;
+  itk::ContinuousIndex<double, 3> idx;
+  ct.TransformPhysicalPointToContinuousIndex(CtImage::PointType(top.data()), idx);
+  const double mmToTop = (double(size[2]) - 1 - idx[2]) * ct.GetSpacing()[2];
+  if (mmToTop < 15 || footprints.size() < 4) return false;
+  std::vector<double> radii;
+  for (size_t s = footprints.size() - 4; s + 1 < footprints.size(); ++s)  // the three below the top segment
+    for (double r : footprints[s]) radii.push_back(r);
+  std::nth_element(radii.begin(), radii.begin() + radii.size() / 2, radii.end());
+  return radii[radii.size() / 2] < 12;
 }
 
 void measure(SpineSegmentation& out, const LabelImage& lab, const std::vector<Slab>& slabs) {
@@ -280,7 +283,7 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
   for (auto& v : out.vertebrae) v.hasRibs = v.ribMm3 >= p.minRibMm3;
   SegmentedVertebra& lowest = out.vertebrae.front();
   lowest.sacrumLike = lowest.cutBottom && (lowest.lateralExtentMm >= 58 || lowest.heightMm >= 45);
-  out.skullAbove = skullAbove(*ct, out.centreline.back());
+  out.skullAbove = endsAtSkullBase(*ct, out.centreline.back(), footprints);
   // Cranial to caudal, as reports list them.
   std::reverse(out.vertebrae.begin(), out.vertebrae.end());
   std::reverse(out.discs.begin(), out.discs.end());

@@ -19,7 +19,8 @@ struct VertebraEvidence {  ///< one detected vertebra, cranial to caudal
 struct NumberingEvidence {
   std::vector<VertebraEvidence> vertebrae;  ///< cranial to caudal
   std::vector<double> discHeightsMm;        ///< disc i between vertebrae i and i+1
-  bool skullAbove = false;                  ///< the top segment is the C1/C2 complex
+  bool skullAbove = false;                  ///< the column ends at the skull base: counted from the top
+  double topHeightMm = 0;                   ///< height of the top segment: under 18 mm it is C1 alone, else C1 and C2 together
 };
 
 struct NumberingVerdict {

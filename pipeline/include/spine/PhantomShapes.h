@@ -3,9 +3,9 @@
 // that paints them onto image planes (highest priority wins, so a canal carves bone and a screw
 // replaces whatever it passes through).
 #include <cstdint>
-#include <functional>
 #include <vector>
 
+#include "spine/Parallel.h"
 #include "spine/Vec3.h"
 
 namespace spine {
@@ -68,8 +68,5 @@ struct PlaneRaster {
 
 /// Paints `shapes` onto one plane. Starting state: air, label 0.
 PlaneRaster rasterizePlane(const Plane& plane, const std::vector<Shape>& shapes);
-
-/// Runs fn(0..n-1) on up to `threads` threads.
-void parallelFor(unsigned n, unsigned threads, const std::function<void(unsigned)>& fn);
 
 }  // namespace spine
