@@ -185,7 +185,18 @@ bool endsAtSkullBase(const CtImage& ct, const Vec3& top, const std::vector<std::
   itk::ContinuousIndex<double, 3> idx;
   ct.TransformPhysicalPointToContinuousIndex(CtImage::PointType(top.data()), idx);
   const double mmToTop = (double(size[2]) - 1 - idx[2]) * ct.GetSpacing()[2];
-  if (mmToTop < 15 || footprints.size() < 4) return false;
+  if (footprints.size() < 4) return false;
+  // Or the skull itself: dense bone 35-90 mm to the side of the column's top (no rib reaches there
+  // beside cervical-sized bodies).
+  double skullMm3 = 0;
+  for (double z = -25; z <= 10; z += 2)
+    for (double y = -90; y <= 90; y += 2)
+      for (double x = 35; x <= 90; x += 2)
+        for (int side : {-1, 1}) {
+          itk::Index<3> i;
+          if (ct::toIndex(ct, add(top, Vec3{side * x, y, z}), i) && ct.GetPixel(i) > 300) skullMm3 += 8;
+        }
+  if (mmToTop < 15 && skullMm3 < 3000) return false;
   std::vector<double> radii;
   for (size_t s = footprints.size() - 4; s + 1 < footprints.size(); ++s)  // the three below the top segment
     for (double r : footprints[s]) radii.push_back(r);
@@ -199,7 +210,7 @@ void measure(SpineSegmentation& out, const LabelImage& lab, const std::vector<Sl
   const double voxel = sp[0] * sp[1] * sp[2];
   const auto size = lab.GetLargestPossibleRegion().GetSize();
   std::vector<Vec3> sum(slabs.size() + 1, Vec3{0, 0, 0});
-  std::vector<double> lateral(slabs.size() + 1, 0);
+  std::vector<double> lateral(slabs.size() + 1, 0), ribReach(slabs.size() + 1, 0);
   std::vector<size_t> count(slabs.size() + 1, 0), ribs(slabs.size() + 1, 0);
   for (size_t idx = 0; idx < n; ++idx) {
     std::uint16_t o = lab.GetBufferPointer()[idx];
@@ -210,6 +221,7 @@ void measure(SpineSegmentation& out, const LabelImage& lab, const std::vector<Sl
     Vec3 q{pt[0], pt[1], pt[2]};
     if (o >= kRibId) {  // a rib counts for the vertebra whose slab it leaves from, not a neighbour reached via a facet
       if (slabs[s - 1].inside(q, -10)) ribs[s]++;
+      ribReach[s] = std::max(ribReach[s], lateralDistance(q, slabs[s - 1].centre(), slabs[s - 1].axis()));
       continue;
     }
     sum[s] = add(sum[s], q), count[s]++;
@@ -223,7 +235,9 @@ void measure(SpineSegmentation& out, const LabelImage& lab, const std::vector<Sl
     v.bodyCentre = slabs[s - 1].centre();
     v.axis = slabs[s - 1].axis();
     v.heightMm = distance(slabs[s - 1].lowerPoint, slabs[s - 1].upperPoint);
-    v.ribMm3 = ribs[s] * voxel;
+    // A rib reaches far sideways (past 70 mm within a few centimetres of its head); a long
+    // transverse process of a large patient may pass the labelling limit but not that.
+    v.ribMm3 = ribReach[s] >= 70 ? ribs[s] * voxel : 0;
     v.lateralExtentMm = lateral[s];
     v.cutTop = slabs[s - 1].cutTop, v.cutBottom = slabs[s - 1].cutBottom;
     out.vertebrae.push_back(v);
@@ -262,9 +276,12 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
   const size_t nSlabs = slabs.size();
   std::vector<bool> ribsAllowed(nSlabs);
   std::vector<double> cap(nSlabs);
+  // With a sacrum-like lowest segment (long, cut by the field's lower edge), the three lowest
+  // (sacrum, L5, L4 normally) never bear ribs: their processes meet the iliac wings instead.
+  const bool sacrumBelow = slabs[0].cutBottom && distance(slabs[0].lowerPoint, slabs[0].upperPoint) >= 45;
   for (size_t s = 0; s < nSlabs; ++s) {
-    ribsAllowed[s] = s >= 3;                  // the lowest three (sacrum, L5, L4 normally) never bear ribs
-    cap[s] = s == 0 ? 80 : (s >= 3 ? 200 : p.ribLateralMm);  // the sacrum's alae reach far
+    ribsAllowed[s] = !sacrumBelow || s >= 3;
+    cap[s] = sacrumBelow && s == 0 ? 80 : (ribsAllowed[s] ? 200 : p.ribLateralMm);  // the sacrum's alae reach far
   }
   // Ribs start beyond ribLateralMm, except the lowest segment (alae): its cap is wider and it has none.
   SegmentationParams q = p;
@@ -284,6 +301,7 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
   SegmentedVertebra& lowest = out.vertebrae.front();
   lowest.sacrumLike = lowest.cutBottom && (lowest.lateralExtentMm >= 58 || lowest.heightMm >= 45);
   out.skullAbove = endsAtSkullBase(*ct, out.centreline.back(), footprints);
+  if (out.skullAbove) out.vertebrae.back().hasRibs = false, out.vertebrae.back().ribMm3 = 0;  // it reached the skull, not ribs
   // Cranial to caudal, as reports list them.
   std::reverse(out.vertebrae.begin(), out.vertebrae.end());
   std::reverse(out.discs.begin(), out.discs.end());
