@@ -146,35 +146,49 @@ std::vector<double> bodyFootprint(const MaskImage& bone, const Slab& s) {
   return r;
 }
 
+/// First vertebra label met from p along dir within `reach` mm (0 when none).
+std::uint16_t firstLabelAlong(const LabelImage& lab, const Vec3& p, const Vec3& dir, double reach) {
+  for (double t = 0.7; t <= reach; t += 0.7) {
+    itk::Index<3> idx;
+    if (!ct::toIndex(lab, axpy(p, t, dir), idx)) return 0;
+    std::uint16_t l = lab.GetPixel(idx);
+    if (l && l < kDiscId) return l;
+  }
+  return 0;
+}
+
+/// A disc fills the space between the two bodies: a voxel inside the endplate footprints is disc
+/// when, along the disc axis, the vertebra above is the first bone met upwards and the one below
+/// the first met downwards (so the wedge follows both endplates, whatever their tilt).
 void labelDisc(const CtImage& ct, LabelImage& lab, const ct::DiscCandidate& d, const std::vector<double>& lowerR,
-               const std::vector<double>& upperR, std::uint16_t id, std::size_t& voxels) {
+               const std::vector<double>& upperR, std::uint16_t lowerId, std::uint16_t upperId, std::uint16_t id,
+               std::size_t& voxels) {
   Vec3 n = d.normal, u = normalized(cross(n, Vec3{0, 1, 0})), v = cross(n, u);
   double rMax = 0;
   for (size_t t = 0; t < 16; ++t) rMax = std::max(rMax, (lowerR[t] + upperR[t]) / 2);
-  const double half = d.heightMm / 2 + 1;
+  const double half = d.heightMm / 2 + 6, reach = 14;
   itk::Index<3> lo, hi;
   ct::toIndex(ct, axpy(d.centre, -(rMax + half), Vec3{1, 1, 1}), lo);
   ct::toIndex(ct, axpy(d.centre, rMax + half, Vec3{1, 1, 1}), hi);
   const auto size = ct.GetLargestPossibleRegion().GetSize();
+  std::vector<itk::Index<3>> claimed;
   for (long k = std::max(0L, std::min(lo[2], hi[2])); k <= std::min(long(size[2]) - 1, std::max(lo[2], hi[2])); ++k)
     for (long j = std::max(0L, std::min(lo[1], hi[1])); j <= std::min(long(size[1]) - 1, std::max(lo[1], hi[1])); ++j)
       for (long i = std::max(0L, std::min(lo[0], hi[0])); i <= std::min(long(size[0]) - 1, std::max(lo[0], hi[0])); ++i) {
         itk::Index<3> idx{{i, j, k}};
+        if (lab.GetPixel(idx) != 0 || ct.GetPixel(idx) > 400) continue;
         itk::Point<double, 3> pt;
         ct.TransformIndexToPhysicalPoint(idx, pt);
-        Vec3 q = sub(Vec3{pt[0], pt[1], pt[2]}, d.centre);
-        double h = dot(q, n);
-        if (std::abs(h) > half) continue;
-        double x = dot(q, u), y = dot(q, v), rr = std::hypot(x, y);
-        double th = std::atan2(y, x);
+        Vec3 p{pt[0], pt[1], pt[2]}, q = sub(p, d.centre);
+        if (std::abs(dot(q, n)) > half) continue;
+        double x = dot(q, u), y = dot(q, v), th = std::atan2(y, x);
         size_t t = size_t(std::lround((th < 0 ? th + 2 * M_PI : th) / (2 * M_PI) * 16)) % 16;
-        if (rr > (lowerR[t] + upperR[t]) / 2) continue;
-        std::uint16_t cur = lab.GetPixel(idx);
-        bool core = std::abs(h) < d.heightMm / 2 - 0.5;
-        if ((cur != 0 && !core) || ct.GetPixel(idx) > 400) continue;
-        lab.SetPixel(idx, id);
-        ++voxels;
+        if (std::hypot(x, y) > (lowerR[t] + upperR[t]) / 2) continue;
+        if (firstLabelAlong(lab, p, n, reach) != upperId || firstLabelAlong(lab, p, scale(n, -1), reach) != lowerId) continue;
+        claimed.push_back(idx);
       }
+  for (const auto& idx : claimed) lab.SetPixel(idx, id);
+  voxels = claimed.size();
 }
 
 /// The column ends at the skull base (C1/C2 in view, counted from the top) when it stops well
@@ -294,7 +308,8 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
     d.id = std::uint16_t(kDiscId + i);
     d.centre = discs[i].centre, d.normal = discs[i].normal;
     d.heightMm = discs[i].heightMm, d.prominenceHu = discs[i].prominenceHu;
-    labelDisc(*ct, *out.labels, discs[i], footprints[i], footprints[i + 1], d.id, d.voxels);
+    labelDisc(*ct, *out.labels, discs[i], footprints[i], footprints[i + 1], std::uint16_t(i + 1), std::uint16_t(i + 2), d.id,
+              d.voxels);
     out.discs.push_back(d);
   }
   for (auto& v : out.vertebrae) v.hasRibs = v.ribMm3 >= p.minRibMm3;
