@@ -4,6 +4,7 @@
 // disc.) Each dip's plane is refined by trying tilts around the tangent and keeping the thin slab
 // with the least bone (discs are wedges: L5-S1 differs from the tangent by up to ~15 degrees).
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 #include <cstdio>
@@ -130,9 +131,35 @@ std::vector<DiscCandidate> classifyTroughs(const std::vector<double>& hu, const 
     double between = double(k) * (v.size() - k) * (hi - lo) * (hi - lo);
     if (between > best && hi - lo >= 15) best = between, split = (v[k - 1] + v[k]) / 2;
   }
+  // Discs and bodies alternate along the column: a two-state path over the troughs rewards dark
+  // discs and bright bodies (distance from the split, HU) and charges 15 HU for two alike in a row,
+  // so a trough just above the split between two bodies still reads as the disc it is.
+  std::vector<bool> isDisc(t.size(), true);
+  if (split < 1e9 && !t.empty()) {
+    const double same = 15;
+    std::vector<std::array<double, 2>> cost(t.size());
+    std::vector<std::array<int, 2>> from(t.size());
+    for (size_t j = 0; j < t.size(); ++j)
+      for (int state = 0; state < 2; ++state) {  // 0 body, 1 disc
+        double own = state ? t[j].value - split : split - t[j].value;
+        if (j == 0) {
+          cost[j][size_t(state)] = own;
+          continue;
+        }
+        double stay = cost[j - 1][size_t(state)] + same, change = cost[j - 1][size_t(1 - state)];
+        cost[j][size_t(state)] = own + std::min(stay, change);
+        from[j][size_t(state)] = stay <= change ? state : 1 - state;
+      }
+    int state = cost.back()[0] <= cost.back()[1] ? 0 : 1;
+    for (size_t j = t.size(); j-- > 0;) {
+      isDisc[j] = state == 1;
+      if (j > 0) state = from[j][size_t(state)];
+    }
+  }
   std::vector<DiscCandidate> out;
-  for (const Trough& x : t) {
-    bool disc = x.value <= split;
+  for (size_t j = 0; j < t.size(); ++j) {
+    const Trough& x = t[j];
+    bool disc = isDisc[j];
     if (std::getenv("SPINE_DEBUG_PROFILE"))
       std::fprintf(stderr, "trough z %.0f value %.0f prominence %.0f -> %s\n", line[x.at][2], x.value, x.prominence, disc ? "disc" : "body");
     if (!disc) continue;
