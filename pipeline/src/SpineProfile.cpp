@@ -20,35 +20,36 @@ namespace {
 
 using Mask = itk::Image<std::uint8_t, 3>;
 
-/// Fraction of bone over a disc of `radius` mm at p, perpendicular to n (rings of samples).
-double discMean(const Mask& f, const Vec3& p, const Vec3& n, double radius) {
+/// Mean of sample(q) over a disc of `radius` mm at p perpendicular to n (centre and two rings of
+/// 12); sample returns NaN outside the image. NaN when no sample was inside.
+template <typename Sample>
+double meanOverDisc(const Vec3& p, const Vec3& n, double radius, Sample sample) {
   Vec3 a = normalized(cross(n, std::abs(n[0]) < 0.9 ? Vec3{1, 0, 0} : Vec3{0, 1, 0})), b = cross(n, a);
   double sum = 0;
   int count = 0;
   for (double r : {0.0, radius / 2, radius})
     for (int s = 0; s < (r == 0 ? 1 : 12); ++s) {
-      double th = 2 * M_PI * s / 12;
-      Vec3 q = axpy(axpy(p, r * std::cos(th), a), r * std::sin(th), b);
-      itk::Index<3> idx;
-      if (!toIndex(f, q, idx)) continue;
-      sum += f.GetPixel(idx) ? 1.0 : 0.0, ++count;
+      double th = 2 * M_PI * s / 12, v = sample(axpy(axpy(p, r * std::cos(th), a), r * std::sin(th), b));
+      if (!std::isnan(v)) sum += v, ++count;
     }
   return count ? sum / count : NAN;
+}
+
+/// Fraction of bone over a disc of `radius` mm at p, perpendicular to n.
+double discMean(const Mask& f, const Vec3& p, const Vec3& n, double radius) {
+  return meanOverDisc(p, n, radius, [&](const Vec3& q) {
+    itk::Index<3> idx;
+    return toIndex(f, q, idx) ? (f.GetPixel(idx) ? 1.0 : 0.0) : NAN;
+  });
 }
 
 /// Mean HU (clamped to [-100, 300], so bright endplates do not dominate) over a disc of `radius`
 /// mm at p perpendicular to n.
 double discMeanHu(const itk::LinearInterpolateImageFunction<CtImage, double>& f, const Vec3& p, const Vec3& n, double radius) {
-  Vec3 a = normalized(cross(n, std::abs(n[0]) < 0.9 ? Vec3{1, 0, 0} : Vec3{0, 1, 0})), b = cross(n, a);
-  double sum = 0;
-  int count = 0;
-  for (double r : {0.0, radius / 2, radius})
-    for (int s = 0; s < (r == 0 ? 1 : 12); ++s) {
-      double th = 2 * M_PI * s / 12;
-      CtImage::PointType pt(axpy(axpy(p, r * std::cos(th), a), r * std::sin(th), b).data());
-      if (f.IsInsideBuffer(pt)) sum += std::clamp(f.Evaluate(pt), -100.0, 300.0), ++count;
-    }
-  return count ? sum / count : NAN;
+  return meanOverDisc(p, n, radius, [&](const Vec3& q) {
+    CtImage::PointType pt(q.data());
+    return f.IsInsideBuffer(pt) ? std::clamp(f.Evaluate(pt), -100.0, 300.0) : NAN;
+  });
 }
 
 std::vector<double> smoothed(const std::vector<double>& v, double sigma) {
