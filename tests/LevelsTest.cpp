@@ -1,0 +1,70 @@
+// CT levels end to end: a phantom's levels are found and named as its truth names them, with the
+// numbering verdict the anchors allow; on the real CT the named levels sit where the reference
+// puts them and nothing is "confirmed" that the evidence cannot confirm.
+#include "TestHelpers.h"
+#include "spine/LabelMapFile.h"
+#include "spine/LevelTable.h"
+#include "spine/Phantom.h"
+#include "spine/VolumeFileReader.h"
+
+namespace spine::test {
+namespace {
+
+using nlohmann::json;
+
+Vec3 vec(const json& j) { return {j[0].get<double>(), j[1].get<double>(), j[2].get<double>()}; }
+
+/// The phantom's image as a CT volume on its grid.
+CtImage::Pointer ctOf(const PhantomResult& r) {
+  auto ct = CtImage::New();
+  ct->CopyInformation(r.labels);
+  ct->SetRegions(r.labels->GetLargestPossibleRegion());
+  ct->Allocate();
+  const size_t plane = size_t(r.grid.nx) * r.grid.ny;
+  for (unsigned k = 0; k < r.grid.nz; ++k)
+    for (size_t i = 0; i < plane; ++i) ct->GetBufferPointer()[k * plane + i] = CtPixel(std::lround(r.images[k][i]));
+  return ct;
+}
+
+TEST(LevelsTest, LumbarPhantomLevelsAreNamedAsTheTruthNamesThem) {
+  PhantomResult r = generatePhantom(parsePhantomSpec({{"seed", 5}, {"acquisition", {{"pixel_mm", 1.2}, {"slice_mm", 2.0}}}}, "t.json"));
+  LevelTable t = analyseCtLevels(*ctOf(r));
+  EXPECT_EQ(t.verdict.status, "consistent");  // sacrum + last rib agree; rib pairs not countable
+  ASSERT_FALSE(t.vertebrae.empty());
+  for (const json& v : r.truth["vertebrae"]) {
+    const LevelEntry* e = t.find(v["name"]);
+    ASSERT_NE(e, nullptr) << v["name"];
+    EXPECT_LT(distance(e->centroid, vec(v["centroid_lps_mm"])), 10.0) << v["name"];
+  }
+  for (const json& d : r.truth["discs"]) EXPECT_NE(t.find(d["name"]), nullptr) << d["name"];
+  EXPECT_NE(t.find("L4-L5"), nullptr);
+}
+
+TEST(LevelsTest, AColumnWithoutAnchorsIsNotNamed) {
+  PhantomResult r = generatePhantom(
+      parsePhantomSpec({{"fov_from", "L1"}, {"fov_to", "L3"}, {"acquisition", {{"pixel_mm", 1.2}, {"slice_mm", 2.0}}}}, "t.json"));
+  LevelTable t = analyseCtLevels(*ctOf(r));
+  EXPECT_EQ(t.verdict.status, "not_identified");
+  for (const LevelEntry& e : t.vertebrae) EXPECT_NE(e.name.find("unnamed"), std::string::npos);
+}
+
+TEST(LevelsDataTest, RealCtLevelsSitWhereTheReferencePutsThem) {
+  std::string dir = sharedData("totalseg-example");
+  SKIP_WITHOUT_SHARED_DATA(dir);
+  std::vector<std::string> warnings;
+  Volume v = readVolumeFile(dir + "/nifti/example_ct.nii.gz", Modality::CT, 1ull << 30, warnings);
+  LevelTable t = analyseCtLevels(*v.ct);
+  EXPECT_NE(t.verdict.status, "confirmed") << "a T11-sacrum field cannot confirm the count";
+  LabelImage::Pointer ref = readLabelMap(dir + "/ref_seg/example_seg_fast_force_split.nii.gz");
+  std::map<std::uint16_t, std::string> names{{28, "L4"}, {29, "L3"}, {30, "L2"}, {31, "L1"}};
+  unsigned near = 0;
+  for (const LabelStats& s : labelStatistics(*ref)) {
+    if (!names.count(s.value)) continue;
+    const LevelEntry* e = t.find(names[s.value]);
+    if (e && distance(e->centroid, s.centroid) < 20) ++near;
+  }
+  EXPECT_GE(near, 4u) << "L1-L4 named where TotalSegmentator puts them";
+}
+
+}  // namespace
+}  // namespace spine::test
