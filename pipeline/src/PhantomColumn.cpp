@@ -207,12 +207,13 @@ void addPosteriorElements(Anatomy& a, const VertebraModel& v, const PhantomSpec&
     Vec3 root = f.world(side * (v.pedicleOffset + v.pedicleWidth / 2 - 1), cv - 2, 0.1 * H);
     Frame tf = frameAlong(axpy(root, tpLen / 2, dir), dir, f.w);
     addBone(sh, ellipsoid(tf, {5, 4, tpLen / 2 + 3}, Tissue::Cortical, kCortex, v.label), v.label, 1.0, osteo);
-    // Articular processes: superior (up and out) and inferior (down, more posterior).
+    // Articular processes: the superior one (up) lies lateral to the inferior one (down) of the
+    // vertebra above it, across a 1.5 mm facet joint space (the gap that separates levels on CT).
     Frame sup = f, inf = f;
-    sup.centre = f.world(side * (cw / 2 + 3), cv + 1, H / 2 + 2);
-    inf.centre = f.world(side * (cw / 2 + 1), cv + 6, -H / 2 - 1);
-    addBone(sh, ellipsoid(sup, {4.5, 5.5, 6}, Tissue::Cortical, kCortex, v.label), v.label, 1.0, osteo);
-    addBone(sh, ellipsoid(inf, {4.5, 5.5, 6}, Tissue::Cortical, kCortex, v.label), v.label, 1.0, osteo);
+    sup.centre = f.world(side * (cw / 2 + 8), cv + 2, H / 2 + 2);
+    inf.centre = f.world(side * (cw / 2 + 1.5), cv + 4, -H / 2 - 1);
+    addBone(sh, ellipsoid(sup, {2.5, 5.5, 6.5}, Tissue::Cortical, kCortex, v.label), v.label, 1.0, osteo);
+    addBone(sh, ellipsoid(inf, {2.5, 5.5, 6.5}, Tissue::Cortical, kCortex, v.label), v.label, 1.0, osteo);
   }
   // Laminae: the arch behind the canal.
   Frame lf = f;

@@ -65,7 +65,9 @@ void growFromBodies(const MaskImage& bone, LabelImage& owner, const std::vector<
   std::vector<std::uint8_t> cost(n, 255);
   std::uint16_t* lab = owner.GetBufferPointer();
   const std::uint8_t* m = bone.GetBufferPointer();
-  // Seeds: bone inside each slab within 10 mm of its axis.
+  // Seeds: bone inside each slab within seedRadius of its axis (the body and the pedicle roots, so
+  // each arch is reached from its own pedicles before a neighbour's facets can bridge into it).
+  const double seedRadius = 22;
   for (size_t s = 0; s < slabs.size(); ++s) {
     Vec3 c = slabs[s].centre(), a = slabs[s].axis();
     double reach = distance(slabs[s].lowerPoint, slabs[s].upperPoint) / 2 + 12;
@@ -80,7 +82,7 @@ void growFromBodies(const MaskImage& bone, LabelImage& owner, const std::vector<
           itk::Point<double, 3> pt;
           bone.TransformIndexToPhysicalPoint({{i, j, k}}, pt);
           Vec3 q{pt[0], pt[1], pt[2]};
-          if (!slabs[s].inside(q, 1.0) || lateralDistance(q, c, a) > 10) continue;
+          if (!slabs[s].inside(q, 1.0) || norm(axpy(sub(q, c), -dot(sub(q, c), a), a)) > seedRadius) continue;
           cost[idx] = 0, lab[idx] = std::uint16_t(s + 1);
           buckets[0].push_back(idx);
         }

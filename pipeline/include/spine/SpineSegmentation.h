@@ -11,7 +11,7 @@
 namespace spine {
 
 struct SegmentationParams {
-  double boneHu = 160;          ///< bone threshold; marrow below it is filled when enclosed and not CSF-dark
+  double boneHu = 250;          ///< bone threshold (at most marrow + 40 HU); marrow below it is filled when enclosed
   double localiseMm = 2.0;      ///< grid of the centreline search
   double maxStepMm = 5.0;       ///< centreline: largest move per 2 mm of height
   double discProminenceHu = 25; ///< a disc trough is at least this much darker than its flanking endplates
