@@ -9,6 +9,7 @@
 #include <itkOrientImageFilter.h>
 
 #include "SpineCtParts.h"
+#include "spine/Parallel.h"
 
 namespace spine {
 
@@ -220,6 +221,49 @@ bool endsAtSkullBase(const CtImage& ct, const Vec3& top, const std::vector<std::
   return radii[radii.size() / 2] < 12;
 }
 
+/// Faint marrow leaves holes inside a body's label: per axial slice, a hole enclosed by one
+/// vertebra's label whose mean is not CSF- or fat-dark (the canal, also enclosed by the arch, is)
+/// joins that vertebra.
+void fillLabelHoles(LabelImage& lab, const CtImage& ct, unsigned threads) {
+  const auto size = lab.GetLargestPossibleRegion().GetSize();
+  const size_t nx = size[0], ny = size[1], plane = nx * ny;
+  const double pixelMm2 = lab.GetSpacing()[0] * lab.GetSpacing()[1];
+  parallelFor(unsigned(size[2]), threads, [&](unsigned k) {
+    std::uint16_t* l = lab.GetBufferPointer() + k * plane;
+    const CtPixel* hu = ct.GetBufferPointer() + k * plane;
+    std::vector<std::uint8_t> seen(plane, 0);
+    std::vector<size_t> stack, comp;
+    for (size_t start = 0; start < plane; ++start) {
+      if (seen[start] || l[start]) continue;
+      comp.clear();
+      stack.assign(1, start);
+      seen[start] = 1;
+      std::uint16_t encloser = 0;
+      bool enclosed = true;
+      while (!stack.empty()) {
+        size_t i = stack.back();
+        stack.pop_back();
+        comp.push_back(i);
+        size_t x = i % nx, y = i / nx;
+        if (x == 0 || y == 0 || x + 1 == nx || y + 1 == ny) enclosed = false;
+        for (size_t n : {x > 0 ? i - 1 : i, x + 1 < nx ? i + 1 : i, y > 0 ? i - nx : i, y + 1 < ny ? i + nx : i}) {
+          if (l[n]) {
+            if (l[n] >= kDiscId || (encloser && l[n] != encloser)) enclosed = false;
+            encloser = l[n];
+          } else if (!seen[n]) {
+            seen[n] = 1, stack.push_back(n);
+          }
+        }
+      }
+      if (!enclosed || !encloser || comp.size() * pixelMm2 > 2500) continue;
+      double mean = 0;
+      for (size_t c : comp) mean += hu[c];
+      if (mean / comp.size() < 60) continue;
+      for (size_t c : comp) l[c] = encloser;
+    }
+  });
+}
+
 void measure(SpineSegmentation& out, const LabelImage& lab, const std::vector<Slab>& slabs) {
   const size_t n = lab.GetPixelContainer()->Size();
   const auto sp = lab.GetSpacing();
@@ -304,6 +348,7 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
   growFromBodies(*bone, *out.labels, slabs, ribsAllowed, cap, q);
   std::vector<std::vector<double>> footprints;
   for (const Slab& s : slabs) footprints.push_back(bodyFootprint(*bone, s));
+  fillLabelHoles(*out.labels, *ct, p.threads);
   measure(out, *out.labels, slabs);
   for (size_t i = 0; i < discs.size() && i + 1 < slabs.size(); ++i) {
     SegmentedDisc d;
