@@ -21,43 +21,21 @@ bool toIndex(const itk::ImageBase<3>& img, const Vec3& p, itk::Index<3>& idx) {
 
 namespace {
 
-/// Fills the holes of one axial slice (4-connected background not reached from the border) that
-/// are small, or whose mean HU says marrow.
+/// Fills the holes of one axial slice (background not connected to the border) that are small,
+/// or whose mean HU says marrow.
 void fillSliceHoles(std::uint8_t* mask, const CtPixel* hu, unsigned nx, unsigned ny, double pixelMm2, double marrowHu) {
-  std::vector<std::uint8_t> seen(size_t(nx) * ny, 0);
-  std::vector<size_t> stack, comp;
-  auto flood = [&](size_t start) {
-    comp.clear();
-    stack.assign(1, start);
-    seen[start] = 1;
-    while (!stack.empty()) {
-      size_t i = stack.back();
-      stack.pop_back();
-      comp.push_back(i);
-      unsigned x = unsigned(i % nx), y = unsigned(i / nx);
-      size_t nb[4] = {x > 0 ? i - 1 : i, x + 1 < nx ? i + 1 : i, y > 0 ? i - nx : i, y + 1 < ny ? i + nx : i};
-      for (size_t n : nb)
-        if (!seen[n] && !mask[n]) seen[n] = 1, stack.push_back(n);
-    }
-  };
-  for (unsigned x = 0; x < nx; ++x)
-    for (unsigned y : {0u, ny - 1})
-      if (!seen[size_t(y) * nx + x] && !mask[size_t(y) * nx + x]) flood(size_t(y) * nx + x);
-  for (unsigned y = 0; y < ny; ++y)
-    for (unsigned x : {0u, nx - 1})
-      if (!seen[size_t(y) * nx + x] && !mask[size_t(y) * nx + x]) flood(size_t(y) * nx + x);
-  for (size_t i = 0; i < seen.size(); ++i) {
-    if (seen[i] || mask[i]) continue;
-    flood(i);
-    double mean = 0;
-    for (size_t c : comp) mean += hu[c];
-    mean /= comp.size();
-    double area = comp.size() * pixelMm2;
-    // Normal marrow (~230 HU) fills; discs (75-95 HU, enclosed by endplate rings where an axial slice
-    // cuts a tilted disc) and the canal (CSF, fat) stay open.
-    if (area < 40 || (mean >= marrowHu && area < 2500))
-      for (size_t c : comp) mask[c] = 1;
-  }
+  forEachBackgroundComponent(nx, ny, [&](size_t i) { return !mask[i]; },
+                             [&](const std::vector<size_t>& comp, bool border, const std::vector<size_t>&) {
+                               if (border) return;
+                               double mean = 0;
+                               for (size_t c : comp) mean += hu[c];
+                               mean /= comp.size();
+                               double area = comp.size() * pixelMm2;
+                               // Normal marrow (~230 HU) fills; discs (75-95 HU, enclosed by endplate rings
+                               // where an axial slice cuts a tilted disc) and the canal stay open.
+                               if (area < 40 || (mean >= marrowHu && area < 2500))
+                                 for (size_t c : comp) mask[c] = 1;
+                             });
 }
 
 }  // namespace

@@ -31,6 +31,36 @@ std::vector<DiscCandidate> findDiscs(const CtImage& ct, const itk::Image<std::ui
 /// Tangent of the centreline at i (unit, cranial).
 Vec3 tangentAt(const std::vector<Vec3>& line, size_t i);
 
+/// Every 4-connected component of background pixels (bg(i) true) of an nx x ny plane, with whether
+/// it touches the plane's border and the non-background pixels bordering it: fn(component,
+/// touchesBorder, boundary). Both hole fillings (marrow in the bone mask, marrow in a label) use it.
+template <typename Background, typename OnComponent>
+void forEachBackgroundComponent(size_t nx, size_t ny, Background bg, OnComponent fn) {
+  std::vector<std::uint8_t> seen(nx * ny, 0);
+  std::vector<size_t> stack, comp, boundary;
+  for (size_t start = 0; start < nx * ny; ++start) {
+    if (seen[start] || !bg(start)) continue;
+    comp.clear(), boundary.clear();
+    stack.assign(1, start);
+    seen[start] = 1;
+    bool border = false;
+    while (!stack.empty()) {
+      size_t i = stack.back();
+      stack.pop_back();
+      comp.push_back(i);
+      size_t x = i % nx, y = i / nx;
+      border |= x == 0 || y == 0 || x + 1 == nx || y + 1 == ny;
+      for (size_t n : {x > 0 ? i - 1 : i, x + 1 < nx ? i + 1 : i, y > 0 ? i - nx : i, y + 1 < ny ? i + nx : i}) {
+        if (!bg(n))
+          boundary.push_back(n);
+        else if (!seen[n])
+          seen[n] = 1, stack.push_back(n);
+      }
+    }
+    fn(comp, border, boundary);
+  }
+}
+
 /// Continuous index <-> physical helpers.
 bool toIndex(const itk::ImageBase<3>& img, const Vec3& p, itk::Index<3>& idx);
 

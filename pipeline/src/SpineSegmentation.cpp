@@ -231,36 +231,17 @@ void fillLabelHoles(LabelImage& lab, const CtImage& ct, unsigned threads) {
   parallelFor(unsigned(size[2]), threads, [&](unsigned k) {
     std::uint16_t* l = lab.GetBufferPointer() + k * plane;
     const CtPixel* hu = ct.GetBufferPointer() + k * plane;
-    std::vector<std::uint8_t> seen(plane, 0);
-    std::vector<size_t> stack, comp;
-    for (size_t start = 0; start < plane; ++start) {
-      if (seen[start] || l[start]) continue;
-      comp.clear();
-      stack.assign(1, start);
-      seen[start] = 1;
-      std::uint16_t encloser = 0;
-      bool enclosed = true;
-      while (!stack.empty()) {
-        size_t i = stack.back();
-        stack.pop_back();
-        comp.push_back(i);
-        size_t x = i % nx, y = i / nx;
-        if (x == 0 || y == 0 || x + 1 == nx || y + 1 == ny) enclosed = false;
-        for (size_t n : {x > 0 ? i - 1 : i, x + 1 < nx ? i + 1 : i, y > 0 ? i - nx : i, y + 1 < ny ? i + nx : i}) {
-          if (l[n]) {
-            if (l[n] >= kDiscId || (encloser && l[n] != encloser)) enclosed = false;
-            encloser = l[n];
-          } else if (!seen[n]) {
-            seen[n] = 1, stack.push_back(n);
-          }
-        }
-      }
-      if (!enclosed || !encloser || comp.size() * pixelMm2 > 2500) continue;
-      double mean = 0;
-      for (size_t c : comp) mean += hu[c];
-      if (mean / comp.size() < 60) continue;
-      for (size_t c : comp) l[c] = encloser;
-    }
+    ct::forEachBackgroundComponent(nx, ny, [&](size_t i) { return l[i] == 0; },
+                                   [&](const std::vector<size_t>& comp, bool border, const std::vector<size_t>& boundary) {
+                                     if (border || comp.size() * pixelMm2 > 2500) return;
+                                     const std::uint16_t owner = l[boundary.front()];
+                                     for (size_t b : boundary)
+                                       if (l[b] != owner || owner >= kDiscId) return;
+                                     double mean = 0;
+                                     for (size_t c : comp) mean += hu[c];
+                                     if (mean / comp.size() < 60) return;
+                                     for (size_t c : comp) l[c] = owner;
+                                   });
   });
 }
 
