@@ -295,5 +295,20 @@ TEST(Cli, EvaluateScoresAPhantomAndRefusesMissingCases) {
   EXPECT_EQ(runCli("evaluate " + dir.sub("nothing-here") + " --out " + dir.sub("eval2"), dir).code, 66);
 }
 
+TEST(Cli, EvaluateRecordsAFailedAnalysisAndScoresItAsMissed) {
+  ScratchFolder dir;
+  std::ofstream(dir.sub("small.json")) << R"({"fov_from": "L3", "fov_to": "L5", "acquisition": {"pixel_mm": 2, "slice_mm": 3}})";
+  ASSERT_EQ(runCli("phantom " + dir.sub("small.json") + " " + dir.sub("case"), dir).code, 0);
+  std::ofstream(dir.sub("case/broken.dcm")) << "not a DICOM file at all";
+  std::ofstream(dir.sub("case/case.json")) << R"({"name": "broken", "input": "broken.dcm", "truth": "truth.json"})";
+  CliResult r = runCli("evaluate " + dir.sub("case") + " --out " + dir.sub("eval"), dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(slurp(dir.sub("eval/evaluation.json")));
+  ASSERT_EQ(j["cases"].size(), 1u);
+  EXPECT_NE(j["cases"][0]["error"].get<std::string>().find("analyze exit 6"), std::string::npos);
+  EXPECT_EQ(j["cases"][0]["identified"], 0);
+  EXPECT_EQ(j["cases"][0]["truth_vertebrae"], 3);
+}
+
 }  // namespace
 }  // namespace spine::test
