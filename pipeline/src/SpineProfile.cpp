@@ -7,8 +7,6 @@
 #include <array>
 #include <cmath>
 #include <numeric>
-#include <cstdio>
-#include <cstdlib>
 
 #include <itkLinearInterpolateImageFunction.h>
 
@@ -161,8 +159,6 @@ std::vector<DiscCandidate> classifyTroughs(const std::vector<double>& hu, const 
   for (size_t j = 0; j < t.size(); ++j) {
     const Trough& x = t[j];
     bool disc = isDisc[j];
-    if (std::getenv("SPINE_DEBUG_PROFILE"))
-      std::fprintf(stderr, "trough z %.0f value %.0f prominence %.0f -> %s\n", line[x.at][2], x.value, x.prominence, disc ? "disc" : "body");
     if (!disc) continue;
     DiscCandidate d{x.at, line[x.at], tangentAt(line, x.at), discWidth(hu, x), x.prominence};
     if (!out.empty() && distance(out.back().centre, d.centre) < p.minVertebraMm) {
@@ -190,7 +186,6 @@ double marrowThreshold(const CtImage& ct, const std::vector<Vec3>& line) {
   if (v.size() < 20) return 120;
   std::sort(v.begin(), v.end());
   double disc = v[v.size() * 15 / 100], marrow = v[v.size() * 60 / 100];
-  if (std::getenv("SPINE_DEBUG_PROFILE")) std::fprintf(stderr, "marrow threshold: p15 %.0f p60 %.0f\n", disc, marrow);
   return std::clamp((disc + marrow) / 2, 60.0, 160.0);
 }
 
@@ -207,9 +202,6 @@ std::vector<DiscCandidate> findDiscs(const CtImage& ct, const Mask& bone, const 
     rawHu[i] = discMeanHu(*f, line[i], tangentAt(line, i), 7);
   }
   std::vector<double> frac = smoothed(rawFrac, 1.0), hu = smoothed(rawHu, 1.0);
-  if (std::getenv("SPINE_DEBUG_PROFILE"))
-    for (size_t i = 0; i < hu.size(); ++i)
-      std::fprintf(stderr, "profile %zu %.1f %.1f %.1f %.0f %.2f\n", i, line[i][0], line[i][1], line[i][2], hu[i], frac[i]);
   // Faint (osteopenic) marrow: HU troughs classified by span and darkness; dense marrow fills the
   // mask, so each disc is a clean gap of the bone fraction and HU troughs add only noise.
   std::vector<DiscCandidate> out = marrowHu < 140 ? classifyTroughs(hu, line, p) : std::vector<DiscCandidate>{};

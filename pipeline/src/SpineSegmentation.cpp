@@ -113,11 +113,8 @@ void growFromBodies(const MaskImage& bone, LabelImage& owner, const std::vector<
         bone.TransformIndexToPhysicalPoint({{a, bb, c}}, pt);
         double lat = lateralDistance(Vec3{pt[0], pt[1], pt[2]}, slabs[s].centre(), slabs[s].axis());
         std::uint16_t no = o;
-        if (o < kRibId && lat > p.ribLateralMm) {
-          if (!ribsAllowed[s] || lat > lateralCap[s]) continue;
-          no = std::uint16_t(kRibId + s + 1);
-        }
-        if (o < kRibId && lat > lateralCap[s] && !ribsAllowed[s]) continue;
+        if (lat > lateralCap[s]) continue;
+        if (o < kRibId && lat > p.ribLateralMm && ribsAllowed[s]) no = std::uint16_t(kRibId + s + 1);
         cost[nidx] = std::uint8_t(nc), lab[nidx] = no;
         buckets[size_t(nc)].push_back(nidx);
       }
@@ -322,11 +319,12 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
   const bool sacrumBelow = slabs[0].cutBottom && distance(slabs[0].lowerPoint, slabs[0].upperPoint) >= 45;
   for (size_t s = 0; s < nSlabs; ++s) {
     ribsAllowed[s] = !sacrumBelow || s >= 3;
-    cap[s] = sacrumBelow && s == 0 ? 80 : (ribsAllowed[s] ? 200 : p.ribLateralMm);  // the sacrum's alae reach far
+    // Growth stops at ribLateralMm where ribs are not allowed: beyond it lie the iliac wings, joined
+    // to the sacrum across sacroiliac joints that blur shut (letting the sacrum grow to 80 mm to
+    // take its alae cost 0.25 of its Dice to the ilium on the phantoms).
+    cap[s] = ribsAllowed[s] ? 200 : p.ribLateralMm;
   }
-  // Ribs start beyond ribLateralMm, except the lowest segment (alae): its cap is wider and it has none.
-  SegmentationParams q = p;
-  growFromBodies(*bone, *out.labels, slabs, ribsAllowed, cap, q);
+  growFromBodies(*bone, *out.labels, slabs, ribsAllowed, cap, p);
   std::vector<std::vector<double>> footprints;
   for (const Slab& s : slabs) footprints.push_back(bodyFootprint(*bone, s));
   fillLabelHoles(*out.labels, *ct, p.threads);
@@ -342,7 +340,7 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
   }
   for (auto& v : out.vertebrae) v.hasRibs = v.ribMm3 >= p.minRibMm3;
   SegmentedVertebra& lowest = out.vertebrae.front();
-  lowest.sacrumLike = lowest.cutBottom && (lowest.lateralExtentMm >= 58 || lowest.heightMm >= 45);
+  lowest.sacrumLike = lowest.cutBottom && lowest.heightMm >= 45;  // the fused sacral segments: no disc for 45 mm
   out.skullAbove = endsAtSkullBase(*ct, out.centreline.back(), footprints);
   if (out.skullAbove) out.vertebrae.back().hasRibs = false, out.vertebrae.back().ribMm3 = 0;  // it reached the skull, not ribs
   // Cranial to caudal, as reports list them.

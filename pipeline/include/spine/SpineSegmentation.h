@@ -28,9 +28,9 @@ struct SegmentedVertebra {
   double heightMm = 0;          ///< between its discs along the axis
   std::size_t voxels = 0;
   double ribMm3 = 0;            ///< bone reached beyond the rib distance
-  double lateralExtentMm = 0;   ///< widest bone extent in its slab (alae make the sacrum wide)
+  double lateralExtentMm = 0;   ///< widest left-right reach of its bone from its axis
   bool hasRibs = false;
-  bool sacrumLike = false;      ///< lowest segment, wide, continuous with the iliac wings' level
+  bool sacrumLike = false;      ///< lowest segment, cut by the field's lower edge, 45 mm or more without a disc
   bool cutTop = false, cutBottom = false;  ///< reaches the field's edge
 };
 
