@@ -2,6 +2,7 @@
 // numbering verdict the anchors allow; on the real CT the named levels sit where the reference
 // puts them and nothing is "confirmed" that the evidence cannot confirm.
 #include "TestHelpers.h"
+#include "spine/Vec3Json.h"
 #include "spine/LabelMapFile.h"
 #include "spine/LevelTable.h"
 #include "spine/Phantom.h"
@@ -11,8 +12,6 @@ namespace spine::test {
 namespace {
 
 using nlohmann::json;
-
-Vec3 vec(const json& j) { return {j[0].get<double>(), j[1].get<double>(), j[2].get<double>()}; }
 
 /// The phantom's image as a CT volume on its grid.
 CtImage::Pointer ctOf(const PhantomResult& r) {
@@ -34,7 +33,7 @@ TEST(LevelsTest, LumbarPhantomLevelsAreNamedAsTheTruthNamesThem) {
   for (const json& v : r.truth["vertebrae"]) {
     const LevelEntry* e = t.find(v["name"]);
     ASSERT_NE(e, nullptr) << v["name"];
-    EXPECT_LT(distance(e->centroid, vec(v["centroid_lps_mm"])), 10.0) << v["name"];
+    EXPECT_LT(distance(e->centroid, vec3FromJson(v["centroid_lps_mm"])), 10.0) << v["name"];
   }
   for (const json& d : r.truth["discs"]) EXPECT_NE(t.find(d["name"]), nullptr) << d["name"];
   EXPECT_NE(t.find("L4-L5"), nullptr);

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "TestHelpers.h"
+#include "spine/Vec3Json.h"
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -18,8 +19,6 @@ namespace {
 using nlohmann::json;
 
 const fs::path kSuite = SPINE_PHANTOM_SUITE;
-
-Vec3 vec(const json& j) { return {j[0].get<double>(), j[1].get<double>(), j[2].get<double>()}; }
 
 struct Case {
   std::string name;
@@ -91,7 +90,7 @@ void checkLevelsInside(const Case& c) {
   for (const char* kind : {"vertebrae", "discs"})
     for (const json& l : c.truth[kind]) {
       bool inside = false;
-      valueAt(c.study.volume, vec(l["centroid_lps_mm"]), &inside);
+      valueAt(c.study.volume, vec3FromJson(l["centroid_lps_mm"]), &inside);
       EXPECT_TRUE(inside) << c.name << " " << l["name"];
     }
 }
@@ -121,13 +120,13 @@ void checkHardware(const Case& c) {
   for (const json& h : c.truth["hardware"]) {
     std::string kind = h["kind"];
     if (kind == "laminectomy") {
-      EXPECT_EQ(labelAt(*c.labels, vec(h["centre_lps_mm"])), 0) << c.name << ": bone left at the laminectomy";
+      EXPECT_EQ(labelAt(*c.labels, vec3FromJson(h["centre_lps_mm"])), 0) << c.name << ": bone left at the laminectomy";
       continue;
     }
     if (h["material"] == "peek") continue;  // radiolucent by design
-    Vec3 at = kind == "pedicle-screw" ? scale(add(vec(h["entry_lps_mm"]), vec(h["tip_lps_mm"])), 0.5)
-              : kind == "rod"         ? axpy(vec(h["start_lps_mm"]), 0.25, sub(vec(h["end_lps_mm"]), vec(h["start_lps_mm"])))
-                                      : vec(h["centre_lps_mm"]);
+    Vec3 at = kind == "pedicle-screw" ? scale(add(vec3FromJson(h["entry_lps_mm"]), vec3FromJson(h["tip_lps_mm"])), 0.5)
+              : kind == "rod"         ? axpy(vec3FromJson(h["start_lps_mm"]), 0.25, sub(vec3FromJson(h["end_lps_mm"]), vec3FromJson(h["start_lps_mm"])))
+                                      : vec3FromJson(h["centre_lps_mm"]);
     auto [lo, hi] = rangeNear(c.study.volume, at);
     if (ct)
       EXPECT_GT(hi, 1500.0) << c.name << " " << h.dump();
@@ -138,7 +137,7 @@ void checkHardware(const Case& c) {
 
 void checkHerniations(const Case& c) {
   for (const json& h : c.truth["herniations"]) {
-    Vec3 apex = vec(h["apex_lps_mm"]), base = vec(h["base_lps_mm"]);
+    Vec3 apex = vec3FromJson(h["apex_lps_mm"]), base = vec3FromJson(h["base_lps_mm"]);
     Vec3 inside = axpy(apex, -1.5, normalized(sub(apex, base)));
     std::uint16_t disc = 0;
     for (const json& d : c.truth["discs"])

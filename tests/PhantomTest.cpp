@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "TestHelpers.h"
+#include "spine/Vec3Json.h"
 #include "spine/Labels.h"
 #include "spine/Phantom.h"
 
@@ -62,8 +63,6 @@ double meanOver(const PhantomResult& r, std::uint16_t label) {
       if (lab[k * plane + i] == label) sum += r.images[k][i], ++n;
   return n ? sum / n : NAN;
 }
-
-Vec3 vec(const json& j) { return {j[0].get<double>(), j[1].get<double>(), j[2].get<double>()}; }
 
 std::vector<std::string> names(const Anatomy& a) {
   std::vector<std::string> out;
@@ -183,7 +182,7 @@ TEST(PhantomRenderTest, MetalWhereHardwareIsClaimed) {
   PhantomResult r = generatePhantom(spec(j));
   unsigned screws = 0;
   for (const json& h : r.truth["hardware"]) {
-    Vec3 at = h["kind"] == "pedicle-screw" ? scale(add(vec(h["entry_lps_mm"]), vec(h["tip_lps_mm"])), 0.5) : vec(h["centre_lps_mm"]);
+    Vec3 at = h["kind"] == "pedicle-screw" ? scale(add(vec3FromJson(h["entry_lps_mm"]), vec3FromJson(h["tip_lps_mm"])), 0.5) : vec3FromJson(h["centre_lps_mm"]);
     EXPECT_GT(valueAt(r, at), 2000.0) << h.dump();
     screws += h["kind"] == "pedicle-screw";
   }
@@ -198,7 +197,7 @@ TEST(PhantomRenderTest, HerniationApexIsDiscMaterialBeyondTheDiscMargin) {
   PhantomResult r = generatePhantom(spec(j));
   ASSERT_EQ(r.truth["herniations"].size(), 1u);
   const DiscModel* d = r.anatomy.disc("L4-L5");
-  Vec3 apex = vec(r.truth["herniations"][0]["apex_lps_mm"]);
+  Vec3 apex = vec3FromJson(r.truth["herniations"][0]["apex_lps_mm"]);
   Vec3 inside = axpy(apex, -1.5, d->frame.v);
   EXPECT_EQ(labelAt(*r.labels, inside), d->label);
   // The same point without a herniation is canal, not disc.
@@ -231,7 +230,7 @@ TEST(PhantomRenderTest, MrT2AndT1ContrastsAndSusceptibilityVoid) {
   Vec3 csf = l3->body.world(0, l3->canalOffset + 3, 0);
   EXPECT_GT(valueAt(t2, csf), valueAt(t1, csf) * 2);  // CSF bright on T2 only
   const json& screw = t2.truth["hardware"][0];
-  Vec3 mid = scale(add(vec(screw["entry_lps_mm"]), vec(screw["tip_lps_mm"])), 0.5);
+  Vec3 mid = scale(add(vec3FromJson(screw["entry_lps_mm"]), vec3FromJson(screw["tip_lps_mm"])), 0.5);
   EXPECT_LT(valueAt(t2, mid), 0.2 * valueAt(t2, l3->body.centre));  // signal void
 }
 
@@ -271,7 +270,7 @@ TEST(PhantomDicomTest, ProneAndTiltChangeTheImageNotTheAnatomy) {
   EXPECT_LT(prone.labels->GetDirection()[0][0], 0);  // rows run to the patient's right
   ASSERT_EQ(supine.truth["vertebrae"].size(), prone.truth["vertebrae"].size());
   for (size_t i = 0; i < supine.truth["vertebrae"].size(); ++i)
-    EXPECT_LT(distance(vec(supine.truth["vertebrae"][i]["body_centre_lps_mm"]), vec(prone.truth["vertebrae"][i]["body_centre_lps_mm"])),
+    EXPECT_LT(distance(vec3FromJson(supine.truth["vertebrae"][i]["body_centre_lps_mm"]), vec3FromJson(prone.truth["vertebrae"][i]["body_centre_lps_mm"])),
               1e-6);
 
   ScratchFolder dir;

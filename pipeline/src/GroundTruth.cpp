@@ -7,6 +7,7 @@
 #include "spine/LabelMapFile.h"
 #include "spine/Labels.h"
 #include "spine/Phantom.h"
+#include "spine/Vec3Json.h"
 
 namespace spine {
 namespace fs = std::filesystem;
@@ -31,11 +32,9 @@ void resolvePaths(json& j, const fs::path& base) {
     if (j.contains(key) && j[key].is_string()) j[key] = resolve(j[key].get<std::string>(), base);
 }
 
-Vec3 vec(const json& j) { return {j.at(0).get<double>(), j.at(1).get<double>(), j.at(2).get<double>()}; }
-
 std::vector<LevelPoint> pointsOf(const json& list) {
   std::vector<LevelPoint> out;
-  for (const json& e : list) out.push_back({e.at("name").get<std::string>(), vec(e.at("centroid_lps_mm"))});
+  for (const json& e : list) out.push_back({e.at("name").get<std::string>(), vec3FromJson(e.at("centroid_lps_mm"))});
   return out;
 }
 

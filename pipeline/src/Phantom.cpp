@@ -10,6 +10,7 @@
 #include "spine/Error.h"
 #include "spine/LabelMapFile.h"
 #include "spine/Labels.h"
+#include "spine/Vec3Json.h"
 
 namespace spine {
 namespace fs = std::filesystem;
@@ -54,8 +55,6 @@ std::vector<LabelStats> labelStatistics(const LabelImage& labels) {
 
 namespace {
 
-json lps(const Vec3& p) { return json::array({p[0], p[1], p[2]}); }
-
 /// A level counts as in view when its centre is: a reviewer can name a vertebra whose body is
 /// visible, not one of which only a spinous-process tip reaches into the field.
 bool centreInView(const LabelImage& labels, const Vec3& p) {
@@ -72,8 +71,8 @@ json levelsJson(const Anatomy& a, const std::map<std::uint16_t, LabelStats>& see
   for (const VertebraModel& v : a.vertebrae) {
     auto it = seen.find(v.label);
     if (it == seen.end() || !centreInView(labels, v.body.centre)) continue;
-    vertebrae.push_back({{"name", v.name}, {"label", v.label}, {"centroid_lps_mm", lps(it->second.centroid)},
-                         {"body_centre_lps_mm", lps(v.body.centre)}, {"voxels", it->second.voxels},
+    vertebrae.push_back({{"name", v.name}, {"label", v.label}, {"centroid_lps_mm", toJson(it->second.centroid)},
+                         {"body_centre_lps_mm", toJson(v.body.centre)}, {"voxels", it->second.voxels},
                          {"cut_by_field_of_view", it->second.touchesEdge}, {"rib_bearing", v.hasRibs},
                          {"lumbar_type", v.lumbarType}});
     auto rib = seen.find(ribLabel(v.label));
@@ -82,7 +81,7 @@ json levelsJson(const Anatomy& a, const std::map<std::uint16_t, LabelStats>& see
   for (const DiscModel& d : a.discs) {
     auto it = seen.find(d.label);
     if (it == seen.end() || !centreInView(labels, d.frame.centre)) continue;
-    discs.push_back({{"name", d.name}, {"label", d.label}, {"centroid_lps_mm", lps(it->second.centroid)},
+    discs.push_back({{"name", d.name}, {"label", d.label}, {"centroid_lps_mm", toJson(it->second.centroid)},
                      {"height_mm", d.height}, {"voxels", it->second.voxels}, {"cut_by_field_of_view", it->second.touchesEdge}});
   }
   return {{"vertebrae", vertebrae}, {"discs", discs}, {"ribs", ribs}};

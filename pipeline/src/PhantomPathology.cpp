@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "PhantomParts.h"
+#include "spine/Vec3Json.h"
 
 namespace spine::phantom {
 
@@ -13,8 +14,6 @@ using nlohmann::json;
 namespace {
 
 constexpr double kDeg = M_PI / 180.0;
-
-json lps(const Vec3& p) { return json::array({p[0], p[1], p[2]}); }
 
 double lateralOffset(const HerniationSpec& h, const DiscModel& d) {
   double side = h.side == "left" ? 1 : -1;  // patient left is +x (LPS)
@@ -44,8 +43,8 @@ void addHerniation(Anatomy& a, const HerniationSpec& h, const PhantomSpec& spec)
   a.herniations.push_back({{"level", h.level}, {"type", h.type}, {"position", h.position},
                            {"side", h.position == "central" ? "midline" : h.side}, {"depth_mm", depth},
                            {"base_width_mm", width}, {"migration_mm", h.migrationMm},
-                           {"apex_lps_mm", lps(d->frame.world(x, back + depth, extrusion ? h.migrationMm : 0))},
-                           {"base_lps_mm", lps(d->frame.world(x, back, 0))}});
+                           {"apex_lps_mm", toJson(d->frame.world(x, back + depth, extrusion ? h.migrationMm : 0))},
+                           {"base_lps_mm", toJson(d->frame.world(x, back, 0))}});
 }
 
 Tissue metalOf(const std::string& material) {
@@ -90,7 +89,7 @@ void addScrews(Anatomy& a, const HardwareSpec& h, bool mr) {
       addMetal(a, shaft, h.material, mr);
       addMetal(a, capsule(axpy(p.entry, -4, p.dir), axpy(p.entry, -12, p.dir), 5.5, metalOf(h.material), kMetal, 0), h.material, mr);
       a.hardware.push_back({{"kind", "pedicle-screw"}, {"level", level}, {"side", side > 0 ? "left" : "right"},
-                            {"material", h.material}, {"entry_lps_mm", lps(p.entry)}, {"tip_lps_mm", lps(p.tip)},
+                            {"material", h.material}, {"entry_lps_mm", toJson(p.entry)}, {"tip_lps_mm", toJson(p.tip)},
                             {"diameter_mm", h.diameterMm}, {"length_mm", h.lengthMm}, {"halo_mm", h.haloMm},
                             {"breach", h.breach}});
     }
@@ -113,7 +112,7 @@ void addRods(Anatomy& a, const HardwareSpec& h, bool mr) {
       addMetal(a, capsule(axpy(mid, h.rodGapMm / 2, dir), q, 2.75, metalOf(h.material), kMetal, 0), h.material, mr);
     }
     a.hardware.push_back({{"kind", "rod"}, {"levels", h.levels}, {"side", side > 0 ? "left" : "right"},
-                          {"material", h.material}, {"start_lps_mm", lps(heads.front())}, {"end_lps_mm", lps(heads.back())},
+                          {"material", h.material}, {"start_lps_mm", toJson(heads.front())}, {"end_lps_mm", toJson(heads.back())},
                           {"diameter_mm", 5.5}, {"fracture_gap_mm", h.rodGapMm}});
   }
 }
@@ -127,7 +126,7 @@ void addCage(Anatomy& a, const HardwareSpec& h, bool mr, const PhantomSpec& spec
     Shape cage = box(f, {d->width * 0.28, d->depth * 0.3, d->height / 2 + h.subsidenceMm / 2}, metalOf(h.material), kMetal, kKeepLabel);
     addMetal(a, cage, h.material, mr);
     a.hardware.push_back({{"kind", "interbody-cage"}, {"level", level}, {"material", h.material},
-                          {"centre_lps_mm", lps(f.centre)}, {"subsidence_mm", h.subsidenceMm}});
+                          {"centre_lps_mm", toJson(f.centre)}, {"subsidence_mm", h.subsidenceMm}});
   }
 }
 
@@ -137,7 +136,7 @@ void addLaminectomy(Anatomy& a, const HardwareSpec& h) {
     Frame f = v->body;
     f.centre = v->body.world(0, v->canalOffset + v->canalDepth / 2 + 22, 0);
     a.shapes.push_back(box(f, {v->canalWidth / 2 + 3, 22, v->height / 2 + 5}, Tissue::Scar, kLaminectomy, 0));
-    a.hardware.push_back({{"kind", "laminectomy"}, {"level", level}, {"centre_lps_mm", lps(f.centre)}});
+    a.hardware.push_back({{"kind", "laminectomy"}, {"level", level}, {"centre_lps_mm", toJson(f.centre)}});
   }
 }
 

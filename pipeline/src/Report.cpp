@@ -9,14 +9,13 @@
 
 #include "spine/Error.h"
 #include "spine/LabelMapFile.h"
+#include "spine/Vec3Json.h"
 
 namespace spine {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-json vec(const std::array<double, 3>& v) { return json::array({v[0], v[1], v[2]}); }
 
 json seriesJson(const Series& s, const std::string& notChosenWhy, bool chosen) {
   const SeriesGeometry& g = s.geometry;
@@ -38,7 +37,7 @@ json seriesJson(const Series& s, const std::string& notChosenWhy, bool chosen) {
       {"warnings", s.warnings},
   };
   if (s.usable) {
-    j["spacing_mm"] = vec(g.spacing);
+    j["spacing_mm"] = toJson(g.spacing);
     j["slice_thickness_mm"] = s.first().sliceThickness;
     j["complete"] = s.complete();
     j["missing_slices"] = g.missingSlices;
@@ -67,7 +66,7 @@ json volumeJson(const Volume& v) {
 }
 
 json levelJson(const LevelEntry& e) {
-  return {{"name", e.name}, {"label", e.label}, {"centroid_lps_mm", vec(e.centroid)}, {"confidence", e.confidence},
+  return {{"name", e.name}, {"label", e.label}, {"centroid_lps_mm", toJson(e.centroid)}, {"confidence", e.confidence},
           {"height_mm", e.heightMm}, {"voxels", e.voxels}, {"findings", json::array()}};
 }
 
@@ -88,7 +87,7 @@ json targetJson(const std::string& target, const LevelTable& t) {
   if (!e)
     return {{"requested", target}, {"found", false}, {"confidence", 0.0},
             {"why", "no level of that name was identified (numbering " + t.verdict.status + "): find it yourself on the images"}};
-  return {{"requested", target}, {"found", true}, {"centroid_lps_mm", vec(e->centroid)}, {"label", e->label},
+  return {{"requested", target}, {"found", true}, {"centroid_lps_mm", toJson(e->centroid)}, {"label", e->label},
           {"confidence", e->confidence}, {"numbering_status", t.verdict.status},
           {"why", t.verdict.summary + " " + t.verdict.reviewerMustConfirm}};
 }

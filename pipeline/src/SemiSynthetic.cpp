@@ -12,14 +12,13 @@
 #include "spine/Labels.h"
 #include "spine/MetalArtifact.h"
 #include "spine/StlMesh.h"
+#include "spine/Vec3Json.h"
 #include "spine/VolumeFileReader.h"
 
 namespace spine {
 using nlohmann::json;
 
 namespace {
-
-json lps(const Vec3& p) { return json::array({p[0], p[1], p[2]}); }
 
 struct BaseScan {
   CtImage::Pointer ct;
@@ -188,7 +187,7 @@ void placeScrews(BaseScan& s, const HardwareSpec& h, const StlMesh& mesh, Placed
         for (const Vec3& q : t)
           if (q[1] < -headMm - 5) radius = std::max(radius, std::hypot(q[0], q[2]));
       out.truth.push_back({{"kind", "pedicle-screw"}, {"level", level}, {"side", side > 0 ? "left" : "right"},
-                           {"material", h.material}, {"entry_lps_mm", lps(p.entry)}, {"tip_lps_mm", lps(p.tip)},
+                           {"material", h.material}, {"entry_lps_mm", toJson(p.entry)}, {"tip_lps_mm", toJson(p.tip)},
                            {"diameter_mm", 2 * radius}, {"length_mm", shaft}, {"mesh", h.mesh}, {"halo_mm", 0}, {"breach", "none"}});
     }
   }
@@ -214,7 +213,7 @@ void placeRods(BaseScan& s, const HardwareSpec& h, Placed& out, const std::map<s
       paintMetal(*s.ct, out.metal, lo, hi, inside, hu, weight);
     }
     out.truth.push_back({{"kind", "rod"}, {"levels", h.levels}, {"side", side > 0 ? "left" : "right"}, {"material", h.material},
-                         {"start_lps_mm", lps(pts.front())}, {"end_lps_mm", lps(pts.back())}, {"diameter_mm", 5.5},
+                         {"start_lps_mm", toJson(pts.front())}, {"end_lps_mm", toJson(pts.back())}, {"diameter_mm", 5.5},
                          {"fracture_gap_mm", 0}});
   }
 }
@@ -249,7 +248,7 @@ AcquisitionGrid gridOf(const CtImage& ct) {
 json truthOf(const PhantomSpec& spec, const BaseScan& s, const json& hardware) {
   json vertebrae = json::array();
   for (const LabelStats& st : labelStatistics(*s.labels))
-    vertebrae.push_back({{"name", vertebraName(st.value)}, {"label", st.value}, {"centroid_lps_mm", lps(st.centroid)},
+    vertebrae.push_back({{"name", vertebraName(st.value)}, {"label", st.value}, {"centroid_lps_mm", toJson(st.centroid)},
                          {"voxels", st.voxels}, {"cut_by_field_of_view", st.touchesEdge}});
   return {{"schema", "spinereview.truth"}, {"schema_version", "1.0.0"}, {"source", "semi-synthetic"}, {"name", spec.name},
           {"modality", "CT"}, {"spec", spec.source}, {"label_map", "labels.nii.gz"},
