@@ -242,41 +242,35 @@ void fillLabelHoles(LabelImage& lab, const CtImage& ct, unsigned threads) {
   });
 }
 
+/// Per vertebra: its slab's geometry and its rib volume (centroids come from the final label map,
+/// in LevelTable). Only rib voxels need a physical position.
 void measure(SpineSegmentation& out, const LabelImage& lab, const std::vector<Slab>& slabs) {
   const size_t n = lab.GetPixelContainer()->Size();
   const auto sp = lab.GetSpacing();
   const double voxel = sp[0] * sp[1] * sp[2];
   const auto size = lab.GetLargestPossibleRegion().GetSize();
-  std::vector<Vec3> sum(slabs.size() + 1, Vec3{0, 0, 0});
-  std::vector<double> lateral(slabs.size() + 1, 0), ribReach(slabs.size() + 1, 0);
-  std::vector<size_t> count(slabs.size() + 1, 0), ribs(slabs.size() + 1, 0);
+  std::vector<double> ribReach(slabs.size() + 1, 0);
+  std::vector<size_t> ribs(slabs.size() + 1, 0);
   for (size_t idx = 0; idx < n; ++idx) {
     std::uint16_t o = lab.GetBufferPointer()[idx];
-    if (!o || (o >= kDiscId && o < kRibId)) continue;
-    size_t s = o >= kRibId ? o - kRibId : o;
+    if (o < kRibId) continue;
+    size_t s = o - kRibId;
     itk::Point<double, 3> pt;
     lab.TransformIndexToPhysicalPoint({{long(idx % size[0]), long(idx / size[0] % size[1]), long(idx / (size[0] * size[1]))}}, pt);
     Vec3 q{pt[0], pt[1], pt[2]};
-    if (o >= kRibId) {  // a rib counts for the vertebra whose slab it leaves from, not a neighbour reached via a facet
-      if (slabs[s - 1].inside(q, -10)) ribs[s]++;
-      ribReach[s] = std::max(ribReach[s], lateralDistance(q, slabs[s - 1].centre(), slabs[s - 1].axis()));
-      continue;
-    }
-    sum[s] = add(sum[s], q), count[s]++;
-    lateral[s] = std::max(lateral[s], lateralDistance(q, slabs[s - 1].centre(), slabs[s - 1].axis()));
+    // A rib counts for the vertebra whose slab it leaves from, not a neighbour reached via a facet.
+    if (slabs[s - 1].inside(q, -10)) ribs[s]++;
+    ribReach[s] = std::max(ribReach[s], lateralDistance(q, slabs[s - 1].centre(), slabs[s - 1].axis()));
   }
   for (size_t s = 1; s <= slabs.size(); ++s) {
     SegmentedVertebra v;
     v.id = std::uint16_t(s);
-    v.voxels = count[s];
-    v.centroid = count[s] ? scale(sum[s], 1.0 / count[s]) : slabs[s - 1].centre();
     v.bodyCentre = slabs[s - 1].centre();
     v.axis = slabs[s - 1].axis();
     v.heightMm = distance(slabs[s - 1].lowerPoint, slabs[s - 1].upperPoint);
     // A rib reaches far sideways (past 70 mm within a few centimetres of its head); a long
     // transverse process of a large patient may pass the labelling limit but not that.
     v.ribMm3 = ribReach[s] >= 70 ? ribs[s] * voxel : 0;
-    v.lateralExtentMm = lateral[s];
     v.cutTop = slabs[s - 1].cutTop, v.cutBottom = slabs[s - 1].cutBottom;
     out.vertebrae.push_back(v);
   }

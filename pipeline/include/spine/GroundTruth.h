@@ -4,7 +4,6 @@
 // VerSe centroid JSON with its mask, or an `analyze` output folder (report.json + labels.nii.gz).
 // Used by the accuracy harness (`spinereview evaluate`).
 #include <map>
-#include <optional>
 #include <set>
 #include <string>
 #include <vector>

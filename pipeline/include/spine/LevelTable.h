@@ -2,7 +2,6 @@
 // The named levels of one analysis: every vertebra and disc with its name, its value in
 // labels.nii.gz (docs/labels.md), its centroid and confidence, and the numbering verdict. What the
 // report, the viewer and the detectors read.
-#include <optional>
 #include <string>
 #include <vector>
 

@@ -23,12 +23,9 @@ struct SegmentationParams {
 
 struct SegmentedVertebra {
   std::uint16_t id = 0;         ///< value in the working label map (1..n, cranial to caudal)
-  Vec3 centroid{0, 0, 0};       ///< centre of its voxels
-  Vec3 bodyCentre{0, 0, 0}, axis{0, 0, 1};
+  Vec3 bodyCentre{0, 0, 0}, axis{0, 0, 1};  ///< slab centre and axis (centroids: LevelTable)
   double heightMm = 0;          ///< between its discs along the axis
-  std::size_t voxels = 0;
   double ribMm3 = 0;            ///< bone reached beyond the rib distance
-  double lateralExtentMm = 0;   ///< widest left-right reach of its bone from its axis
   bool hasRibs = false;
   bool sacrumLike = false;      ///< lowest segment, cut by the field's lower edge, 45 mm or more without a disc
   bool cutTop = false, cutBottom = false;  ///< reaches the field's edge
