@@ -9,6 +9,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include "spine/AtomicFile.h"
 #include "spine/Error.h"
 
 extern char** environ;
@@ -68,16 +69,6 @@ CaseScore evaluateOne(const EvalCase& c, const EvaluateOptions& o) {
   return s;
 }
 
-void writeText(const std::string& text, const fs::path& file) {
-  fs::path temp = file.string() + ".tmp";
-  {
-    std::ofstream out(temp);
-    out << text;
-    if (!out) throw SpineError(ExitCode::CantCreate, "evaluate", temp.string(), "cannot write");
-  }
-  fs::rename(temp, file);
-}
-
 /// Case files from the arguments: a case.json, a folder holding one, or a folder of such folders
 /// and *.json case files.
 std::vector<std::string> expandCases(const std::vector<std::string>& args) {
@@ -115,8 +106,8 @@ SuiteResult runEvaluation(const std::vector<std::string>& caseFiles, const Evalu
   }
   nlohmann::json j = suiteJson(r.scored);
   j["skipped"] = r.skipped;
-  writeText(j.dump(2) + "\n", fs::path(o.outDir) / "evaluation.json");
-  writeText(suiteTable(r.scored), fs::path(o.outDir) / "evaluation.txt");
+  writeFileAtomically((fs::path(o.outDir) / "evaluation.json").string(), j.dump(2) + "\n", "evaluate");
+  writeFileAtomically((fs::path(o.outDir) / "evaluation.txt").string(), suiteTable(r.scored), "evaluate");
   return r;
 }
 

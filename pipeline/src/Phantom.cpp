@@ -1,11 +1,11 @@
 #include "spine/Phantom.h"
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 
 #include <unistd.h>
 
+#include "spine/AtomicFile.h"
 #include "spine/DicomSeriesWriter.h"
 #include "spine/Error.h"
 #include "spine/LabelMapFile.h"
@@ -145,12 +145,6 @@ DicomWriteParams dicomParams(const PhantomSpec& spec, const AcquisitionGrid& g) 
   return p;
 }
 
-void writeJson(const json& j, const fs::path& file) {
-  std::ofstream out(file);
-  out << j.dump(2) << "\n";
-  if (!out) throw SpineError(ExitCode::CantCreate, "phantom", file.string(), "cannot write");
-}
-
 }  // namespace
 
 void writePhantom(const PhantomResult& r, const PhantomSpec& spec, const std::string& outDir) {
@@ -168,8 +162,9 @@ void writePhantom(const PhantomResult& r, const PhantomSpec& spec, const std::st
   }
   writeDicomSlices((temp / "dicom").string(), grid, slices, dicomParams(spec, g));
   writeLabelMap(*r.labels, (temp / "labels.nii.gz").string());
-  writeJson(r.truth, temp / "truth.json");
-  writeJson({{"name", spec.name}, {"input", "dicom"}, {"truth", "truth.json"}}, temp / "case.json");
+  writeFileAtomically((temp / "truth.json").string(), r.truth.dump(2) + "\n", "phantom");
+  writeFileAtomically((temp / "case.json").string(),
+                      json{{"name", spec.name}, {"input", "dicom"}, {"truth", "truth.json"}}.dump(2) + "\n", "phantom");
   fs::remove_all(final, ec);
   fs::rename(temp, final, ec);
   if (ec) throw SpineError(ExitCode::CantCreate, "phantom", final.string(), "cannot move the phantom into place: " + ec.message());

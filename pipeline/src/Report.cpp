@@ -2,11 +2,8 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 
-#include <fcntl.h>
-#include <unistd.h>
-
+#include "spine/AtomicFile.h"
 #include "spine/Error.h"
 #include "spine/LabelMapFile.h"
 #include "spine/Vec3Json.h"
@@ -159,44 +156,26 @@ json buildReport(const Study& study, const ReportOptions& options, const LevelTa
   return report;
 }
 
-void writeLabelsAtomically(const LevelTable& levels, const std::string& outDir) {
-  std::error_code ec;
-  fs::create_directories(outDir, ec);
-  fs::path final = fs::path(outDir) / "labels.nii.gz";
-  fs::path temp = fs::path(outDir) / (".labels.tmp-" + std::to_string(::getpid()) + ".nii.gz");
-  writeLabelMap(*levels.labels, temp.string());
-  fs::rename(temp, final, ec);
-  if (ec) {
-    fs::remove(temp, ec);
-    throw SpineError(ExitCode::CantCreate, "report", final.string(), "cannot move the label map into place");
-  }
-}
+namespace {
 
-void writeReportAtomically(const json& report, const std::string& outDir) {
+void createOutputFolder(const std::string& outDir) {
   std::error_code ec;
   fs::create_directories(outDir, ec);
   if (ec) throw SpineError(ExitCode::CantCreate, "report", outDir, "cannot create output folder: " + ec.message());
-  fs::path final = fs::path(outDir) / "report.json";
-  fs::path temp = fs::path(outDir) / (".report.json.tmp-" + std::to_string(::getpid()));
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << report.dump(2) << "\n";
-    out.flush();
-    if (!out) {
-      fs::remove(temp, ec);
-      throw SpineError(ExitCode::CantCreate, "report", temp.string(), "write failed (disk full or read-only?)");
-    }
-  }
-  int fd = ::open(temp.c_str(), O_RDONLY);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-  fs::rename(temp, final, ec);
-  if (ec) {
-    fs::remove(temp, ec);
-    throw SpineError(ExitCode::CantCreate, "report", final.string(), "cannot move the report into place");
-  }
+}
+
+}  // namespace
+
+void writeLabelsAtomically(const LevelTable& levels, const std::string& outDir) {
+  createOutputFolder(outDir);
+  const std::string final = (fs::path(outDir) / "labels.nii.gz").string(), temp = temporaryPathFor(final);
+  writeLabelMap(*levels.labels, temp);
+  moveIntoPlace(temp, final, "report");
+}
+
+void writeReportAtomically(const json& report, const std::string& outDir) {
+  createOutputFolder(outDir);
+  writeFileAtomically((fs::path(outDir) / "report.json").string(), report.dump(2) + "\n", "report");
 }
 
 }  // namespace spine

@@ -1,0 +1,52 @@
+#include "spine/AtomicFile.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "spine/Error.h"
+
+namespace spine {
+namespace fs = std::filesystem;
+
+std::string temporaryPathFor(const std::string& finalPath) {
+  fs::path p(finalPath);
+  std::string name = p.filename().string();
+  auto dot = name.find('.');
+  std::string stem = dot == std::string::npos ? name : name.substr(0, dot);
+  std::string ext = dot == std::string::npos ? "" : name.substr(dot);
+  return (p.parent_path() / ("." + stem + ".tmp-" + std::to_string(::getpid()) + ext)).string();
+}
+
+void moveIntoPlace(const std::string& temp, const std::string& finalPath, const std::string& stage) {
+  std::error_code ec;
+  fs::rename(temp, finalPath, ec);
+  if (ec) {
+    fs::remove(temp, ec);
+    throw SpineError(ExitCode::CantCreate, stage, finalPath, "cannot move the file into place");
+  }
+}
+
+void writeFileAtomically(const std::string& finalPath, const std::string& text, const std::string& stage) {
+  const std::string temp = temporaryPathFor(finalPath);
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(temp, ec);
+      throw SpineError(ExitCode::CantCreate, stage, temp, "write failed (disk full or read-only?)");
+    }
+  }
+  int fd = ::open(temp.c_str(), O_RDONLY);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  moveIntoPlace(temp, finalPath, stage);
+}
+
+}  // namespace spine
