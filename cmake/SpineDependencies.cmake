@@ -23,3 +23,18 @@ pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(Threads REQUIRED)
+
+# VTK 9.1 (the viewer): components listed explicitly; autoinit is applied to the viewer library.
+set(SPINE_VTK_MODULES
+  VTK::CommonCore VTK::CommonDataModel VTK::CommonExecutionModel VTK::FiltersCore VTK::FiltersGeneral
+  VTK::FiltersSources VTK::ImagingCore VTK::ImagingGeneral VTK::IOImage VTK::InteractionStyle
+  VTK::InteractionWidgets VTK::RenderingCore VTK::RenderingFreeType VTK::RenderingOpenGL2
+  VTK::RenderingImage)
+find_package(VTK 9.1 REQUIRED COMPONENTS
+  CommonCore CommonDataModel CommonExecutionModel FiltersCore FiltersGeneral FiltersSources ImagingCore
+  ImagingGeneral IOImage InteractionStyle InteractionWidgets RenderingCore RenderingFreeType
+  RenderingOpenGL2 RenderingImage)
+add_library(spine_vtk INTERFACE)
+target_link_libraries(spine_vtk INTERFACE ${SPINE_VTK_MODULES})
+add_library(spine::vtk ALIAS spine_vtk)
+find_package(X11 REQUIRED)

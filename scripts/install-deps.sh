@@ -12,6 +12,8 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev
   # tests: GoogleTest, the reference converter, DCMTK tools, pydicom's malformed test files
   libgtest-dev dcm2niix dcmtk python3-pydicom python3-numpy
+  # viewer: VTK, X11 headers, a virtual display for off-screen rendering and its tests
+  libvtk9-dev libx11-dev xvfb xauth
   # benchmark: peak memory measurement
   time
 )

@@ -16,25 +16,6 @@
 namespace spine::test {
 namespace {
 
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-CliResult runCli(const std::string& args, const ScratchFolder& dir) {
-  std::string out = dir.sub("cli.out"), err = dir.sub("cli.err");
-  std::string cmd = std::string(SPINE_CLI) + " " + args + " >" + out + " 2>" + err;
-  int status = std::system(cmd.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(out), slurp(err)};
-}
-
 /// Analyses `input`; checks the failure contract and returns the result.
 CliResult expectRefused(const std::string& input, int code, const std::string& words, const ScratchFolder& dir,
                         const std::string& extra = "") {

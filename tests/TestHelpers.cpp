@@ -2,6 +2,11 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <sys/wait.h>
 
 #include <unistd.h>
 
@@ -65,6 +70,20 @@ Study load(const std::string& path) { return loadStudy(path, IngestParams{}); }
 std::string sharedData(const std::string& sub) {
   fs::path p = fs::path(SPINE_SHARED_DATA) / sub;
   return fs::exists(p) ? p.string() : std::string();
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+CliResult runCli(const std::string& args, const ScratchFolder& dir, const std::string& env) {
+  std::string out = dir.sub("cli.out"), err = dir.sub("cli.err");
+  std::string cmd = env + std::string(SPINE_CLI) + " " + args + " >" + out + " 2>" + err;
+  int status = std::system(cmd.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(out), slurp(err)};
 }
 
 }  // namespace spine::test

@@ -62,6 +62,18 @@ double maxFieldError(const Volume& v, const std::function<double(const Vec3&)>& 
 /// Ingest without isolation and with the default parameters.
 Study load(const std::string& path);
 
+/// The whole text of a file ("" when it cannot be read).
+std::string slurp(const fs::path& p);
+
+struct CliResult {
+  int code = -1;
+  std::string out, err;
+};
+
+/// Runs `spinereview ARGS` through the shell (`env` is prepended, e.g. "DISPLAY= "), capturing its
+/// output in files of `dir`.
+CliResult runCli(const std::string& args, const ScratchFolder& dir, const std::string& env = "");
+
 /// ../shared/data, or "" when absent (tests then skip with a message).
 std::string sharedData(const std::string& sub);
 

@@ -17,6 +17,8 @@
 #include "spine/SemiSynthetic.h"
 #include "spine/Report.h"
 #include "spine/Study.h"
+#include "spine/viewer/ReviewSession.h"
+#include "spine/viewer/Viewer.h"
 
 namespace {
 
@@ -25,7 +27,7 @@ struct AnalyzeOptions {
   std::uint64_t maxMemoryMiB = 4096;
   std::uint64_t maxUnpackedMiB = 8192;
   unsigned threads = 2, timeoutSeconds = 1800;
-  bool isolate = true, quiet = false;
+  bool isolate = true, quiet = false, keyImages = false;
 };
 
 void printLevels(const spine::LevelTable& t, const AnalyzeOptions& o) {
@@ -71,6 +73,22 @@ void printSummary(const spine::Study& study, const AnalyzeOptions& o, const spin
   std::printf("report:   %s/report.json\n", o.outDir.c_str());
 }
 
+/// The viewer's scene rendered off screen into DIR/key-images, listed in the report; without a
+/// display the report says why there are none.
+void addKeyImages(nlohmann::json& report, const spine::Study& study, const spine::LabelImage* labels, const AnalyzeOptions& o) {
+  std::string why;
+  if (!spine::viewer::displayAvailable(&why)) {
+    report["warnings"].push_back("key images not rendered: " + why);
+    return;
+  }
+  if (!o.quiet) std::fprintf(stderr, "spinereview: rendering key images\n");
+  spine::viewer::ReviewModel model = spine::viewer::readReviewModel(report, o.outDir, o.outDir + "/report.json");
+  auto scene = spine::viewer::buildScene(model, study.volume, labels, o.target);
+  nlohmann::json files = nlohmann::json::array();
+  for (const std::string& f : spine::viewer::writeScreenshots(*scene, o.outDir + "/key-images")) files.push_back("key-images/" + f);
+  report["key_images"] = files;
+}
+
 /// The analysis proper; runs inside the isolated child unless --no-isolation.
 int analyze(const AnalyzeOptions& o) {
   try {
@@ -94,7 +112,9 @@ int analyze(const AnalyzeOptions& o) {
       levels = spine::analyseCtLevels(*study.volume.ct, sp);
       spine::writeLabelsAtomically(*levels, o.outDir);
     }
-    spine::writeReportAtomically(spine::buildReport(study, reportOptions, levels ? &*levels : nullptr), o.outDir);
+    nlohmann::json report = spine::buildReport(study, reportOptions, levels ? &*levels : nullptr);
+    if (o.keyImages) addKeyImages(report, study, levels ? levels->labels.GetPointer() : nullptr, o);
+    spine::writeReportAtomically(report, o.outDir);
     printSummary(study, o, levels ? &*levels : nullptr);
     return 0;
   } catch (const spine::SpineError& e) {
@@ -117,6 +137,54 @@ int runAnalyze(const AnalyzeOptions& o) {
   spine::IsolatedResult r = spine::runIsolated([&] { return analyze(o); }, limits);
   if (!r.failure.empty()) std::fprintf(stderr, "spinereview: error: %s\n", r.failure.c_str());
   return r.exitCode;
+}
+
+struct ViewOptions {
+  std::string input, outDir, target, screenshotDir, reviewer;
+  int width = 1600, height = 1000;
+};
+
+/// INPUT is an analysis folder (report.json inside) or a study analysed first into --out.
+int runView(const ViewOptions& v) {
+  namespace fs = std::filesystem;
+  std::string reportDir = v.input;
+  if (!fs::exists(fs::path(v.input) / "report.json")) {
+    if (v.outDir.empty()) {
+      std::fprintf(stderr, "spinereview: error: %s: not an analysis folder (no report.json): give --out DIR to analyse it first\n",
+                   v.input.c_str());
+      return int(spine::ExitCode::Usage);
+    }
+    AnalyzeOptions a;
+    a.input = v.input, a.outDir = v.outDir, a.target = v.target;
+    if (int rc = runAnalyze(a); rc != 0) return rc;
+    reportDir = v.outDir;
+  }
+  std::string why;
+  if (!spine::viewer::displayAvailable(&why)) {
+    std::fprintf(stderr, "spinereview: error: %s: %s\n", reportDir.c_str(), why.c_str());
+    return int(spine::ExitCode::Unavailable);
+  }
+  try {
+    spine::viewer::LoadedReview review = spine::viewer::loadReview(reportDir);
+    spine::viewer::SceneOptions sceneOptions;
+    sceneOptions.width = v.width, sceneOptions.height = v.height;
+    auto scene = spine::viewer::buildScene(review.model, review.volume, review.labels.GetPointer(), v.target, sceneOptions);
+    review.volume = {};  // the scene holds its own copy
+    if (!v.screenshotDir.empty()) {
+      for (const std::string& f : spine::viewer::writeScreenshots(*scene, v.screenshotDir))
+        std::printf("wrote %s/%s\n", v.screenshotDir.c_str(), f.c_str());
+      return 0;
+    }
+    spine::viewer::Viewer viewer(std::move(scene), review.model, {reportDir, v.target, v.reviewer});
+    viewer.run();
+    return 0;
+  } catch (const spine::SpineError& e) {
+    std::fprintf(stderr, "spinereview: error: %s\n", e.oneLine().c_str());
+    return int(e.code());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "spinereview: error: %s: internal error: %s\n", reportDir.c_str(), e.what());
+    return int(spine::ExitCode::Internal);
+  }
 }
 
 int runPhantom(const std::string& specFile, const std::string& outDir, const std::string& syntax, unsigned threads) {
@@ -173,6 +241,18 @@ int main(int argc, char** argv) {
   analyzeCmd->add_option("--timeout", o.timeoutSeconds, "wall-time limit of the isolated analysis, s")->capture_default_str();
   analyzeCmd->add_flag("!--no-isolation", o.isolate, "run in this process (debugging); a parser crash then ends the command");
   analyzeCmd->add_flag("--quiet", o.quiet, "no progress lines on stderr");
+  analyzeCmd->add_flag("--key-images", o.keyImages, "render the viewer's key views into DIR/key-images (needs an X display: xvfb-run)");
+
+  ViewOptions view;
+  CLI::App* viewCmd = app.add_subcommand("view", "Show the annotated levels to confirm the surgical target (keys: press h)");
+  viewCmd->footer(spine::viewer::keyboardHelp());
+  viewCmd->add_option("INPUT_OR_REPORT_DIR", view.input, "an analysis folder (report.json), or a study to analyse into --out")->required();
+  viewCmd->add_option("--out", view.outDir, "where to analyse INPUT when it is not an analysis folder");
+  viewCmd->add_option("--target", view.target, "the surgical target level, e.g. L4-L5 (default: the report's)");
+  viewCmd->add_option("--screenshot", view.screenshotDir, "render the key views to PNG files in this folder and exit (no window)");
+  viewCmd->add_option("--reviewer", view.reviewer, "who confirms the target (default: $USER)");
+  viewCmd->add_option("--width", view.width, "window width, pixels")->capture_default_str()->check(CLI::Range(400, 8000));
+  viewCmd->add_option("--height", view.height, "window height, pixels")->capture_default_str()->check(CLI::Range(300, 8000));
 
   std::string phantomSpec, phantomDir, syntax;
   unsigned phantomThreads = 2;
@@ -199,5 +279,6 @@ int main(int argc, char** argv) {
   }
   if (*analyzeCmd) return runAnalyze(o);
   if (*evaluateCmd) return runEvaluate(evalCases, evalOptions);
+  if (*viewCmd) return runView(view);
   return runPhantom(phantomSpec, phantomDir, syntax, phantomThreads);
 }

@@ -10,6 +10,7 @@ enum class ExitCode : int {
   Usage = 64,     ///< EX_USAGE: bad command line
   DataError = 65, ///< EX_DATAERR: input exists but cannot be analysed (corrupt, unsupported, over a cap)
   NoInput = 66,   ///< EX_NOINPUT: input missing, unreadable, or holds no files
+  Unavailable = 69, ///< EX_UNAVAILABLE: a service the command needs is missing (no X display for the viewer)
   Internal = 70,  ///< EX_SOFTWARE: a bug, or a third-party parser crashed
   CantCreate = 73,///< EX_CANTCREAT: output directory cannot be written
   TempFail = 75,  ///< EX_TEMPFAIL: retry later (e.g. time limit reached, resources busy)

@@ -1,0 +1,58 @@
+#pragma once
+// What the scene draws, decided without VTK (tested without a window): the text and colour beside
+// every level, the target's highlight, the numbering anchors as marks on their levels, findings
+// at their evidence, the banner (a warning whenever the numbering is not confirmed) and the side
+// panel's lines. The VTK scene only places these.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "spine/viewer/ReviewModel.h"
+
+namespace spine::viewer {
+
+using Rgb = std::array<double, 3>;  ///< 0-1
+
+struct LevelMark {
+  std::string text;  ///< "L4", "L4-L5  TARGET"
+  std::string anchor;  ///< "" or the anchor this level is ("sacrum", "last rib pair", "C2 (dens)")
+  std::uint16_t label = 0;
+  Vec3 position{0, 0, 0};  ///< the level's centroid, LPS mm
+  Rgb colour{1, 1, 1};
+  bool disc = false, target = false;
+};
+
+struct FindingMark {
+  std::string text;
+  std::vector<Vec3> points;  ///< where to draw it; the levels' centroids when it has no points
+  Rgb colour{1, 0.3, 0.3};
+};
+
+struct Banner {
+  std::string text;
+  bool warning = true;  ///< red; false only when the numbering is confirmed
+};
+
+struct SceneModel {
+  std::vector<LevelMark> levels;  ///< cranial to caudal
+  std::vector<FindingMark> findings;
+  Banner banner;
+  std::vector<std::string> panel;  ///< the side panel, line by line
+  int targetIndex = -1;            ///< into levels; -1 when no target or not located
+  Vec3 focus{0, 0, 0};             ///< where the views start: the target, else the middle level
+};
+
+/// Colour of a label value in overlays and surfaces: neighbouring vertebrae differ, discs are
+/// cyan, unnamed segments grey, ribs (200+) dim; the target is drawn yellow by the scene.
+Rgb labelColour(std::uint16_t label);
+inline constexpr Rgb kTargetColour{1.0, 0.9, 0.0};
+inline constexpr Rgb kAnchorColour{1.0, 0.55, 0.0};
+
+/// `target` overrides the report's own target when not empty.
+SceneModel buildSceneModel(const ReviewModel& model, const std::string& target = "");
+
+/// The banner's words for a numbering status (exposed for the report's key images).
+Banner numberingBanner(const ReviewModel& model);
+
+}  // namespace spine::viewer

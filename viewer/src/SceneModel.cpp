@@ -1,0 +1,138 @@
+#include "spine/viewer/SceneModel.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+
+#include "spine/Labels.h"
+
+namespace spine::viewer {
+
+Rgb labelColour(std::uint16_t label) {
+  if (label == 0) return {0, 0, 0};
+  if (label >= 900) return {0.6, 0.6, 0.6};
+  if (label >= 200) return {0.45, 0.4, 0.3};
+  if (label >= 100) return {0.1, 0.85, 0.95};
+  // Vertebrae: a hue that steps by the golden angle, so neighbours never look alike.
+  double hue = std::fmod(label * 0.618033988749895, 1.0) * 6.0;
+  double f = hue - std::floor(hue), v = 0.95, s = 0.55, p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
+  switch (int(hue)) {
+    case 0: return {v, t, p};
+    case 1: return {q, v, p};
+    case 2: return {p, v, t};
+    case 3: return {p, q, v};
+    case 4: return {t, p, v};
+    default: return {v, p, q};
+  }
+}
+
+namespace {
+
+std::string upper(std::string s) {
+  for (char& c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string statusWords(const std::string& status) {
+  std::string s = status;
+  std::replace(s.begin(), s.end(), '_', ' ');
+  return upper(s);
+}
+
+/// Which anchor a level is, from the level table alone: the sacrum, the lowest rib-bearing
+/// vertebra, C2 - the marks the numbering rests on.
+std::vector<std::string> anchorRoles(const ReviewModel& m) {
+  std::vector<std::string> roles(m.levels.size());
+  int lastRib = -1;
+  for (size_t i = 0; i < m.levels.size(); ++i) {
+    const ReviewLevel& l = m.levels[i];
+    if (l.disc) continue;
+    if (l.ribBearing) lastRib = int(i);
+    if (l.label == kSacrumLabel || l.label == kS1Label) roles[i] = "sacrum";
+    if (l.name == "C2") roles[i] = "C2 (dens)";
+  }
+  if (lastRib >= 0) roles[size_t(lastRib)] = "last rib pair";
+  return roles;
+}
+
+std::string targetLine(const ReviewModel& m, const std::string& target, int index) {
+  if (target.empty()) return "Target: none given (start with --target L4-L5)";
+  if (index < 0) return "Target " + target + ": NOT LOCATED - find it yourself on the images";
+  char text[256];
+  std::snprintf(text, sizeof text, "Target %s: located (numbering %s)", target.c_str(), m.numberingStatus.c_str());
+  return text;
+}
+
+void addFindings(const ReviewModel& m, SceneModel& s) {
+  for (const ReviewFinding& f : m.findings) {
+    FindingMark mark;
+    mark.text = f.describe();
+    mark.points = f.points;
+    if (mark.points.empty())
+      for (const std::string& l : f.levels)
+        if (int i = m.levelIndex(l); i >= 0) mark.points.push_back(m.levels[size_t(i)].centroid);
+    if (f.kind == "hardware") mark.colour = {0.55, 0.75, 1.0};
+    s.findings.push_back(mark);
+  }
+}
+
+void addPanel(const ReviewModel& m, SceneModel& s, const std::string& target) {
+  s.panel.push_back("Numbering: " + statusWords(m.numberingStatus));
+  std::string anchors;
+  for (const std::string& a : m.anchors) anchors += (anchors.empty() ? "" : "; ") + a;
+  s.panel.push_back("Anchors: " + (anchors.empty() ? std::string("none found") : anchors));
+  for (const std::string& c : m.candidates) s.panel.push_back("Also possible: " + c);
+  s.panel.push_back(targetLine(m, target, s.targetIndex));
+  for (const ReviewDecision& r : m.reviews)
+    s.panel.push_back("  " + r.level + " " + upper(r.decision) + " by " + r.reviewer + " " + r.timeUtc +
+                      (r.note.empty() ? "" : ": " + r.note));
+  std::string names;
+  for (const ReviewLevel& l : m.levels)
+    if (!l.disc) names += (names.empty() ? "" : " ") + l.name;
+  s.panel.push_back("Levels: " + (names.empty() ? std::string("none identified") : names));
+  s.panel.push_back(m.findings.empty() ? "Findings: none reported" : "Findings:");
+  for (const FindingMark& f : s.findings) s.panel.push_back("  - " + f.text);
+  if (!m.warnings.empty()) s.panel.push_back("Data warnings: " + std::to_string(m.warnings.size()) + " (see report.json)");
+}
+
+}  // namespace
+
+Banner numberingBanner(const ReviewModel& m) {
+  if (m.numberingTrusted()) {
+    std::string anchors;
+    for (const std::string& a : m.anchors) anchors += (anchors.empty() ? "" : "; ") + a;
+    return {"Numbering confirmed by its anchors: " + anchors, false};
+  }
+  std::string text = "NUMBERING " + statusWords(m.numberingStatus) + ": ";
+  text += m.anomaly.empty() ? m.summary : m.anomaly + ". " + m.summary;
+  if (!m.mustConfirm.empty()) text += " " + m.mustConfirm;
+  return {text, true};
+}
+
+SceneModel buildSceneModel(const ReviewModel& m, const std::string& targetOverride) {
+  SceneModel s;
+  const std::string target = targetOverride.empty() ? m.target : targetOverride;
+  const std::vector<std::string> roles = anchorRoles(m);
+  for (size_t i = 0; i < m.levels.size(); ++i) {
+    const ReviewLevel& l = m.levels[i];
+    LevelMark mark;
+    mark.label = l.label;
+    mark.position = l.centroid;
+    mark.disc = l.disc;
+    mark.anchor = roles[i];
+    mark.target = !target.empty() && l.name == target;
+    mark.colour = mark.target ? kTargetColour : labelColour(l.label);
+    mark.text = l.name + (mark.target ? "  TARGET" : "") + (mark.anchor.empty() ? "" : "  [anchor: " + mark.anchor + "]");
+    if (mark.target) s.targetIndex = int(i);
+    s.levels.push_back(mark);
+  }
+  addFindings(m, s);
+  s.banner = numberingBanner(m);
+  addPanel(m, s, target);
+  if (s.targetIndex >= 0) s.focus = s.levels[size_t(s.targetIndex)].position;
+  else if (!s.levels.empty()) s.focus = s.levels[s.levels.size() / 2].position;
+  return s;
+}
+
+}  // namespace spine::viewer
