@@ -11,6 +11,7 @@
 #include <vtkRenderWindowInteractor.h>
 #include <vtkRenderer.h>
 #include <vtkTextActor.h>
+#include <vtkWindowToImageFilter.h>
 
 #include "spine/viewer/ReviewSession.h"
 #include "spine/viewer/Viewer.h"
@@ -129,6 +130,51 @@ TEST_F(ViewerTest, ScreenshotsShowTheBannerTheTargetAndTheSpine) {
   writeScreenshots(*plain, dir.sub("plain"));
   Png png = readPng(dir.sub("plain/sagittal.png"));
   EXPECT_LT(share(png, 0, png.height, yellow), 0.0002);
+}
+
+/// The window's pixels as last drawn (no re-render).
+vtkSmartPointer<vtkImageData> grab(Scene& scene) {
+  vtkNew<vtkWindowToImageFilter> g;
+  g->SetInput(scene.window());
+  g->ShouldRerenderOff();
+  g->Update();
+  vtkSmartPointer<vtkImageData> out = g->GetOutput();
+  return out;
+}
+
+/// Share of pixels that differ between two grabs inside a view's viewport.
+double changed(Scene& scene, View v, vtkImageData* a, vtkImageData* b) {
+  double vp[4];
+  scene.renderer(v)->GetViewport(vp);
+  const int* size = a->GetDimensions();
+  long differ = 0, all = 0;
+  for (int y = int(vp[1] * size[1]) + 2; y < int(vp[3] * size[1]) - 2; ++y)
+    for (int x = int(vp[0] * size[0]) + 2; x < int(vp[2] * size[0]) - 2; ++x, ++all) {
+      auto* p = static_cast<unsigned char*>(a->GetScalarPointer(x, y, 0));
+      auto* q = static_cast<unsigned char*>(b->GetScalarPointer(x, y, 0));
+      differ += p[0] != q[0] || p[1] != q[1] || p[2] != q[2];
+    }
+  return all ? double(differ) / double(all) : 0;
+}
+
+TEST_F(ViewerTest, ScrollingRedrawsTheScrolledViewAndKeepsTheOthers) {
+  LoadedReview review = loadReview(reportDir());
+  auto scene = sceneOf(review);
+  scene->render();
+  vtkSmartPointer<vtkImageData> before = grab(*scene);
+  scene->setSlice(View::Axial, scene->slice(View::Axial) + 12);
+  scene->scrolled(View::Axial);
+  vtkSmartPointer<vtkImageData> after = grab(*scene);
+  EXPECT_GT(changed(*scene, View::Axial, before, after), 0.05) << "the scrolled view shows the new slice";
+  EXPECT_GT(changed(*scene, View::Sagittal, before, after), 0.0) << "the sagittal reference line moved";
+  EXPECT_EQ(changed(*scene, View::Surface, before, after), 0.0) << "the 3D view kept its picture";
+  before = grab(*scene);
+  scene->setSlice(View::Coronal, scene->slice(View::Coronal) + 12);
+  scene->scrolled(View::Coronal);
+  after = grab(*scene);
+  EXPECT_GT(changed(*scene, View::Coronal, before, after), 0.05);
+  for (View v : {View::Sagittal, View::Curved, View::Axial, View::Surface})
+    EXPECT_EQ(changed(*scene, v, before, after), 0.0) << viewName(v) << " kept its picture";
 }
 
 TEST_F(ViewerTest, KeysScrollStepLevelsToggleAndPreset) {

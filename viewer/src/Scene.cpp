@@ -100,7 +100,7 @@ vtkSmartPointer<vtkTextActor> textAtWorld(const std::string& s, int size, const 
   a->GetTextProperty()->SetJustification(rightAligned ? VTK_TEXT_RIGHT : VTK_TEXT_LEFT);
   a->GetTextProperty()->SetVerticalJustificationToCentered();
   a->GetTextProperty()->BoldOn();
-  a->GetTextProperty()->ShadowOn();
+  a->GetTextProperty()->ShadowOff();
   return a;
 }
 
@@ -177,6 +177,7 @@ View Scene::viewAt(int x, int y) const {
 
 void Scene::buildLayout() {
   m_parts->window->SetSize(m_options.width, m_options.height);
+  m_parts->window->SetMultiSamples(0);  // no multisampling: an 8x resolve per frame is what software GL spends most on
   m_parts->window->SetWindowName("SpineReview - confirm the target level");
   for (int v = 0; v < kViews; ++v) {
     auto r = vtkSmartPointer<vtkRenderer>::New();
@@ -364,10 +365,11 @@ void Scene::buildAnnotations() {
     // Vertebrae in front of the body (screen left), discs behind the canal (screen right).
     const double side = l.disc ? 1 : -1;
     add(View::Sagittal, styled(textAtWorld(name, size, l.colour, {l.position[0], l.position[1] + side * 45, l.position[2]}, !l.disc)));
-    add(View::Coronal, styled(textAtWorld(name, size, l.colour, {l.position[0] + side * 45, l.position[1], l.position[2]}, !l.disc)));
+    if (!l.disc || l.target)  // the coronal view is narrow across: vertebrae only, and the target
+      add(View::Coronal, styled(textAtWorld(name, size, l.colour, {l.position[0] - 45, l.position[1], l.position[2]}, true)));
     if (m_curved.height > 0) {
       auto [row, col] = m_curved.project(l.position);
-      Vec3 at{(col + side * 45 / m_curved.stepMm) * m_curved.stepMm, (m_curved.height - 1 - row) * m_curved.stepMm, 0};
+      Vec3 at{(col + side * 32 / m_curved.stepMm) * m_curved.stepMm, (m_curved.height - 1 - row) * m_curved.stepMm, 0};
       add(View::Curved, styled(textAtWorld(name, size, l.colour, at, !l.disc)));
     }
     if (!l.disc) add(View::Surface, styled(textAtWorld(name, size - 2, l.colour, {l.position[0], l.position[1] - 45, l.position[2]}, true)));
@@ -449,12 +451,15 @@ void Scene::updateSliceTexts() {
   const bool atTarget = level.find("TARGET") != std::string::npos;
   m_parts->axialTarget->SetInput(atTarget ? level.c_str() : "");
   m_parts->axialTarget->SetVisibility(atTarget);
-  m_parts->titles[size_t(View::Curved)]->SetInput("Curved sagittal\n(straightened)");
+  m_parts->titles[size_t(View::Curved)]->SetInput(m_curved.height > 0 ? "Curved sagittal\n(straightened)"
+                                                                        : "Curved sagittal:\nno levels, no centreline");
   m_parts->titles[size_t(View::Surface)]->SetInput("3D");
   m_parts->axialLines[0]->SetPoint1(x, b[2], z);
   m_parts->axialLines[0]->SetPoint2(x, b[3], z);
   m_parts->axialLines[1]->SetPoint1(b[0], y, z);
   m_parts->axialLines[1]->SetPoint2(b[1], y, z);
+  m_parts->axialLines[2]->SetPoint2(0, 0, 0);  // nothing drawn without a curved view
+  m_parts->axialLines[2]->SetPoint1(0, 0, 0);
   if (m_curved.height > 0) {
     auto [row, col] = m_curved.project({x, y, z});
     (void)col;
@@ -537,7 +542,7 @@ void Scene::resetCameras() {
   place(View::Axial, {0, 0, 1}, {0, -1, 0}, fitted(View::Axial, n[0] * s[0] / 2, n[1] * s[1] / 2), axialCentre);  // from the feet
   if (m_curved.height > 0) {
     const double w = (m_curved.width - 1) * m_curved.stepMm, h = (m_curved.height - 1) * m_curved.stepMm;
-    place(View::Curved, {0, 0, -1}, {0, 1, 0}, fitted(View::Curved, w / 2 + 55, h / 2 + 5), {w / 2, h / 2, 0});
+    place(View::Curved, {0, 0, -1}, {0, 1, 0}, fitted(View::Curved, w / 2 + 45, h / 2 + 5), {w / 2, h / 2, 0});
   }
   vtkCamera* cam = renderer(View::Surface)->GetActiveCamera();
   cam->SetFocalPoint(c[0], c[1], c[2]);
@@ -550,5 +555,17 @@ void Scene::resetCameras() {
 }
 
 void Scene::render() { m_parts->window->Render(); }
+
+void Scene::scrolled(View v) {
+  // VTK 9.1 renders into its own framebuffer and keeps it between frames: views not drawn keep
+  // their last picture. An axial scroll also moves the reference line in the sagittal, coronal
+  // and curved views.
+  auto draws = [v](View w) {
+    return w == v || (v == View::Axial && (w == View::Sagittal || w == View::Coronal || w == View::Curved));
+  };
+  for (int i = 0; i < kViews; ++i) m_parts->renderers[size_t(i)]->SetDraw(draws(View(i)));
+  m_parts->window->Render();
+  for (auto& r : m_parts->renderers) r->SetDraw(true);
+}
 
 }  // namespace spine::viewer

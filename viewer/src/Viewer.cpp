@@ -40,7 +40,7 @@ void Viewer::refresh() {
 
 void Viewer::scroll(View v, int delta) {
   m_scene->setSlice(v, m_scene->slice(v) + delta);
-  refresh();
+  if (m_interactor) m_scene->scrolled(v);
 }
 
 void Viewer::goTo(const Vec3& p, const std::string& status) {

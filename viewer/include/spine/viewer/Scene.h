@@ -65,6 +65,9 @@ public:
   std::string levelAtAxialSlice() const;
   void resetCameras();
   void render();
+  /// Redraws what a slice change in view v alters (v, and for axial the reference lines in the
+  /// sagittal, coronal and curved views); the other views keep their pixels.
+  void scrolled(View v);
 
 private:
   struct Parts;
