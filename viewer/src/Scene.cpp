@@ -100,7 +100,8 @@ vtkSmartPointer<vtkTextActor> textAtWorld(const std::string& s, int size, const 
   a->GetTextProperty()->SetJustification(rightAligned ? VTK_TEXT_RIGHT : VTK_TEXT_LEFT);
   a->GetTextProperty()->SetVerticalJustificationToCentered();
   a->GetTextProperty()->BoldOn();
-  a->GetTextProperty()->ShadowOff();
+  a->GetTextProperty()->SetBackgroundColor(0, 0, 0);  // readable over bone; cheaper than a shadow
+  a->GetTextProperty()->SetBackgroundOpacity(0.55);
   return a;
 }
 
