@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "TestHelpers.h"
+#include "spine/Report.h"
 
 namespace spine::test {
 namespace {
@@ -239,7 +240,7 @@ TEST(Cli, DemoPhantomRunsEndToEnd) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("report:"), std::string::npos);
   std::string report = slurp(dir.sub("out/report.json"));
-  EXPECT_NE(report.find("\"schema_version\": \"1.0.0\""), std::string::npos);
+  EXPECT_NE(report.find(std::string("\"schema_version\": \"") + kReportSchemaVersion + "\""), std::string::npos);
   EXPECT_NE(report.find("\"requested\": \"L4-L5\""), std::string::npos);
   nlohmann::json j = nlohmann::json::parse(report);
   EXPECT_FALSE(j["vertebrae"].empty());

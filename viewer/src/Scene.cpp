@@ -339,60 +339,77 @@ void Scene::buildSurface() {
   renderer(View::Surface)->AddActor(m_parts->surface);
 }
 
+namespace {
+
+void frameAsTarget(vtkTextActor* a) {
+  a->GetTextProperty()->SetFrame(true);
+  a->GetTextProperty()->SetFrameColor(kTargetColour[0], kTargetColour[1], kTargetColour[2]);
+  a->GetTextProperty()->SetFrameWidth(2);
+  a->GetTextProperty()->SetBackgroundColor(0.25, 0.2, 0);
+  a->GetTextProperty()->SetBackgroundOpacity(0.8);
+}
+
+}  // namespace
+
+void Scene::addAnnotation(View v, vtkProp* prop) {
+  prop->SetVisibility(m_labels);
+  renderer(v)->AddViewProp(prop);
+  m_parts->annotations.emplace_back(prop);
+}
+
+void Scene::addLevelMarks(const LevelMark& l) {
+  const int size = l.target ? 17 : l.disc ? 12 : 14;
+  auto name = [&](const Vec3& at, bool rightAligned, int fontSize) {
+    auto a = textAtWorld(l.text, fontSize, l.colour, at, rightAligned);
+    if (l.target) frameAsTarget(a);
+    return a;
+  };
+  // Vertebrae in front of the body (screen left), discs behind the canal (screen right).
+  const double side = l.disc ? 1 : -1;
+  const Vec3& p = l.position;
+  addAnnotation(View::Sagittal, name({p[0], p[1] + side * 45, p[2]}, !l.disc, size));
+  if (!l.disc || l.target)  // the coronal view is narrow across: vertebrae only, and the target
+    addAnnotation(View::Coronal, name({p[0] - 45, p[1], p[2]}, true, size));
+  if (m_curved.height > 0) {
+    auto [row, col] = m_curved.project(p);
+    Vec3 at{(col + side * 32 / m_curved.stepMm) * m_curved.stepMm, (m_curved.height - 1 - row) * m_curved.stepMm, 0};
+    addAnnotation(View::Curved, name(at, !l.disc, size));
+  }
+  if (!l.disc) addAnnotation(View::Surface, name({p[0], p[1] - 45, p[2]}, true, size - 2));
+  if (!l.anchor.empty())
+    addAnnotation(View::Sagittal, textAtWorld("< anchor: " + l.anchor, 13, kAnchorColour, {p[0], p[1] + 45, p[2]}, false));
+}
+
+void Scene::addFindingMarks(const FindingMark& f) {
+  for (size_t i = 0; i < f.points.size(); ++i)
+    for (View v : {View::Sagittal, View::Coronal, View::Surface})
+      addAnnotation(v, textAtWorld(i == 0 ? "* " + f.text : "*", 13, f.colour, f.points[i], false));
+}
+
+void Scene::addNumberingWarnings() {
+  if (!m_model.banner.warning) return;
+  // On every view, so that no key image cut from the window is without it; never hidden.
+  const std::string text = m_model.banner.text.substr(0, m_model.banner.text.find(':')) + " - check the count";
+  for (View v : kImageViews) {
+    auto warning = textAtViewport(text, 13, 0.02, 0.02, false);
+    warning->GetTextProperty()->SetColor(1.0, 0.25, 0.2);
+    warning->GetTextProperty()->BoldOn();
+    warning->GetTextProperty()->SetBackgroundColor(0, 0, 0);
+    warning->GetTextProperty()->SetBackgroundOpacity(0.7);
+    renderer(v)->AddViewProp(warning);
+    m_parts->warnings.emplace_back(warning);
+  }
+}
+
 void Scene::buildAnnotations() {
   for (auto* props : {&m_parts->annotations, &m_parts->warnings}) {
     for (auto& a : *props)
       for (View v : kImageViews) renderer(v)->RemoveViewProp(a);
     props->clear();
   }
-  auto add = [&](View v, vtkSmartPointer<vtkProp> prop) {
-    prop->SetVisibility(m_labels);
-    renderer(v)->AddViewProp(prop);
-    m_parts->annotations.push_back(prop);
-  };
-  for (const LevelMark& l : m_model.levels) {
-    const int size = l.target ? 17 : l.disc ? 12 : 14;
-    auto styled = [&](vtkSmartPointer<vtkTextActor> a) {
-      if (l.target) {
-        a->GetTextProperty()->SetFrame(true);
-        a->GetTextProperty()->SetFrameColor(kTargetColour[0], kTargetColour[1], kTargetColour[2]);
-        a->GetTextProperty()->SetFrameWidth(2);
-        a->GetTextProperty()->SetBackgroundColor(0.25, 0.2, 0);
-        a->GetTextProperty()->SetBackgroundOpacity(0.8);
-      }
-      return a;
-    };
-    const std::string name = l.text.substr(0, l.text.find("  [anchor"));
-    // Vertebrae in front of the body (screen left), discs behind the canal (screen right).
-    const double side = l.disc ? 1 : -1;
-    add(View::Sagittal, styled(textAtWorld(name, size, l.colour, {l.position[0], l.position[1] + side * 45, l.position[2]}, !l.disc)));
-    if (!l.disc || l.target)  // the coronal view is narrow across: vertebrae only, and the target
-      add(View::Coronal, styled(textAtWorld(name, size, l.colour, {l.position[0] - 45, l.position[1], l.position[2]}, true)));
-    if (m_curved.height > 0) {
-      auto [row, col] = m_curved.project(l.position);
-      Vec3 at{(col + side * 32 / m_curved.stepMm) * m_curved.stepMm, (m_curved.height - 1 - row) * m_curved.stepMm, 0};
-      add(View::Curved, styled(textAtWorld(name, size, l.colour, at, !l.disc)));
-    }
-    if (!l.disc) add(View::Surface, styled(textAtWorld(name, size - 2, l.colour, {l.position[0], l.position[1] - 45, l.position[2]}, true)));
-    if (!l.anchor.empty())
-      add(View::Sagittal, textAtWorld("< anchor: " + l.anchor, 13, kAnchorColour, {l.position[0], l.position[1] + 45, l.position[2]}, false));
-  }
-  for (const FindingMark& f : m_model.findings)
-    for (size_t i = 0; i < f.points.size(); ++i)
-      for (View v : {View::Sagittal, View::Coronal, View::Surface}) {
-        const Vec3& p = f.points[i];
-        add(v, textAtWorld(i == 0 ? "* " + f.text : "*", 13, f.colour, p, false));
-      }
-  if (m_model.banner.warning)  // on every view, so that no key image is without it
-    for (View v : kImageViews) {
-      auto warning = textAtViewport(m_model.banner.text.substr(0, m_model.banner.text.find(':')) + " - check the count", 13, 0.02, 0.02, false);
-      warning->GetTextProperty()->SetColor(1.0, 0.25, 0.2);
-      warning->GetTextProperty()->BoldOn();
-      warning->GetTextProperty()->SetBackgroundColor(0, 0, 0);
-      warning->GetTextProperty()->SetBackgroundOpacity(0.7);
-      renderer(v)->AddViewProp(warning);
-      m_parts->warnings.push_back(warning);
-    }
+  for (const LevelMark& l : m_model.levels) addLevelMarks(l);
+  for (const FindingMark& f : m_model.findings) addFindingMarks(f);
+  addNumberingWarnings();
   m_parts->banner->SetInput(wrap(m_model.banner.text, 170).c_str());
   Rgb bg = m_model.banner.warning ? Rgb{0.72, 0.0, 0.0} : Rgb{0.0, 0.38, 0.12};
   renderer(View::Banner)->SetBackground(bg[0], bg[1], bg[2]);
@@ -432,7 +449,7 @@ std::string Scene::levelAtAxialSlice() const {
   const LevelMark* best = nullptr;
   for (const LevelMark& l : m_model.levels)
     if (!best || std::abs(l.position[2] - z) < std::abs(best->position[2] - z)) best = &l;
-  return best ? best->text.substr(0, best->text.find("  [anchor")) : "";
+  return best ? best->text : "";
 }
 
 void Scene::updateSliceTexts() {

@@ -34,6 +34,12 @@ std::string upper(std::string s) {
   return s;
 }
 
+std::string joined(const std::vector<std::string>& parts, const std::string& separator) {
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : separator) + p;
+  return out;
+}
+
 std::string statusWords(const std::string& status) {
   std::string s = status;
   std::replace(s.begin(), s.end(), '_', ' ');
@@ -79,9 +85,7 @@ void addFindings(const ReviewModel& m, SceneModel& s) {
 
 void addPanel(const ReviewModel& m, SceneModel& s, const std::string& target) {
   s.panel.push_back("Numbering: " + statusWords(m.numberingStatus));
-  std::string anchors;
-  for (const std::string& a : m.anchors) anchors += (anchors.empty() ? "" : "; ") + a;
-  s.panel.push_back("Anchors: " + (anchors.empty() ? std::string("none found") : anchors));
+  s.panel.push_back("Anchors: " + (m.anchors.empty() ? std::string("none found") : joined(m.anchors, "; ")));
   for (const std::string& c : m.candidates) s.panel.push_back("Also possible: " + c);
   s.panel.push_back(targetLine(m, target, s.targetIndex));
   for (const ReviewDecision& r : m.reviews)
@@ -100,9 +104,7 @@ void addPanel(const ReviewModel& m, SceneModel& s, const std::string& target) {
 
 Banner numberingBanner(const ReviewModel& m) {
   if (m.numberingTrusted()) {
-    std::string anchors;
-    for (const std::string& a : m.anchors) anchors += (anchors.empty() ? "" : "; ") + a;
-    return {"Numbering confirmed by its anchors: " + anchors, false};
+    return {"Numbering confirmed by its anchors: " + joined(m.anchors, "; "), false};
   }
   std::string text = "NUMBERING " + statusWords(m.numberingStatus) + ": ";
   text += m.anomaly.empty() ? m.summary : m.anomaly + ". " + m.summary;
@@ -123,7 +125,7 @@ SceneModel buildSceneModel(const ReviewModel& m, const std::string& targetOverri
     mark.anchor = roles[i];
     mark.target = !target.empty() && l.name == target;
     mark.colour = mark.target ? kTargetColour : labelColour(l.label);
-    mark.text = l.name + (mark.target ? "  TARGET" : "") + (mark.anchor.empty() ? "" : "  [anchor: " + mark.anchor + "]");
+    mark.text = l.name + (mark.target ? "  TARGET" : "");
     if (mark.target) s.targetIndex = int(i);
     s.levels.push_back(mark);
   }

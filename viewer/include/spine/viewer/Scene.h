@@ -15,6 +15,7 @@
 #include "spine/viewer/DisplayImages.h"
 #include "spine/viewer/SceneModel.h"
 
+class vtkProp;
 class vtkRenderWindow;
 class vtkRenderer;
 
@@ -83,6 +84,10 @@ private:
   void buildCurved();
   void buildSurface();
   void buildAnnotations();
+  void addAnnotation(View v, vtkProp* prop);
+  void addLevelMarks(const LevelMark& l);
+  void addFindingMarks(const FindingMark& f);
+  void addNumberingWarnings();
   void updateSliceTexts();
   /// The parallel scale that shows halfWidth x halfHeight mm whole in view v.
   double fitted(View v, double halfWidth, double halfHeight) const;

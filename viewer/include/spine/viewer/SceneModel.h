@@ -15,8 +15,8 @@ namespace spine::viewer {
 using Rgb = std::array<double, 3>;  ///< 0-1
 
 struct LevelMark {
-  std::string text;  ///< "L4", "L4-L5  TARGET"
-  std::string anchor;  ///< "" or the anchor this level is ("sacrum", "last rib pair", "C2 (dens)")
+  std::string text;    ///< what is written beside it: "L4", "L4-L5  TARGET"
+  std::string anchor;  ///< "" or the numbering anchor it is ("sacrum", "last rib pair", "C2 (dens)")
   std::uint16_t label = 0;
   Vec3 position{0, 0, 0};  ///< the level's centroid, LPS mm
   Rgb colour{1, 1, 1};
