@@ -217,6 +217,11 @@ TEST_F(ViewerTest, KeyEventsReachTheViewerThroughTheInteractor) {
   int z = viewer.scene().slice(View::Axial);
   interactor->InvokeEvent(vtkCommand::MouseWheelForwardEvent);
   EXPECT_EQ(viewer.scene().slice(View::Axial), z + 1);
+  interactor->SetKeySym("m");
+  interactor->InvokeEvent(vtkCommand::KeyPressEvent);
+  EXPECT_TRUE(viewer.measuring());
+  interactor->InvokeEvent(vtkCommand::KeyPressEvent);
+  EXPECT_FALSE(viewer.measuring());
 }
 
 TEST_F(ViewerTest, ConfirmAndDisagreeAreRecordedInTheReport) {

@@ -157,8 +157,13 @@ Scene::Scene(DisplayImages images, SceneModel model, CurvedReformat curved, cons
   if (m_options.surface) buildSurface();
   buildAnnotations();
   setPreset(m_preset);
-  centreOn(m_model.focus);
+  centreOn(m_model.levels.empty() ? imageCentre() : m_model.focus);
   resetCameras();
+}
+
+Vec3 Scene::imageCentre() const {
+  const double* b = m_images.image->GetBounds();
+  return {(b[0] + b[1]) / 2, (b[2] + b[3]) / 2, (b[4] + b[5]) / 2};
 }
 
 Scene::~Scene() = default;

@@ -127,6 +127,8 @@ void Viewer::toggleMeasure() {
   refresh();
 }
 
+bool Viewer::measuring() const { return m_measure && m_measure->GetEnabled(); }
+
 std::string Viewer::screenshot() {
   const std::string dir = (fs::path(m_options.reportDir) / "screenshots").string();
   std::string status;

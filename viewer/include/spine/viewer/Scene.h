@@ -50,6 +50,7 @@ public:
   void setSlice(View v, int index);  ///< clamped
   /// Moves all three orthogonal slices through an LPS point.
   void centreOn(const Vec3& p);
+  Vec3 imageCentre() const;
   void setPreset(Preset p);
   Preset preset() const { return m_preset; }
   void setOverlayVisible(bool on);

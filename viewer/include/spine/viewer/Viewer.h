@@ -37,6 +37,7 @@ public:
   /// Returns the status line shown.
   std::string decide(bool agreed, const std::string& note);
   void toggleMeasure();
+  bool measuring() const;
   std::string screenshot();
   /// A key as VTK names it ("n", "Up", "Return", "plus"); `under` is the view under the mouse.
   /// While a disagreement note is being typed, keys go to the note. Returns false for unknown keys.
