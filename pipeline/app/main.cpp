@@ -8,7 +8,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "BuiltInDetectors.h"
 #include "spine/DicomSeriesWriter.h"
+#include "spine/PluginDetector.h"
 #include "spine/Error.h"
 #include "spine/EvaluationRun.h"
 #include "spine/Isolation.h"
@@ -23,11 +25,11 @@
 namespace {
 
 struct AnalyzeOptions {
-  std::string input, outDir, target, modality;
+  std::string input, outDir, target, modality, pluginDir;
   std::uint64_t maxMemoryMiB = 4096;
   std::uint64_t maxUnpackedMiB = 8192;
   unsigned threads = 2, timeoutSeconds = 1800;
-  bool isolate = true, quiet = false, keyImages = false;
+  bool isolate = true, quiet = false, keyImages = false, detectors = true;
 };
 
 void printLevels(const spine::LevelTable& t, const AnalyzeOptions& o) {
@@ -89,6 +91,34 @@ void addKeyImages(nlohmann::json& report, const spine::Study& study, const spine
   report["key_images"] = files;
 }
 
+/// The built-in detectors and those of --plugins, each in its own child process.
+spine::DetectorRun runDetectors(const spine::Study& study, const spine::LevelTable* levels, const AnalyzeOptions& o) {
+  std::vector<std::unique_ptr<spine::Detector>> detectors = spine::builtInDetectors();
+  std::vector<spine::Finding> refused;
+  if (!o.pluginDir.empty()) {
+    spine::LoadedPlugins plugins = spine::loadPlugins(o.pluginDir);
+    for (auto& d : plugins.detectors) detectors.push_back(std::move(d));
+    refused = plugins.refused;
+  }
+  if (!o.quiet) std::fprintf(stderr, "spinereview: running %zu detector(s)\n", detectors.size());
+  spine::DetectorRun run = spine::runDetectors(detectors, {study.volume, levels});
+  run.findings.insert(run.findings.end(), refused.begin(), refused.end());
+  for (const spine::Finding& f : refused) run.statuses.push_back({f.detector, "failed", f.summary, 0, 0});
+  return run;
+}
+
+void printFindings(const nlohmann::json& report) {
+  std::vector<std::string> lines;
+  auto collect = [&](const nlohmann::json& list) {
+    for (const nlohmann::json& f : list) lines.push_back(f.value("summary", f.value("kind", "")));
+  };
+  collect(report["findings"]);
+  for (const char* list : {"vertebrae", "discs"})
+    for (const nlohmann::json& level : report[list]) collect(level["findings"]);
+  std::printf("findings: %zu\n", lines.size());
+  for (const std::string& l : lines) std::printf("  - %s\n", l.c_str());
+}
+
 /// The analysis proper; runs inside the isolated child unless --no-isolation.
 int analyze(const AnalyzeOptions& o) {
   try {
@@ -112,10 +142,13 @@ int analyze(const AnalyzeOptions& o) {
       levels = spine::analyseCtLevels(*study.volume.ct, sp);
       spine::writeLabelsAtomically(*levels, o.outDir);
     }
-    nlohmann::json report = spine::buildReport(study, reportOptions, levels ? &*levels : nullptr);
+    std::optional<spine::DetectorRun> findings;
+    if (o.detectors) findings = runDetectors(study, levels ? &*levels : nullptr, o);
+    nlohmann::json report = spine::buildReport(study, reportOptions, levels ? &*levels : nullptr, findings ? &*findings : nullptr);
     if (o.keyImages) addKeyImages(report, study, levels ? levels->labels.GetPointer() : nullptr, o);
     spine::writeReportAtomically(report, o.outDir);
     printSummary(study, o, levels ? &*levels : nullptr);
+    printFindings(report);
     return 0;
   } catch (const spine::SpineError& e) {
     std::fprintf(stderr, "spinereview: error: %s\n", e.oneLine().c_str());
@@ -241,6 +274,8 @@ int main(int argc, char** argv) {
   analyzeCmd->add_option("--timeout", o.timeoutSeconds, "wall-time limit of the isolated analysis, s")->capture_default_str();
   analyzeCmd->add_flag("!--no-isolation", o.isolate, "run in this process (debugging); a parser crash then ends the command");
   analyzeCmd->add_flag("--quiet", o.quiet, "no progress lines on stderr");
+  analyzeCmd->add_option("--plugins", o.pluginDir, "folder of detector plugins (*.so, spine/PluginAbi.h) to run besides the built-ins");
+  analyzeCmd->add_flag("!--no-detectors", o.detectors, "skip the detectors (hardware, ...): levels only");
   analyzeCmd->add_flag("--key-images", o.keyImages, "render the viewer's key views into DIR/key-images (needs an X display: xvfb-run)");
 
   ViewOptions view;

@@ -107,9 +107,12 @@ void addRods(Anatomy& a, const HardwareSpec& h, bool mr) {
         addMetal(a, capsule(p, q, 2.75, metalOf(h.material), kMetal, 0), h.material, mr);
         continue;
       }
+      // The capsules' rounded ends reach 2.75 mm past their end points: step back by that much so
+      // that the metal really stops rodGapMm apart.
       Vec3 mid = scale(add(p, q), 0.5), dir = normalized(sub(q, p));
-      addMetal(a, capsule(p, axpy(mid, -h.rodGapMm / 2, dir), 2.75, metalOf(h.material), kMetal, 0), h.material, mr);
-      addMetal(a, capsule(axpy(mid, h.rodGapMm / 2, dir), q, 2.75, metalOf(h.material), kMetal, 0), h.material, mr);
+      const double back = h.rodGapMm / 2 + 2.75;
+      addMetal(a, capsule(p, axpy(mid, -back, dir), 2.75, metalOf(h.material), kMetal, 0), h.material, mr);
+      addMetal(a, capsule(axpy(mid, back, dir), q, 2.75, metalOf(h.material), kMetal, 0), h.material, mr);
     }
     a.hardware.push_back({{"kind", "rod"}, {"levels", h.levels}, {"side", side > 0 ? "left" : "right"},
                           {"material", h.material}, {"start_lps_mm", toJson(heads.front())}, {"end_lps_mm", toJson(heads.back())},

@@ -112,7 +112,26 @@ std::vector<std::string> allWarnings(const Study& study) {
   return out;
 }
 
-json buildReport(const Study& study, const ReportOptions& options, const LevelTable* levels) {
+namespace {
+
+void addFindings(json& report, const DetectorRun& run) {
+  json statuses = json::array();
+  for (const DetectorStatus& s : run.statuses)
+    statuses.push_back({{"detector", s.detector}, {"outcome", s.outcome}, {"why", s.why}, {"seconds", s.seconds}, {"findings", s.findings}});
+  report["detectors"] = statuses;
+  for (const Finding& f : run.findings) {
+    json* home = nullptr;
+    if (f.levels.size() == 1)
+      for (const char* list : {"vertebrae", "discs"})
+        for (json& level : report[list])
+          if (level["name"] == f.levels.front()) home = &level["findings"];
+    (home ? *home : report["findings"]).push_back(toJson(f));
+  }
+}
+
+}  // namespace
+
+json buildReport(const Study& study, const ReportOptions& options, const LevelTable* levels, const DetectorRun* detectors) {
   json skipped = json::array();
   for (const SkippedFile& s : study.skipped) skipped.push_back({{"file", s.file}, {"reason", s.reason}});
   json series = json::array();
@@ -146,8 +165,10 @@ json buildReport(const Study& study, const ReportOptions& options, const LevelTa
     report["discs"] = discs;
     report["label_map"] = "labels.nii.gz";
     if (options.target) report["target"] = targetJson(*options.target, *levels);
+    if (detectors) addFindings(report, *detectors);
     return report;
   }
+  if (detectors) addFindings(report, *detectors);
   if (options.target)
     report["target"] = {{"requested", *options.target},
                         {"found", false},

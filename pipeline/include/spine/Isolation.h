@@ -25,4 +25,14 @@ void recordCurrentFile(const std::string& file);
 /// Forks; the child runs `work` (its return value is the exit code) and the parent waits.
 IsolatedResult runIsolated(const std::function<int()>& work, const IsolationLimits& limits);
 
+struct IsolatedOutput {
+  bool ok = false;
+  std::string output;   ///< what `work` returned, when ok
+  std::string failure;  ///< otherwise: the exception's message, the signal, or the time-out
+};
+
+/// Forks; the child runs `work` and hands its text back through a temporary file. An exception in
+/// `work`, a crash or the wall-time limit gives ok = false with the reason.
+IsolatedOutput runIsolatedForOutput(const std::function<std::string()>& work, const IsolationLimits& limits);
+
 }  // namespace spine

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "spine/Detector.h"
 #include "spine/LevelTable.h"
 #include "spine/Study.h"
 
@@ -20,8 +21,10 @@ struct ReportOptions {
 std::vector<std::string> allWarnings(const Study& study);
 
 /// Builds the report of an ingested study and, when given, its level table (without one the
-/// numbering verdict says that no level has been identified).
-nlohmann::json buildReport(const Study& study, const ReportOptions& options, const LevelTable* levels = nullptr);
+/// numbering verdict says that no level has been identified) and the detectors' findings: a
+/// finding about one level sits in that level's `findings`, the others in the top-level list.
+nlohmann::json buildReport(const Study& study, const ReportOptions& options, const LevelTable* levels = nullptr,
+                           const DetectorRun* detectors = nullptr);
 
 /// Writes labels.nii.gz into DIR under a temporary name, then renames it.
 void writeLabelsAtomically(const LevelTable& levels, const std::string& outDir);

@@ -1,0 +1,13 @@
+#include "BuiltInDetectors.h"
+
+#include "hardware/HardwareDetector.h"
+
+namespace spine {
+
+std::vector<std::unique_ptr<Detector>> builtInDetectors() {
+  std::vector<std::unique_ptr<Detector>> list;
+  list.push_back(std::make_unique<HardwareDetector>());
+  return list;
+}
+
+}  // namespace spine

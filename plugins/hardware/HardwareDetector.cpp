@@ -1,0 +1,461 @@
+#include "HardwareDetector.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <deque>
+#include <limits>
+
+#include <itkLinearInterpolateImageFunction.h>
+#include <vnl/algo/vnl_symmetric_eigensystem.h>
+
+namespace spine {
+
+namespace {
+
+constexpr std::uint8_t kMetal = 1, kRod = 2;
+
+/// The CT as a flat mask of metal with the geometry needed to walk it.
+struct MetalGrid {
+  const CtImage* ct = nullptr;
+  long n[3] = {0, 0, 0};
+  double spacing[3] = {1, 1, 1};
+  int superiorAxis = 2;  ///< the index axis closest to the patient's head-foot axis
+  std::vector<std::uint8_t> mask;
+  long index(long i, long j, long k) const { return i + n[0] * (j + n[1] * k); }
+  Vec3 point(long flat) const {
+    CtImage::IndexType idx{{flat % n[0], (flat / n[0]) % n[1], flat / (n[0] * n[1])}};
+    itk::Point<double, 3> p;
+    ct->TransformIndexToPhysicalPoint(idx, p);
+    return {p[0], p[1], p[2]};
+  }
+  double voxelMm3() const { return spacing[0] * spacing[1] * spacing[2]; }
+};
+
+MetalGrid metalGrid(const CtImage& ct, double metalHu) {
+  MetalGrid g;
+  g.ct = &ct;
+  for (int d = 0; d < 3; ++d) g.n[d] = long(ct.GetLargestPossibleRegion().GetSize()[d]), g.spacing[d] = ct.GetSpacing()[d];
+  for (int a = 0; a < 3; ++a)
+    if (std::abs(ct.GetDirection()(2, a)) > std::abs(ct.GetDirection()(2, g.superiorAxis))) g.superiorAxis = a;
+  const CtPixel* p = ct.GetBufferPointer();
+  g.mask.resize(size_t(g.n[0] * g.n[1] * g.n[2]));
+  for (size_t i = 0; i < g.mask.size(); ++i) g.mask[i] = p[i] >= metalHu ? kMetal : 0;
+  return g;
+}
+
+/// Metal running at least `runMm` along the head-foot axis is rod.
+void markRodRuns(MetalGrid& g, double runMm) {
+  const int a = g.superiorAxis, b = (a + 1) % 3, c = (a + 2) % 3;
+  const long need = std::max(2L, long(std::lround(runMm / g.spacing[a])));
+  long idx[3];
+  for (idx[b] = 0; idx[b] < g.n[b]; ++idx[b])
+    for (idx[c] = 0; idx[c] < g.n[c]; ++idx[c]) {
+      long start = -1;
+      for (idx[a] = 0; idx[a] <= g.n[a]; ++idx[a]) {
+        bool metal = idx[a] < g.n[a] && g.mask[size_t(g.index(idx[0], idx[1], idx[2]))];
+        if (metal && start < 0) start = idx[a];
+        if (metal || start < 0) continue;
+        if (idx[a] - start >= need) {
+          long end = idx[a];
+          for (idx[a] = start; idx[a] < end; ++idx[a]) g.mask[size_t(g.index(idx[0], idx[1], idx[2]))] = kRod;
+        }
+        start = -1;
+      }
+    }
+}
+
+/// The rods take in the metal voxels touching them, twice: the edges of a tilted rod have shorter
+/// runs than its core.
+void growRods(MetalGrid& g) {
+  for (int pass = 0; pass < 2; ++pass) {
+    std::vector<long> grow;
+    for (long f = 0; f < long(g.mask.size()); ++f) {
+      if (g.mask[size_t(f)] != kMetal) continue;
+      long i = f % g.n[0], j = (f / g.n[0]) % g.n[1], k = f / (g.n[0] * g.n[1]);
+      bool touches = false;
+      for (long dk = -1; dk <= 1 && !touches; ++dk)
+        for (long dj = -1; dj <= 1 && !touches; ++dj)
+          for (long di = -1; di <= 1 && !touches; ++di) {
+            long x = i + di, y = j + dj, z = k + dk;
+            if (x < 0 || y < 0 || z < 0 || x >= g.n[0] || y >= g.n[1] || z >= g.n[2]) continue;
+            touches = g.mask[size_t(g.index(x, y, z))] == kRod;
+          }
+      if (touches) grow.push_back(f);
+    }
+    for (long f : grow) g.mask[size_t(f)] = kRod;
+  }
+}
+
+/// Connected (26-neighbour) groups of voxels holding `value`.
+std::vector<std::vector<long>> components(const MetalGrid& g, std::uint8_t value) {
+  std::vector<std::vector<long>> out;
+  std::vector<std::uint8_t> seen(g.mask.size(), 0);
+  for (long f = 0; f < long(g.mask.size()); ++f) {
+    if (g.mask[size_t(f)] != value || seen[size_t(f)]) continue;
+    std::vector<long> part;
+    std::deque<long> queue{f};
+    seen[size_t(f)] = 1;
+    while (!queue.empty()) {
+      long v = queue.front();
+      queue.pop_front();
+      part.push_back(v);
+      long i = v % g.n[0], j = (v / g.n[0]) % g.n[1], k = v / (g.n[0] * g.n[1]);
+      for (long dk = -1; dk <= 1; ++dk)
+        for (long dj = -1; dj <= 1; ++dj)
+          for (long di = -1; di <= 1; ++di) {
+            long x = i + di, y = j + dj, z = k + dk;
+            if (x < 0 || y < 0 || z < 0 || x >= g.n[0] || y >= g.n[1] || z >= g.n[2]) continue;
+            long w = g.index(x, y, z);
+            if (g.mask[size_t(w)] == value && !seen[size_t(w)]) seen[size_t(w)] = 1, queue.push_back(w);
+          }
+    }
+    out.push_back(std::move(part));
+  }
+  return out;
+}
+
+/// A long cranio-caudal run also passes through a cage in a tall disc space: rod components that
+/// are not thin in the axial plane go back to plain metal.
+void unmarkThickRods(MetalGrid& g, double maxRodThicknessMm) {
+  for (const std::vector<long>& voxels : components(g, kRod)) {
+    double lo[3] = {1e30, 1e30, 1e30}, hi[3] = {-1e30, -1e30, -1e30};
+    for (long v : voxels) {
+      Vec3 p = g.point(v);
+      for (int d = 0; d < 3; ++d) lo[d] = std::min(lo[d], p[d]), hi[d] = std::max(hi[d], p[d]);
+    }
+    // Across the rod: its extent in x (a rod runs along z, with some y for lordosis).
+    if (hi[0] - lo[0] > maxRodThicknessMm)
+      for (long v : voxels) g.mask[size_t(v)] = kMetal;
+  }
+}
+
+struct MetalObject {
+  bool rod = false;
+  double volumeMm3 = 0, peakHu = 0, length = 0, thickness = 0;
+  Vec3 centroid{0, 0, 0}, axis{0, 0, 1}, endA{0, 0, 0}, endB{0, 0, 0};
+  double zMin = 0, zMax = 0;
+};
+
+MetalObject describe(const MetalGrid& g, const std::vector<long>& voxels, bool rod) {
+  MetalObject o;
+  o.rod = rod;
+  o.volumeMm3 = double(voxels.size()) * g.voxelMm3();
+  std::vector<Vec3> pts;
+  pts.reserve(voxels.size());
+  const CtPixel* hu = g.ct->GetBufferPointer();
+  o.zMin = std::numeric_limits<double>::max(), o.zMax = std::numeric_limits<double>::lowest();
+  for (long v : voxels) {
+    pts.push_back(g.point(v));
+    o.centroid = add(o.centroid, pts.back());
+    o.peakHu = std::max(o.peakHu, double(hu[v]));
+    o.zMin = std::min(o.zMin, pts.back()[2]), o.zMax = std::max(o.zMax, pts.back()[2]);
+  }
+  o.centroid = scale(o.centroid, 1.0 / double(pts.size()));
+  vnl_matrix<double> cov(3, 3, 0.0);
+  for (const Vec3& p : pts)
+    for (int r = 0; r < 3; ++r)
+      for (int c = 0; c < 3; ++c) cov(r, c) += (p[r] - o.centroid[r]) * (p[c] - o.centroid[c]);
+  vnl_symmetric_eigensystem<double> eig(cov);
+  for (int d = 0; d < 3; ++d) o.axis[d] = eig.get_eigenvector(2)[d];
+  double lo = std::numeric_limits<double>::max(), hi = std::numeric_limits<double>::lowest();
+  std::vector<double> radial;
+  for (const Vec3& p : pts) {
+    double t = dot(sub(p, o.centroid), o.axis);
+    lo = std::min(lo, t), hi = std::max(hi, t);
+    radial.push_back(norm(sub(sub(p, o.centroid), scale(o.axis, t))));
+  }
+  const double voxel = std::cbrt(g.voxelMm3());
+  o.length = hi - lo + voxel;
+  std::nth_element(radial.begin(), radial.begin() + long(radial.size() * 95 / 100), radial.end());
+  o.thickness = 2 * radial[radial.size() * 95 / 100] + voxel;
+  o.endA = axpy(o.centroid, lo, o.axis), o.endB = axpy(o.centroid, hi, o.axis);
+  return o;
+}
+
+struct Levels {
+  const LevelTable* table = nullptr;
+  /// The vertebra nearest a point, or null without a level table.
+  const LevelEntry* nearestVertebra(const Vec3& p, double* dist = nullptr) const {
+    const LevelEntry* best = nullptr;
+    double bestD = std::numeric_limits<double>::max();
+    if (table)
+      for (const LevelEntry& e : table->vertebrae)
+        if (double d = distance(p, e.centroid); d < bestD) bestD = d, best = &e;
+    if (dist) *dist = bestD;
+    return best;
+  }
+  const LevelEntry* nearestDisc(const Vec3& p, double* dist) const {
+    const LevelEntry* best = nullptr;
+    double bestD = std::numeric_limits<double>::max();
+    if (table)
+      for (const LevelEntry& e : table->discs)
+        if (double d = distance(p, e.centroid); d < bestD) bestD = d, best = &e;
+    *dist = bestD;
+    return best;
+  }
+};
+
+std::string material(double peakHu, const HardwareParams& p) {
+  if (peakHu >= p.steelHu) return "stainless steel (likely)";
+  if (peakHu >= p.titaniumHu) return "titanium (likely)";
+  return "metal (material undetermined: values clipped at the scanner's ceiling)";
+}
+
+std::string fixed1(double v) {
+  char t[32];
+  std::snprintf(t, sizeof t, "%.1f", v);
+  return t;
+}
+
+Finding hardwareFinding(const std::string& object, const MetalObject& o, const HardwareParams& p) {
+  Finding f;
+  f.kind = "hardware";
+  f.certainty = "definite";
+  f.details = {{"object", object}, {"material", material(o.peakHu, p)}, {"spinal", true}};
+  f.measurements = {{"length", o.length, "mm", "extent of the metal along its principal axis (HU >= " + fixed1(p.metalHu) + ")"},
+                    {"thickness", o.thickness, "mm", "twice the 95th percentile of voxel distance from that axis"},
+                    {"volume", o.volumeMm3, "mm3", "metal voxel count times voxel volume"},
+                    {"peak", o.peakHu, "HU", "highest value inside the object"}};
+  f.evidencePoints = {o.endA, o.endB};
+  return f;
+}
+
+std::string sideOf(const Vec3& p, const Vec3& midline) { return p[0] > midline[0] ? "left" : "right"; }
+
+Finding screwFinding(const MetalObject& o, const Levels& levels, const HardwareParams& p) {
+  Finding f = hardwareFinding("pedicle screw", o, p);
+  // The tip is the anterior end (LPS: smaller y); the level is the vertebra nearest the point
+  // 60 % of the way from the head to the tip (inside pedicle or body).
+  Vec3 tip = o.endA[1] < o.endB[1] ? o.endA : o.endB, head = o.endA[1] < o.endB[1] ? o.endB : o.endA;
+  const LevelEntry* v = levels.nearestVertebra(axpy(head, 0.6, sub(tip, head)));
+  f.evidencePoints = {head, tip};
+  f.details["tip_lps_mm"] = {tip[0], tip[1], tip[2]};
+  f.details["head_lps_mm"] = {head[0], head[1], head[2]};
+  if (v) {
+    f.levels = {v->name};
+    f.details["side"] = sideOf(head, v->centroid);
+    f.evidenceLabel = v->label;
+  }
+  f.summary = "Pedicle screw" + (v ? " in " + v->name + ", " + f.details["side"].get<std::string>() : std::string(", level unknown")) +
+              ", " + fixed1(o.length) + " mm, " + f.details["material"].get<std::string>() + ".";
+  return f;
+}
+
+double segmentDistance(const Vec3& p, const Vec3& a, const Vec3& b) {
+  Vec3 ab = sub(b, a);
+  double t = std::clamp(dot(sub(p, a), ab) / std::max(dot(ab, ab), 1e-9), 0.0, 1.0);
+  return distance(p, axpy(a, t, ab));
+}
+
+/// The levels a rod spans: those of the screws whose heads it passes (the vertebrae whose centroids
+/// lie within its head-foot extent when no screw is near).
+Finding rodFinding(const MetalObject& o, const Levels& levels, const std::vector<Finding>& screws, const HardwareParams& p) {
+  Finding f = hardwareFinding("rod", o, p);
+  Vec3 midline{0, 0, 0};
+  if (const LevelEntry* v = levels.nearestVertebra(o.centroid)) midline = v->centroid;
+  f.details["side"] = sideOf(o.centroid, midline);
+  // The rod's ends are its metal's extent along the axis; a screw head sits on it or just past an end.
+  const Vec3 u = normalized(sub(o.endB, o.endA)), a = axpy(o.endA, -p.connectorReachMm, u), b = axpy(o.endB, p.connectorReachMm, u);
+  std::vector<std::pair<double, std::string>> spanned;  // (head height, level)
+  for (const Finding& s : screws) {
+    const Vec3& head = s.evidencePoints.front();
+    if (segmentDistance(head, a, b) < p.connectorReachMm && !s.levels.empty()) spanned.emplace_back(head[2], s.levels.front());
+  }
+  std::sort(spanned.rbegin(), spanned.rend());  // cranial first
+  for (const auto& [z, level] : spanned)
+    if (std::find(f.levels.begin(), f.levels.end(), level) == f.levels.end()) f.levels.push_back(level);
+  if (f.levels.empty() && levels.table)
+    for (const LevelEntry& e : levels.table->vertebrae)
+      if (e.centroid[2] >= o.zMin - 5 && e.centroid[2] <= o.zMax + 5) f.levels.push_back(e.name);
+  std::string span = f.levels.empty() ? "levels unknown" : f.levels.size() == 1 ? f.levels.front() : f.levels.front() + " to " + f.levels.back();
+  f.summary = "Rod, " + f.details["side"].get<std::string>() + ", " + span + ", " + fixed1(o.length) + " mm.";
+  return f;
+}
+
+/// The longest stretch inside a rod where the metal falls below half its peak (full width at half
+/// maximum: blur bridges a thin crack at the detection threshold, not at half the peak).
+double internalGapMm(const CtImage& ct, const MetalObject& rod) {
+  auto hu = itk::LinearInterpolateImageFunction<CtImage, double>::New();
+  hu->SetInputImage(&ct);
+  Vec3 u = normalized(sub(rod.endB, rod.endA));
+  Vec3 side1 = normalized(cross(u, std::abs(u[0]) < 0.9 ? Vec3{1, 0, 0} : Vec3{0, 1, 0})), side2 = cross(u, side1);
+  const double step = 0.5, length = distance(rod.endA, rod.endB);
+  double gap = 0, run = 0;
+  bool seenMetal = false;
+  for (double t = 0; t <= length; t += step) {
+    double best = -1e9;
+    for (int k = 0; k < 9; ++k) {  // the axis and 8 points 1.5 mm around it
+      double angle = k * M_PI / 4;
+      Vec3 q = axpy(rod.endA, t, u);
+      if (k > 0) q = axpy(axpy(q, 1.5 * std::cos(angle), side1), 1.5 * std::sin(angle), side2);
+      itk::Point<double, 3> point{{q[0], q[1], q[2]}};
+      if (hu->IsInsideBuffer(point)) best = std::max(best, hu->Evaluate(point));
+    }
+    if (best >= rod.peakHu / 2) {
+      if (seenMetal) gap = std::max(gap, run);
+      seenMetal = true, run = 0;
+    } else {
+      run += step;
+    }
+  }
+  return gap;
+}
+
+Finding rodGapFinding(const Finding& rod, const MetalObject& o, double gap) {
+  Finding f;
+  f.kind = "hardware-failure";
+  f.certainty = gap >= 2 ? "probable" : "possible";
+  f.levels = rod.levels;
+  f.details = {{"sign", "rod discontinuity"}, {"side", rod.details["side"]}};
+  f.measurements = {{"gap", gap, "mm", "longest stretch along the rod below half its peak value (FWHM), sampled every 0.5 mm"}};
+  f.evidencePoints = {o.endA, o.endB};
+  f.summary = "Rod discontinuity on the " + rod.details["side"].get<std::string>() + " (gap " + fixed1(gap) +
+              " mm): possible rod fracture.";
+  return f;
+}
+
+Finding cageFinding(const MetalObject& o, const LevelEntry& disc, const HardwareParams& p) {
+  Finding f = hardwareFinding("interbody cage", o, p);
+  f.levels = {disc.name};
+  f.evidenceLabel = disc.label;
+  f.evidencePoints = {o.centroid};
+  f.summary = "Interbody cage in " + disc.name + " (" + f.details["material"].get<std::string>() + ").";
+  return f;
+}
+
+Finding otherFinding(const MetalObject& o, const Levels& levels, const HardwareParams& p) {
+  Finding f = hardwareFinding("other metal", o, p);
+  f.certainty = "probable";
+  if (const LevelEntry* v = levels.nearestVertebra(o.centroid)) f.levels = {v->name};
+  f.evidencePoints = {o.centroid};
+  f.summary = "Metal object near " + (f.levels.empty() ? std::string("the spine") : f.levels.front()) + " (" + fixed1(o.length) +
+              " mm), not recognised as screw, rod or cage.";
+  return f;
+}
+
+Finding nonSpinalFinding(const MetalObject& o, double distanceMm, const HardwareParams& p) {
+  Finding f;
+  f.kind = "non-spinal-metal";
+  f.certainty = "definite";
+  f.details = {{"spinal", false}, {"material", material(o.peakHu, p)}};
+  f.measurements = {{"distance_to_spine", distanceMm, "mm", "from the object's centre to the nearest vertebra's centroid"},
+                    {"volume", o.volumeMm3, "mm3", "metal voxel count times voxel volume"}};
+  f.evidencePoints = {o.centroid};
+  f.summary = "Metal outside the spine (" + fixed1(o.volumeMm3 / 1000) + " cm3, " + fixed1(distanceMm) +
+              " mm from the nearest vertebra, e.g. a joint prosthesis): not spinal hardware.";
+  return f;
+}
+
+/// Two rods on one side, nearly in line, with a short gap between their ends: a discontinuity.
+std::vector<Finding> rodBreaks(const std::vector<MetalObject>& rods, const std::vector<Finding>& rodFindings) {
+  std::vector<Finding> out;
+  for (size_t a = 0; a < rods.size(); ++a)
+    for (size_t b = a + 1; b < rods.size(); ++b) {
+      if (rodFindings[a].details["side"] != rodFindings[b].details["side"]) continue;
+      if (std::abs(dot(rods[a].axis, rods[b].axis)) < 0.9) continue;
+      double gap = std::numeric_limits<double>::max();
+      for (const Vec3& p : {rods[a].endA, rods[a].endB})
+        for (const Vec3& q : {rods[b].endA, rods[b].endB}) gap = std::min(gap, distance(p, q));
+      if (gap > 25) continue;
+      Finding f;
+      f.kind = "hardware-failure";
+      f.certainty = "probable";
+      f.details = {{"sign", "rod discontinuity"}, {"side", rodFindings[a].details["side"]}};
+      f.measurements = {{"gap", gap, "mm", "shortest distance between the ends of two collinear rod segments"}};
+      f.evidencePoints = {rods[a].centroid, rods[b].centroid};
+      for (const auto* r : {&rodFindings[a], &rodFindings[b]})
+        for (const std::string& l : r->levels)
+          if (std::find(f.levels.begin(), f.levels.end(), l) == f.levels.end()) f.levels.push_back(l);
+      f.summary = "Rod discontinuity on the " + f.details["side"].get<std::string>() + " (gap " + fixed1(gap) +
+                  " mm): possible rod fracture or disconnection.";
+      out.push_back(f);
+    }
+  return out;
+}
+
+/// Streaks lie in the axial planes of the metal: levels within those slices (+ margin) are obscured.
+Finding artefactFinding(const std::vector<MetalObject>& spinal, const Levels& levels, const HardwareParams& p) {
+  double lo = std::numeric_limits<double>::max(), hi = std::numeric_limits<double>::lowest();
+  for (const MetalObject& o : spinal) lo = std::min(lo, o.zMin), hi = std::max(hi, o.zMax);
+  Finding f;
+  f.kind = "metal-artefact";
+  f.certainty = "probable";
+  for (const auto* list : {&levels.table->vertebrae, &levels.table->discs})
+    for (const LevelEntry& e : *list)
+      if (e.centroid[2] >= lo - p.artefactMarginMm && e.centroid[2] <= hi + p.artefactMarginMm) f.levels.push_back(e.name);
+  f.measurements = {{"extent", hi - lo + 2 * p.artefactMarginMm, "mm",
+                     "head-foot extent of the slices holding spinal metal, plus the margin streaks spread"}};
+  f.summary = "Metal streaks obscure " + std::to_string(f.levels.size()) +
+              " level(s) in the slices of the hardware: bone and canal there are read with less confidence.";
+  return f;
+}
+
+}  // namespace
+
+namespace {
+
+/// Two screws whose tips touch (a medial breach, converging trajectories) form one V-shaped object:
+/// split it at the sagittal plane through the nearest vertebra.
+std::vector<std::vector<long>> splitAtMidline(const MetalGrid& g, const std::vector<long>& voxels, const Levels& levels) {
+  MetalObject whole = describe(g, voxels, false);
+  const LevelEntry* v = levels.nearestVertebra(whole.centroid);
+  if (!v || whole.thickness < 16) return {voxels};
+  std::vector<long> left, right;
+  for (long f : voxels) (g.point(f)[0] > v->centroid[0] ? left : right).push_back(f);
+  if (left.empty() || right.empty()) return {voxels};
+  return {left, right};
+}
+
+}  // namespace
+
+std::vector<Finding> HardwareDetector::detect(const DetectorInput& input) const {
+  const HardwareParams& p = m_params;
+  MetalGrid grid = metalGrid(*input.volume.ct, p.metalHu);
+  markRodRuns(grid, p.rodRunMm);
+  unmarkThickRods(grid, p.rodMaxWidthMm);
+  growRods(grid);
+  Levels levels{input.levels && !input.levels->vertebrae.empty() ? input.levels : nullptr};
+  std::vector<Finding> out, screws;
+  std::vector<MetalObject> spinal, rods, others;
+  auto keep = [&](const MetalObject& o) {
+    if (o.volumeMm3 < p.minObjectMm3) return false;
+    double toSpine = 0;
+    if (levels.nearestVertebra(o.centroid, &toSpine) && toSpine > p.spinalReachMm) {
+      out.push_back(nonSpinalFinding(o, toSpine, p));
+      return false;
+    }
+    spinal.push_back(o);
+    return true;
+  };
+  for (const std::vector<long>& voxels : components(grid, kRod))
+    if (MetalObject o = describe(grid, voxels, true); keep(o)) (o.length >= p.rodRunMm ? rods : others).push_back(o);
+  for (const std::vector<long>& part : components(grid, kMetal))
+    for (const std::vector<long>& voxels : splitAtMidline(grid, part, levels)) {
+      MetalObject o = describe(grid, voxels, false);
+      if (!keep(o)) continue;
+      double toDisc = std::numeric_limits<double>::max();
+      const LevelEntry* disc = levels.nearestDisc(o.centroid, &toDisc);
+      if (disc && toDisc < 15 && o.length <= p.cageMaxMm) out.push_back(cageFinding(o, *disc, p));
+      else if (o.length >= p.screwMinMm && o.length <= p.screwMaxMm && std::abs(o.axis[2]) < 0.7) screws.push_back(screwFinding(o, levels, p));
+      else others.push_back(o);
+    }
+  std::vector<Finding> rodFindings;
+  for (const MetalObject& r : rods) {
+    rodFindings.push_back(rodFinding(r, levels, screws, p));
+    if (double gap = internalGapMm(*input.volume.ct, r); gap >= 1.0) out.push_back(rodGapFinding(rodFindings.back(), r, gap));
+  }
+  for (const MetalObject& o : others) {
+    bool connector = o.length < p.connectorMaxMm && std::any_of(rods.begin(), rods.end(), [&](const MetalObject& r) {
+                       return segmentDistance(o.centroid, r.endA, r.endB) < p.connectorReachMm;
+                     });
+    if (!connector) out.push_back(otherFinding(o, levels, p));
+  }
+  out.insert(out.end(), screws.begin(), screws.end());
+  out.insert(out.end(), rodFindings.begin(), rodFindings.end());
+  for (Finding& f : rodBreaks(rods, rodFindings)) out.push_back(f);
+  if (!spinal.empty() && levels.table) out.push_back(artefactFinding(spinal, levels, p));
+  return out;
+}
+
+}  // namespace spine

@@ -1,0 +1,36 @@
+#pragma once
+// Spinal hardware on CT: metal objects found from the scan's own values, classified (pedicle screw,
+// rod, interbody cage, other), assigned to their level and side, with their material, the levels
+// their streaks obscure, rod discontinuities, and metal outside the spine (a hip prosthesis)
+// reported as not spinal. Parameters and their evidence: plugins/hardware/README.md.
+#include "spine/Detector.h"
+
+namespace spine {
+
+struct HardwareParams {
+  double metalHu = 2000;         ///< above cortical bone (up to ~1900 HU at 120 kVp); partial volume pulls thin metal in coarse voxels well below its own value
+  double minObjectMm3 = 30;      ///< smaller metal specks are noise or calcification
+  double rodRunMm = 15;          ///< metal running at least this far cranio-caudally is rod (screws and heads are shorter)
+  double rodMaxWidthMm = 12;     ///< ... and no wider from side to side (5.5-6.35 mm rods; a cage is 20-30 mm wide)
+  double connectorMaxMm = 15;    ///< metal shorter than this within connectorReachMm of a rod is a head or connector
+  double connectorReachMm = 12;
+  double screwMinMm = 20, screwMaxMm = 90;
+  double cageMaxMm = 40;         ///< longest extent of an interbody cage
+  double spinalReachMm = 90;     ///< metal farther than this from every vertebra is not spinal
+  double steelHu = 7500;         ///< peak HU at or above: stainless steel likely (extended-scale CT; README)
+  double titaniumHu = 3500;      ///< peak HU at or above (and below steelHu): titanium likely
+  double artefactMarginMm = 10;  ///< streaks spread this far beyond the slices holding metal
+};
+
+class HardwareDetector : public Detector {
+public:
+  explicit HardwareDetector(HardwareParams p = {}) : m_params(p) {}
+  std::string name() const override { return "hardware"; }
+  bool appliesTo(Modality m) const override { return m == Modality::CT; }
+  std::vector<Finding> detect(const DetectorInput& input) const override;
+
+private:
+  HardwareParams m_params;
+};
+
+}  // namespace spine
