@@ -249,6 +249,25 @@ TEST(Cli, DemoPhantomRunsEndToEnd) {
   EXPECT_EQ(report.find("SYNTHETIC"), std::string::npos) << "patient identifiers leaked into the report";
 }
 
+TEST(Cli, PluginsRunBesideTheBuiltInsAndTheirFailuresAreReported) {
+  ScratchFolder dir;
+  std::ofstream(dir.sub("spec.json")) << R"({"seed": 5, "acquisition": {"pixel_mm": 1.5, "slice_mm": 3.0}})";
+  ASSERT_EQ(runCli("phantom " + dir.sub("spec.json") + " " + dir.sub("study"), dir).code, 0);
+  CliResult r = runCli("analyze " + dir.sub("study/dicom") + " --out " + dir.sub("out") + " --quiet --plugins " + SPINE_TEST_PLUGINS, dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  nlohmann::json report = nlohmann::json::parse(slurp(dir.path() / "out/report.json"));
+  std::map<std::string, std::string> outcomes;
+  for (const auto& d : report["detectors"]) outcomes[d["detector"]] = d["outcome"];
+  EXPECT_EQ(outcomes["hardware"], "ran");
+  EXPECT_EQ(outcomes["test-good"], "ran");
+  EXPECT_EQ(outcomes["test-crashing"], "failed");
+  EXPECT_EQ(outcomes["plugin future_abi_plugin.so"], "failed");
+  std::string all = report.dump();
+  EXPECT_NE(all.find("\"kind\":\"test-finding\""), std::string::npos) << "the good plugin's finding is in the report";
+  EXPECT_NE(r.out.find("test-crashing detector did not complete"), std::string::npos) << r.out;
+  EXPECT_EQ(runCli("analyze " + dir.sub("study/dicom") + " --out " + dir.sub("out2") + " --quiet --plugins " + dir.sub("none"), dir).code, 66);
+}
+
 TEST(Cli, PhantomSpecErrorsNameTheFileAndKey) {
   ScratchFolder dir;
   std::ofstream(dir.sub("typo.json")) << R"({"lumbar_cont": 6})";

@@ -13,21 +13,9 @@ namespace {
 
 using nlohmann::json;
 
-/// The phantom's image as a CT volume on its grid.
-CtImage::Pointer ctOf(const PhantomResult& r) {
-  auto ct = CtImage::New();
-  ct->CopyInformation(r.labels);
-  ct->SetRegions(r.labels->GetLargestPossibleRegion());
-  ct->Allocate();
-  const size_t plane = size_t(r.grid.nx) * r.grid.ny;
-  for (unsigned k = 0; k < r.grid.nz; ++k)
-    for (size_t i = 0; i < plane; ++i) ct->GetBufferPointer()[k * plane + i] = CtPixel(std::lround(r.images[k][i]));
-  return ct;
-}
-
 TEST(LevelsTest, LumbarPhantomLevelsAreNamedAsTheTruthNamesThem) {
   PhantomResult r = generatePhantom(parsePhantomSpec({{"seed", 5}, {"acquisition", {{"pixel_mm", 1.2}, {"slice_mm", 2.0}}}}, "t.json"));
-  LevelTable t = analyseCtLevels(*ctOf(r));
+  LevelTable t = analyseCtLevels(*phantomCt(r));
   EXPECT_EQ(t.verdict.status, "consistent");  // sacrum + last rib agree; rib pairs not countable
   ASSERT_FALSE(t.vertebrae.empty());
   for (const json& v : r.truth["vertebrae"]) {
@@ -42,7 +30,7 @@ TEST(LevelsTest, LumbarPhantomLevelsAreNamedAsTheTruthNamesThem) {
 TEST(LevelsTest, AColumnWithoutAnchorsIsNotNamed) {
   PhantomResult r = generatePhantom(
       parsePhantomSpec({{"fov_from", "L1"}, {"fov_to", "L3"}, {"acquisition", {{"pixel_mm", 1.2}, {"slice_mm", 2.0}}}}, "t.json"));
-  LevelTable t = analyseCtLevels(*ctOf(r));
+  LevelTable t = analyseCtLevels(*phantomCt(r));
   EXPECT_EQ(t.verdict.status, "not_identified");
   for (const LevelEntry& e : t.vertebrae) EXPECT_NE(e.name.find("unnamed"), std::string::npos);
 }

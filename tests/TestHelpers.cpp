@@ -86,4 +86,15 @@ CliResult runCli(const std::string& args, const ScratchFolder& dir, const std::s
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(out), slurp(err)};
 }
 
+CtImage::Pointer phantomCt(const PhantomResult& r) {
+  auto ct = CtImage::New();
+  ct->CopyInformation(r.labels);
+  ct->SetRegions(r.labels->GetLargestPossibleRegion());
+  ct->Allocate();
+  const size_t plane = size_t(r.grid.nx) * r.grid.ny;
+  for (unsigned k = 0; k < r.grid.nz; ++k)
+    for (size_t i = 0; i < plane; ++i) ct->GetBufferPointer()[k * plane + i] = CtPixel(std::lround(r.images[k][i]));
+  return ct;
+}
+
 }  // namespace spine::test

@@ -11,6 +11,7 @@
 
 #include "spine/DicomSeriesWriter.h"
 #include "spine/Error.h"
+#include "spine/Phantom.h"
 #include "spine/Study.h"
 
 namespace spine::test {
@@ -61,6 +62,9 @@ double maxFieldError(const Volume& v, const std::function<double(const Vec3&)>& 
 
 /// Ingest without isolation and with the default parameters.
 Study load(const std::string& path);
+
+/// A phantom's image as a CT on its grid (for in-process analysis without writing DICOM).
+CtImage::Pointer phantomCt(const PhantomResult& r);
 
 /// The whole text of a file ("" when it cannot be read).
 std::string slurp(const fs::path& p);

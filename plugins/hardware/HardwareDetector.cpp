@@ -347,28 +347,30 @@ Finding nonSpinalFinding(const MetalObject& o, double distanceMm, const Hardware
   return f;
 }
 
-/// Two rods on one side, nearly in line, with a short gap between their ends: a discontinuity.
-std::vector<Finding> rodBreaks(const std::vector<MetalObject>& rods, const std::vector<Finding>& rodFindings) {
+/// Two rods on one side, nearly in line, with a short gap between their ends: the stretch from
+/// one's far end to the other's is measured like a single rod, so the gap is its FWHM gap.
+std::vector<Finding> rodBreaks(const CtImage& ct, const std::vector<MetalObject>& rods, const std::vector<Finding>& rodFindings) {
   std::vector<Finding> out;
   for (size_t a = 0; a < rods.size(); ++a)
     for (size_t b = a + 1; b < rods.size(); ++b) {
       if (rodFindings[a].details["side"] != rodFindings[b].details["side"]) continue;
       if (std::abs(dot(rods[a].axis, rods[b].axis)) < 0.9) continue;
-      double gap = std::numeric_limits<double>::max();
+      MetalObject joined = rods[a];
+      double nearest = std::numeric_limits<double>::max();
       for (const Vec3& p : {rods[a].endA, rods[a].endB})
-        for (const Vec3& q : {rods[b].endA, rods[b].endB}) gap = std::min(gap, distance(p, q));
-      if (gap > 25) continue;
-      Finding f;
-      f.kind = "hardware-failure";
-      f.certainty = "probable";
-      f.details = {{"sign", "rod discontinuity"}, {"side", rodFindings[a].details["side"]}};
-      f.measurements = {{"gap", gap, "mm", "shortest distance between the ends of two collinear rod segments"}};
-      f.evidencePoints = {rods[a].centroid, rods[b].centroid};
-      for (const auto* r : {&rodFindings[a], &rodFindings[b]})
-        for (const std::string& l : r->levels)
-          if (std::find(f.levels.begin(), f.levels.end(), l) == f.levels.end()) f.levels.push_back(l);
-      f.summary = "Rod discontinuity on the " + f.details["side"].get<std::string>() + " (gap " + fixed1(gap) +
-                  " mm): possible rod fracture or disconnection.";
+        for (const Vec3& q : {rods[b].endA, rods[b].endB})
+          if (double d = distance(p, q); d < nearest) {
+            nearest = d;
+            joined.endA = distance(p, rods[a].endA) < 1e-9 ? rods[a].endB : rods[a].endA;  // a's far end
+            joined.endB = distance(q, rods[b].endA) < 1e-9 ? rods[b].endB : rods[b].endA;  // b's far end
+          }
+      if (nearest > 25) continue;
+      joined.peakHu = std::max(rods[a].peakHu, rods[b].peakHu);
+      double gap = internalGapMm(ct, joined);
+      if (gap < 1.0) continue;
+      Finding f = rodGapFinding(rodFindings[a], joined, gap);
+      for (const std::string& l : rodFindings[b].levels)
+        if (std::find(f.levels.begin(), f.levels.end(), l) == f.levels.end()) f.levels.push_back(l);
       out.push_back(f);
     }
   return out;
@@ -453,7 +455,7 @@ std::vector<Finding> HardwareDetector::detect(const DetectorInput& input) const 
   }
   out.insert(out.end(), screws.begin(), screws.end());
   out.insert(out.end(), rodFindings.begin(), rodFindings.end());
-  for (Finding& f : rodBreaks(rods, rodFindings)) out.push_back(f);
+  for (Finding& f : rodBreaks(*input.volume.ct, rods, rodFindings)) out.push_back(f);
   if (!spinal.empty() && levels.table) out.push_back(artefactFinding(spinal, levels, p));
   return out;
 }

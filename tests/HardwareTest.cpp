@@ -1,0 +1,110 @@
+// The hardware detector against phantom truth (screws found at their level and side, rods spanning
+// their levels, a broken rod's gap measured, nothing on a spine without metal) and on the real CT
+// with a hip prosthesis (metal reported as not spinal, no spinal hardware).
+#include "TestHelpers.h"
+
+#include <fstream>
+
+#include "hardware/HardwareDetector.h"
+#include "spine/LevelTable.h"
+#include "spine/Phantom.h"
+#include "spine/Vec3Json.h"
+#include "spine/VolumeFileReader.h"
+
+namespace spine::test {
+namespace {
+
+using nlohmann::json;
+
+struct Analysed {
+  PhantomResult phantom;
+  Volume volume;
+  LevelTable levels;
+  std::vector<Finding> findings;
+};
+
+/// The suite's phantom as its spec makes it, analysed in process.
+Analysed analyse(const std::string& specName) {
+  json spec = json::parse(slurp(std::string(SPINE_SOURCE_DIR) + "/testdata/phantoms/" + specName + ".json"));
+  Analysed a{generatePhantom(parsePhantomSpec(spec, specName)), {}, {}, {}};
+  a.volume.ct = phantomCt(a.phantom);
+  a.levels = analyseCtLevels(*a.volume.ct);
+  a.findings = HardwareDetector().detect({a.volume, &a.levels});
+  return a;
+}
+
+std::vector<const Finding*> objects(const std::vector<Finding>& findings, const std::string& object) {
+  std::vector<const Finding*> out;
+  for (const Finding& f : findings)
+    if (f.kind == "hardware" && f.details.value("object", "") == object) out.push_back(&f);
+  return out;
+}
+
+/// The predicted screw whose head-tip midpoint is nearest the true screw's.
+const Finding* matchScrew(const std::vector<const Finding*>& screws, const json& truth) {
+  Vec3 mid = scale(add(vec3FromJson(truth["entry_lps_mm"]), vec3FromJson(truth["tip_lps_mm"])), 0.5);
+  const Finding* best = nullptr;
+  double bestD = 15;
+  for (const Finding* s : screws)
+    if (double d = distance(scale(add(s->evidencePoints[0], s->evidencePoints[1]), 0.5), mid); d < bestD) bestD = d, best = s;
+  return best;
+}
+
+TEST(HardwareTest, TitaniumFusionScrewsAndRodsAreFoundAtTheirLevelsAndSides) {
+  Analysed a = analyse("fusion-titanium-ct");
+  ASSERT_EQ(a.levels.verdict.status, "consistent");
+  auto screws = objects(a.findings, "pedicle screw");
+  int truthScrews = 0;
+  for (const json& h : a.phantom.truth["hardware"]) {
+    if (h["kind"] != "pedicle-screw") continue;
+    ++truthScrews;
+    const Finding* s = matchScrew(screws, h);
+    ASSERT_NE(s, nullptr) << h["level"] << " " << h["side"];
+    EXPECT_EQ(s->levels, std::vector<std::string>{h["level"].get<std::string>()});
+    EXPECT_EQ(s->details["side"], h["side"]);
+    EXPECT_EQ(s->details["material"], "titanium (likely)");
+  }
+  EXPECT_EQ(int(screws.size()), truthScrews) << "no extra screws";
+  auto rods = objects(a.findings, "rod");
+  ASSERT_EQ(rods.size(), 2u);
+  for (const Finding* r : rods) EXPECT_EQ(r->levels, (std::vector<std::string>{"L4", "L5"}));
+  for (const Finding& f : a.findings) EXPECT_NE(f.kind, "non-spinal-metal");
+}
+
+TEST(HardwareTest, ABrokenRodsGapIsMeasured) {
+  Analysed a = analyse("fusion-failure-steel-ct");
+  double truthGap = 0;
+  for (const json& h : a.phantom.truth["hardware"])
+    if (h["kind"] == "rod") truthGap = h["fracture_gap_mm"];
+  ASSERT_GT(truthGap, 0);
+  std::set<std::string> sides;
+  for (const Finding& f : a.findings)
+    if (f.kind == "hardware-failure" && f.details["sign"] == "rod discontinuity") {
+      sides.insert(f.details["side"].get<std::string>());
+      EXPECT_NEAR(f.measurements.at(0).value, truthGap, 1.5);
+    }
+  EXPECT_EQ(sides, (std::set<std::string>{"left", "right"}));
+}
+
+TEST(HardwareTest, NoMetalNoFindings) {
+  Analysed a = analyse("lumbar-ct");
+  EXPECT_TRUE(a.findings.empty()) << toJson(a.findings.front()).dump();
+}
+
+TEST(HardwareDataTest, AHipProsthesisIsNotSpinalHardware) {
+  std::string dir = sharedData("totalseg-example");
+  SKIP_WITHOUT_SHARED_DATA(dir);
+  std::vector<std::string> warnings;
+  Volume v = readVolumeFile(dir + "/nifti/example_ct.nii.gz", Modality::CT, 1ull << 30, warnings);
+  LevelTable t = analyseCtLevels(*v.ct);
+  std::vector<Finding> findings = HardwareDetector().detect({v, &t});
+  int nonSpinal = 0;
+  for (const Finding& f : findings) {
+    EXPECT_EQ(f.kind, "non-spinal-metal") << f.summary;
+    nonSpinal += f.kind == "non-spinal-metal";
+  }
+  EXPECT_GE(nonSpinal, 1) << "the prosthesis is reported";
+}
+
+}  // namespace
+}  // namespace spine::test

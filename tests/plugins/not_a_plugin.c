@@ -1,0 +1,2 @@
+/* A shared library that is not a SpineReview plugin. */
+int some_function(void) { return 1; }
