@@ -13,15 +13,17 @@ namespace spine {
 
 namespace {
 
-constexpr std::uint8_t kMetal = 1, kRod = 2;
+constexpr std::uint8_t kMetal = 1, kRod = 2, kSeen = 0x80;
 
-/// The CT as a flat mask of metal with the geometry needed to walk it.
+/// The CT as a flat mask of metal, the list of its metal voxels (every later step walks the list,
+/// not the whole image: metal is a few thousand voxels of a hundred million) and the geometry.
 struct MetalGrid {
   const CtImage* ct = nullptr;
   long n[3] = {0, 0, 0};
   double spacing[3] = {1, 1, 1};
   int superiorAxis = 2;  ///< the index axis closest to the patient's head-foot axis
   std::vector<std::uint8_t> mask;
+  std::vector<long> metal;  ///< flat indices of the metal voxels, ascending
   long index(long i, long j, long k) const { return i + n[0] * (j + n[1] * k); }
   Vec3 point(long flat) const {
     CtImage::IndexType idx{{flat % n[0], (flat / n[0]) % n[1], flat / (n[0] * n[1])}};
@@ -30,6 +32,17 @@ struct MetalGrid {
     return {p[0], p[1], p[2]};
   }
   double voxelMm3() const { return spacing[0] * spacing[1] * spacing[2]; }
+  /// Calls f(neighbour) for the 26 neighbours of `flat` inside the image.
+  template <typename F>
+  void forNeighbours(long flat, F f) const {
+    long i = flat % n[0], j = (flat / n[0]) % n[1], k = flat / (n[0] * n[1]);
+    for (long dk = -1; dk <= 1; ++dk)
+      for (long dj = -1; dj <= 1; ++dj)
+        for (long di = -1; di <= 1; ++di) {
+          long x = i + di, y = j + dj, z = k + dk;
+          if ((di || dj || dk) && x >= 0 && y >= 0 && z >= 0 && x < n[0] && y < n[1] && z < n[2]) f(index(x, y, z));
+        }
+  }
 };
 
 MetalGrid metalGrid(const CtImage& ct, double metalHu) {
@@ -39,30 +52,25 @@ MetalGrid metalGrid(const CtImage& ct, double metalHu) {
   for (int a = 0; a < 3; ++a)
     if (std::abs(ct.GetDirection()(2, a)) > std::abs(ct.GetDirection()(2, g.superiorAxis))) g.superiorAxis = a;
   const CtPixel* p = ct.GetBufferPointer();
-  g.mask.resize(size_t(g.n[0] * g.n[1] * g.n[2]));
-  for (size_t i = 0; i < g.mask.size(); ++i) g.mask[i] = p[i] >= metalHu ? kMetal : 0;
+  const long voxels = g.n[0] * g.n[1] * g.n[2];
+  g.mask.assign(size_t(voxels), 0);
+  for (long i = 0; i < voxels; ++i)
+    if (p[i] >= metalHu) g.mask[size_t(i)] = kMetal, g.metal.push_back(i);
   return g;
 }
 
 /// Metal running at least `runMm` along the head-foot axis is rod.
 void markRodRuns(MetalGrid& g, double runMm) {
-  const int a = g.superiorAxis, b = (a + 1) % 3, c = (a + 2) % 3;
-  const long need = std::max(2L, long(std::lround(runMm / g.spacing[a])));
-  long idx[3];
-  for (idx[b] = 0; idx[b] < g.n[b]; ++idx[b])
-    for (idx[c] = 0; idx[c] < g.n[c]; ++idx[c]) {
-      long start = -1;
-      for (idx[a] = 0; idx[a] <= g.n[a]; ++idx[a]) {
-        bool metal = idx[a] < g.n[a] && g.mask[size_t(g.index(idx[0], idx[1], idx[2]))];
-        if (metal && start < 0) start = idx[a];
-        if (metal || start < 0) continue;
-        if (idx[a] - start >= need) {
-          long end = idx[a];
-          for (idx[a] = start; idx[a] < end; ++idx[a]) g.mask[size_t(g.index(idx[0], idx[1], idx[2]))] = kRod;
-        }
-        start = -1;
-      }
-    }
+  const int a = g.superiorAxis;
+  const long need = std::max(2L, long(std::lround(runMm / g.spacing[a]))), stride = a == 0 ? 1 : a == 1 ? g.n[0] : g.n[0] * g.n[1];
+  auto along = [&](long flat) { return a == 0 ? flat % g.n[0] : a == 1 ? (flat / g.n[0]) % g.n[1] : flat / (g.n[0] * g.n[1]); };
+  for (long start : g.metal) {
+    if (along(start) > 0 && g.mask[size_t(start - stride)]) continue;  // not the first voxel of its run
+    long length = 0;
+    while (along(start) + length < g.n[a] && g.mask[size_t(start + length * stride)]) ++length;
+    if (length >= need)
+      for (long k = 0; k < length; ++k) g.mask[size_t(start + k * stride)] = kRod;
+  }
 }
 
 /// The rods take in the metal voxels touching them, twice: the edges of a tilted rod have shorter
@@ -70,48 +78,36 @@ void markRodRuns(MetalGrid& g, double runMm) {
 void growRods(MetalGrid& g) {
   for (int pass = 0; pass < 2; ++pass) {
     std::vector<long> grow;
-    for (long f = 0; f < long(g.mask.size()); ++f) {
+    for (long f : g.metal) {
       if (g.mask[size_t(f)] != kMetal) continue;
-      long i = f % g.n[0], j = (f / g.n[0]) % g.n[1], k = f / (g.n[0] * g.n[1]);
       bool touches = false;
-      for (long dk = -1; dk <= 1 && !touches; ++dk)
-        for (long dj = -1; dj <= 1 && !touches; ++dj)
-          for (long di = -1; di <= 1 && !touches; ++di) {
-            long x = i + di, y = j + dj, z = k + dk;
-            if (x < 0 || y < 0 || z < 0 || x >= g.n[0] || y >= g.n[1] || z >= g.n[2]) continue;
-            touches = g.mask[size_t(g.index(x, y, z))] == kRod;
-          }
+      g.forNeighbours(f, [&](long w) { touches |= g.mask[size_t(w)] == kRod; });
       if (touches) grow.push_back(f);
     }
     for (long f : grow) g.mask[size_t(f)] = kRod;
   }
 }
 
-/// Connected (26-neighbour) groups of voxels holding `value`.
-std::vector<std::vector<long>> components(const MetalGrid& g, std::uint8_t value) {
+/// Connected (26-neighbour) groups of voxels holding `value` (visited voxels are flagged in the
+/// mask itself and unflagged at the end).
+std::vector<std::vector<long>> components(MetalGrid& g, std::uint8_t value) {
   std::vector<std::vector<long>> out;
-  std::vector<std::uint8_t> seen(g.mask.size(), 0);
-  for (long f = 0; f < long(g.mask.size()); ++f) {
-    if (g.mask[size_t(f)] != value || seen[size_t(f)]) continue;
+  for (long f : g.metal) {
+    if (g.mask[size_t(f)] != value) continue;
     std::vector<long> part;
     std::deque<long> queue{f};
-    seen[size_t(f)] = 1;
+    g.mask[size_t(f)] |= kSeen;
     while (!queue.empty()) {
       long v = queue.front();
       queue.pop_front();
       part.push_back(v);
-      long i = v % g.n[0], j = (v / g.n[0]) % g.n[1], k = v / (g.n[0] * g.n[1]);
-      for (long dk = -1; dk <= 1; ++dk)
-        for (long dj = -1; dj <= 1; ++dj)
-          for (long di = -1; di <= 1; ++di) {
-            long x = i + di, y = j + dj, z = k + dk;
-            if (x < 0 || y < 0 || z < 0 || x >= g.n[0] || y >= g.n[1] || z >= g.n[2]) continue;
-            long w = g.index(x, y, z);
-            if (g.mask[size_t(w)] == value && !seen[size_t(w)]) seen[size_t(w)] = 1, queue.push_back(w);
-          }
+      g.forNeighbours(v, [&](long w) {
+        if (g.mask[size_t(w)] == value) g.mask[size_t(w)] |= kSeen, queue.push_back(w);
+      });
     }
     out.push_back(std::move(part));
   }
+  for (long f : g.metal) g.mask[size_t(f)] &= std::uint8_t(~kSeen);
   return out;
 }
 
