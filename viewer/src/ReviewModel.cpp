@@ -14,12 +14,20 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 std::string ReviewFinding::describe() const {
+  if (!summary.empty()) return summary;
   std::string where;
   for (const std::string& l : levels) where += (where.empty() ? " " : ", ") + l;
   std::string text = kind + where;
   if (!certainty.empty()) text += " (" + certainty + ")";
   if (!measurements.empty()) text += ": " + measurements;
   return text;
+}
+
+std::string ReviewFinding::tag() const {
+  std::string what = object.empty() ? kind : object == "pedicle screw" ? "screw" : object;
+  if (!levels.empty()) what += " " + levels.front() + (levels.size() > 1 ? "-" + levels.back() : "");
+  if (!side.empty()) what += " " + side;
+  return what;
 }
 
 int ReviewModel::levelIndex(const std::string& name) const {
@@ -55,6 +63,10 @@ std::string measurementsText(const json& m) {
 ReviewFinding findingFrom(const json& f, const std::string& level) {
   ReviewFinding r;
   r.kind = f.value("kind", "finding");
+  r.summary = f.contains("summary") && f["summary"].is_string() ? f["summary"].get<std::string>() : "";
+  const json details = f.value("details", json::object());
+  r.object = details.contains("object") && details["object"].is_string() ? details["object"].get<std::string>() : "";
+  r.side = details.contains("side") && details["side"].is_string() ? details["side"].get<std::string>() : "";
   r.certainty = f.contains("certainty") && f["certainty"].is_string() ? f["certainty"].get<std::string>() : "";
   r.levels = strings(f.value("levels", json::array()));
   if (r.levels.empty() && !level.empty()) r.levels.push_back(level);

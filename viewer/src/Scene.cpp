@@ -385,10 +385,30 @@ void Scene::addLevelMarks(const LevelMark& l) {
     addAnnotation(View::Sagittal, textAtWorld("< anchor: " + l.anchor, 13, kAnchorColour, {p[0], p[1] + 45, p[2]}, false));
 }
 
-void Scene::addFindingMarks(const FindingMark& f) {
+namespace {
+
+std::string withoutSide(const std::string& tag) {
+  for (const std::string side : {" left", " right"})
+    if (tag.size() > side.size() && tag.compare(tag.size() - side.size(), side.size(), side) == 0)
+      return tag.substr(0, tag.size() - side.size());
+  return tag;
+}
+
+}  // namespace
+
+void Scene::addFindingMarks(const FindingMark& f, std::set<std::string>& sagittalTags) {
+  const bool patientRight = withoutSide(f.tag) + " right" == f.tag;
   for (size_t i = 0; i < f.points.size(); ++i)
-    for (View v : {View::Sagittal, View::Coronal, View::Surface})
-      addAnnotation(v, textAtWorld(i == 0 ? "* " + f.text : "*", 13, f.colour, f.points[i], false));
+    for (View v : {View::Sagittal, View::Coronal, View::Surface}) {
+      std::string tag = i == 0 ? f.tag : "";
+      // Left and right objects fall on one another seen from the side: name the pair once.
+      if (v == View::Sagittal && i == 0)
+        tag = sagittalTags.insert(withoutSide(f.tag) + std::to_string(std::lround(f.points[0][2] / 5))).second ? withoutSide(f.tag) : "";
+      // Seen from the front the patient's right is on the screen's left: right-side tags run leftwards.
+      const bool leftwards = v == View::Coronal && patientRight;
+      std::string text = tag.empty() ? "*" : leftwards ? tag + " *" : "* " + tag;
+      addAnnotation(v, textAtWorld(text, 12, f.colour, f.points[i], leftwards));
+    }
 }
 
 void Scene::addNumberingWarnings() {
@@ -413,7 +433,8 @@ void Scene::buildAnnotations() {
     props->clear();
   }
   for (const LevelMark& l : m_model.levels) addLevelMarks(l);
-  for (const FindingMark& f : m_model.findings) addFindingMarks(f);
+  std::set<std::string> sagittalTags;
+  for (const FindingMark& f : m_model.findings) addFindingMarks(f, sagittalTags);
   addNumberingWarnings();
   m_parts->banner->SetInput(wrap(m_model.banner.text, 170).c_str());
   Rgb bg = m_model.banner.warning ? Rgb{0.72, 0.0, 0.0} : Rgb{0.0, 0.38, 0.12};

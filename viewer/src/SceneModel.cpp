@@ -74,11 +74,16 @@ void addFindings(const ReviewModel& m, SceneModel& s) {
   for (const ReviewFinding& f : m.findings) {
     FindingMark mark;
     mark.text = f.describe();
+    mark.tag = f.tag();
     mark.points = f.points;
-    if (mark.points.empty())
+    // Study-wide findings without a place of their own (the streak zone, a detector that failed)
+    // are listed in the panel, not drawn on every level they name.
+    const bool placeless = f.kind == "metal-artefact" || f.kind == "detector-failure";
+    if (mark.points.empty() && !placeless)
       for (const std::string& l : f.levels)
         if (int i = m.levelIndex(l); i >= 0) mark.points.push_back(m.levels[size_t(i)].centroid);
     if (f.kind == "hardware") mark.colour = {0.55, 0.75, 1.0};
+    if (f.kind == "non-spinal-metal") mark.colour = {0.7, 0.7, 0.7};
     s.findings.push_back(mark);
   }
 }

@@ -24,9 +24,13 @@ struct ReviewFinding {
   std::string kind, certainty;      ///< "herniation", "hardware", ...; "definite", "possible"
   std::vector<std::string> levels;  ///< the levels it concerns
   std::string measurements;         ///< "depth 4.2 mm, width 11.0 mm"
+  std::string summary;              ///< the detector's own sentence, when it gave one
+  std::string object, side;         ///< details.object / details.side when given ("pedicle screw", "left")
   std::vector<Vec3> points;         ///< evidence points, LPS mm (may be empty)
-  /// One line: "herniation L4-L5 (definite): depth 4.2 mm".
+  /// The summary, else one line: "herniation L4-L5 (definite): depth 4.2 mm".
   std::string describe() const;
+  /// A few words to write beside its mark: "screw L4 left", "herniation L4-L5".
+  std::string tag() const;
 };
 
 struct ReviewDecision {

@@ -6,6 +6,7 @@
 // (hardware in blue) at their evidence. Built without a window; `window()` renders on or off screen.
 #include <array>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -87,7 +88,7 @@ private:
   void buildAnnotations();
   void addAnnotation(View v, vtkProp* prop);
   void addLevelMarks(const LevelMark& l);
-  void addFindingMarks(const FindingMark& f);
+  void addFindingMarks(const FindingMark& f, std::set<std::string>& sagittalTags);
   void addNumberingWarnings();
   void updateSliceTexts();
   /// The parallel scale that shows halfWidth x halfHeight mm whole in view v.

@@ -24,7 +24,8 @@ struct LevelMark {
 };
 
 struct FindingMark {
-  std::string text;
+  std::string text;  ///< the whole sentence (panel)
+  std::string tag;   ///< a few words beside the mark
   std::vector<Vec3> points;  ///< where to draw it; the levels' centroids when it has no points
   Rgb colour{1, 0.3, 0.3};
 };
