@@ -82,6 +82,22 @@ TEST(EvaluationTest, FindingAtTheRightPlaceUnderTheWrongNameCountsAsFound) {
   EXPECT_EQ(s.findings["herniation"].fp, 0u);
 }
 
+TEST(EvaluationTest, ScrewsAreMatchedOneToOneAndTheirLevelAndSideChecked) {
+  LevelSet truth = lumbarTruth(), pred = lumbarTruth();
+  truth.screws = {{"L4", "left", {20, 15, 60}, {10, -25, 60}}, {"L4", "right", {-20, 15, 60}, {-10, -25, 60}},
+                  {"L5", "left", {20, 15, 30}, {10, -25, 30}}};
+  pred.screws = {{"L4", "left", {21, 14, 61}, {11, -24, 59}},   // right
+                 {"L5", "left", {-19, 15, 60}, {-9, -25, 61}},  // the L4 right screw, wrong level and side
+                 {"L3", "left", {20, 15, 95}, {10, -25, 95}}};  // nothing there
+  ScrewCounts c = scoreCase("screws", truth, pred).screws;
+  EXPECT_EQ(c.truth, 3u);
+  EXPECT_EQ(c.found, 2u);
+  EXPECT_EQ(c.levelRight, 1u);
+  EXPECT_EQ(c.sideRight, 1u);
+  EXPECT_EQ(c.extra, 1u);
+  EXPECT_NE(suiteTable({scoreCase("screws", truth, pred)}).find("2/1/1 of 3 +1"), std::string::npos);
+}
+
 TEST(EvaluationTest, DiceFromLabelMapsOnDifferentGrids) {
   PhantomResult r = generatePhantom(parsePhantomSpec({{"fov_from", "L2"}, {"fov_to", "L4"},
                                                       {"acquisition", {{"pixel_mm", 2.0}, {"slice_mm", 3.0}}}},

@@ -9,7 +9,6 @@
 #include "spine/LevelTable.h"
 #include "spine/Phantom.h"
 #include "spine/Vec3Json.h"
-#include "spine/VolumeFileReader.h"
 
 namespace spine::test {
 namespace {
@@ -94,8 +93,7 @@ TEST(HardwareTest, NoMetalNoFindings) {
 TEST(HardwareDataTest, AHipProsthesisIsNotSpinalHardware) {
   std::string dir = sharedData("totalseg-example");
   SKIP_WITHOUT_SHARED_DATA(dir);
-  std::vector<std::string> warnings;
-  Volume v = readVolumeFile(dir + "/nifti/example_ct.nii.gz", Modality::CT, 1ull << 30, warnings);
+  Volume v = readTotalsegCt(dir);
   LevelTable t = analyseCtLevels(*v.ct);
   std::vector<Finding> findings = HardwareDetector().detect({v, &t});
   int nonSpinal = 0;

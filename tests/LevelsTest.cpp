@@ -6,7 +6,6 @@
 #include "spine/LabelMapFile.h"
 #include "spine/LevelTable.h"
 #include "spine/Phantom.h"
-#include "spine/VolumeFileReader.h"
 
 namespace spine::test {
 namespace {
@@ -38,8 +37,7 @@ TEST(LevelsTest, AColumnWithoutAnchorsIsNotNamed) {
 TEST(LevelsDataTest, RealCtLevelsSitWhereTheReferencePutsThem) {
   std::string dir = sharedData("totalseg-example");
   SKIP_WITHOUT_SHARED_DATA(dir);
-  std::vector<std::string> warnings;
-  Volume v = readVolumeFile(dir + "/nifti/example_ct.nii.gz", Modality::CT, 1ull << 30, warnings);
+  Volume v = readTotalsegCt(dir);
   LevelTable t = analyseCtLevels(*v.ct);
   EXPECT_NE(t.verdict.status, "confirmed") << "a T11-sacrum field cannot confirm the count";
   LabelImage::Pointer ref = readLabelMap(dir + "/ref_seg/example_seg_fast_force_split.nii.gz");

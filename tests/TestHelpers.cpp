@@ -1,5 +1,7 @@
 #include "TestHelpers.h"
 
+#include "spine/VolumeFileReader.h"
+
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
@@ -84,6 +86,11 @@ CliResult runCli(const std::string& args, const ScratchFolder& dir, const std::s
   std::string cmd = env + std::string(SPINE_CLI) + " " + args + " >" + out + " 2>" + err;
   int status = std::system(cmd.c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(out), slurp(err)};
+}
+
+Volume readTotalsegCt(const std::string& dir) {
+  std::vector<std::string> warnings;
+  return readVolumeFile(dir + "/nifti/example_ct.nii.gz", Modality::CT, 1ull << 30, warnings);
 }
 
 CtImage::Pointer phantomCt(const PhantomResult& r) {

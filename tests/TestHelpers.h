@@ -66,6 +66,9 @@ Study load(const std::string& path);
 /// A phantom's image as a CT on its grid (for in-process analysis without writing DICOM).
 CtImage::Pointer phantomCt(const PhantomResult& r);
 
+/// The real CT of ../shared/data/totalseg-example (NIfTI), given that folder.
+Volume readTotalsegCt(const std::string& dir);
+
 /// The whole text of a file ("" when it cannot be read).
 std::string slurp(const fs::path& p);
 

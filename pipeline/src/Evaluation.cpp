@@ -1,8 +1,10 @@
 #include "spine/Evaluation.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <tuple>
 
 #include <itkNearestNeighborInterpolateImageFunction.h>
 #include <itkResampleImageFilter.h>
@@ -124,6 +126,29 @@ void scoreFindings(const LevelSet& truth, const LevelSet& pred, CaseScore& s) {
   }
 }
 
+/// Greedy one-to-one matching, nearest pairs first.
+ScrewCounts scoreScrews(const std::vector<PlacedScrew>& truth, const std::vector<PlacedScrew>& pred) {
+  constexpr double kMatchMm = 15;
+  auto mid = [](const PlacedScrew& s) { return scale(add(s.head, s.tip), 0.5); };
+  std::vector<std::tuple<double, size_t, size_t>> pairs;
+  for (size_t t = 0; t < truth.size(); ++t)
+    for (size_t p = 0; p < pred.size(); ++p)
+      if (double d = distance(mid(truth[t]), mid(pred[p])); d <= kMatchMm) pairs.emplace_back(d, t, p);
+  std::sort(pairs.begin(), pairs.end());
+  std::vector<bool> usedT(truth.size()), usedP(pred.size());
+  ScrewCounts c;
+  c.truth = unsigned(truth.size());
+  for (const auto& [d, t, p] : pairs) {
+    if (usedT[t] || usedP[p]) continue;
+    usedT[t] = usedP[p] = true;
+    ++c.found;
+    c.levelRight += truth[t].level == pred[p].level;
+    c.sideRight += truth[t].side == pred[p].side;
+  }
+  c.extra = unsigned(pred.size()) - c.found;
+  return c;
+}
+
 }  // namespace
 
 CaseScore scoreCase(const std::string& name, const LevelSet& truth, const LevelSet& pred) {
@@ -137,6 +162,7 @@ CaseScore scoreCase(const std::string& name, const LevelSet& truth, const LevelS
   countMislabels(truth.discs, pred.discs, pred.numberingConfirmed, s);
   scoreDice(truth, pred, s);
   scoreFindings(truth, pred, s);
+  s.screws = scoreScrews(truth.screws, pred.screws);
   s.allLevelsRight = s.truthVertebrae + s.truthDiscs > 0 && s.identified == s.truthVertebrae &&
                      s.discsIdentified == s.truthDiscs && s.mislabels == 0;
   return s;
@@ -160,6 +186,16 @@ json countsJson(const DetectionCounts& c) {
           {"specificity", opt(c.specificity())}};
 }
 
+json screwsJson(const ScrewCounts& c) {
+  return {{"truth", c.truth}, {"found", c.found}, {"level_right", c.levelRight}, {"side_right", c.sideRight}, {"extra", c.extra}};
+}
+
+std::string screwsText(const ScrewCounts& c) {
+  if (c.truth == 0 && c.extra == 0) return "-";
+  return std::to_string(c.found) + "/" + std::to_string(c.levelRight) + "/" + std::to_string(c.sideRight) + " of " +
+         std::to_string(c.truth) + (c.extra ? " +" + std::to_string(c.extra) : "");
+}
+
 json caseJson(const CaseScore& s) {
   json findings = json::object();
   for (const auto& [k, c] : s.findings) findings[k] = countsJson(c);
@@ -171,7 +207,7 @@ json caseJson(const CaseScore& s) {
           {"dice_discs", s.diceDisc}, {"mean_dice_vertebrae", num(mean(values(s.diceVertebra)))},
           {"mean_dice_discs", num(mean(values(s.diceDisc)))}, {"mislabels", s.mislabels},
           {"silent_mislabels", s.silentMislabels}, {"spurious_levels", s.spurious}, {"all_levels_right", s.allLevelsRight},
-          {"findings", findings}};
+          {"findings", findings}, {"screws", screwsJson(s.screws)}};
 }
 
 /// Pooled over a suite: vertebra-level rates over all vertebrae, counts summed.
@@ -179,6 +215,7 @@ struct Totals {
   unsigned vertebrae = 0, identified = 0, discs = 0, discsIdentified = 0, right = 0, mislabels = 0, silent = 0;
   std::vector<double> loc, diceV, diceD;
   std::map<std::string, DetectionCounts> findings;
+  ScrewCounts screws;
   double seconds = 0;
 };
 
@@ -192,6 +229,7 @@ Totals totals(const std::vector<CaseScore>& cases) {
     for (double d : values(s.diceVertebra)) t.diceV.push_back(d);
     for (double d : values(s.diceDisc)) t.diceD.push_back(d);
     for (const auto& [k, c] : s.findings) t.findings[k] += c;
+    t.screws += s.screws;
   }
   return t;
 }
@@ -211,7 +249,8 @@ json suiteJson(const std::vector<CaseScore>& cases) {
                        {"mean_localisation_mm", num(mean(t.loc))}, {"mean_dice_vertebrae", num(mean(t.diceV))},
                        {"mean_dice_discs", num(mean(t.diceD))},
                        {"share_all_levels_right", cases.empty() ? 0.0 : double(t.right) / cases.size()},
-                       {"mislabels", t.mislabels}, {"silent_mislabels", t.silent}, {"findings", f}}}};
+                       {"mislabels", t.mislabels}, {"silent_mislabels", t.silent}, {"findings", f},
+                       {"screws", screwsJson(t.screws)}}}};
 }
 
 namespace {
@@ -235,29 +274,30 @@ std::string sensSpec(const std::map<std::string, DetectionCounts>& m, const std:
 std::string suiteTable(const std::vector<CaseScore>& cases) {
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-28s %4s %6s %4s %6s %7s %6s %6s %5s %9s %11s %11s %7s  %s\n", "case", "vert", "id%",
-                "disc", "id%", "loc mm", "diceV", "diceD", "right", "mislabel", "herniation", "hardware", "time s", "status");
+  std::snprintf(line, sizeof line, "%-28s %4s %6s %4s %6s %7s %6s %6s %5s %9s %11s %11s %14s %7s  %s\n", "case", "vert",
+                "id%", "disc", "id%", "loc mm", "diceV", "diceD", "right", "mislabel", "herniation", "hardware", "screws f/l/s",
+                "time s", "status");
   out += line;
   auto row = [&](const std::string& name, unsigned n, double id, unsigned nd, double idd, double loc, double dv, double dd,
                  const std::string& right, unsigned mis, unsigned silent, const std::map<std::string, DetectionCounts>& f,
-                 double sec, const std::string& status) {
-    std::snprintf(line, sizeof line, "%-28s %4u %6s %4u %6s %7s %6s %6s %5s %4u (%2u) %11s %11s %7s  %s\n",
+                 const ScrewCounts& screws, double sec, const std::string& status) {
+    std::snprintf(line, sizeof line, "%-28s %4u %6s %4u %6s %7s %6s %6s %5s %4u (%2u) %11s %11s %14s %7s  %s\n",
                   name.substr(0, 28).c_str(), n, fmt("%.1f", id * 100).c_str(), nd, fmt("%.1f", idd * 100).c_str(),
                   fmt("%.2f", loc).c_str(), fmt("%.3f", dv).c_str(), fmt("%.3f", dd).c_str(),
                   right.c_str(), mis, silent, sensSpec(f, "herniation").c_str(), sensSpec(f, "hardware").c_str(),
-                  fmt("%.1f", sec).c_str(), status.c_str());
+                  screwsText(screws).c_str(), fmt("%.1f", sec).c_str(), status.c_str());
     out += line;
   };
   for (const CaseScore& s : cases)
     row(s.name, s.truthVertebrae, s.identificationRate(), s.truthDiscs, s.discIdentificationRate(), mean(s.localisationMm),
         mean(values(s.diceVertebra)),
-        mean(values(s.diceDisc)), s.allLevelsRight ? "yes" : "no", s.mislabels, s.silentMislabels, s.findings, s.seconds,
+        mean(values(s.diceDisc)), s.allLevelsRight ? "yes" : "no", s.mislabels, s.silentMislabels, s.findings, s.screws, s.seconds,
         s.error.empty() ? "ok" : s.error.substr(0, 60));
   Totals t = totals(cases);
   std::string share = std::to_string(t.right) + "/" + std::to_string(cases.size());
   row("OVERALL", t.vertebrae, t.vertebrae ? double(t.identified) / t.vertebrae : NAN, t.discs,
       t.discs ? double(t.discsIdentified) / t.discs : NAN, mean(t.loc), mean(t.diceV), mean(t.diceD), share, t.mislabels, t.silent,
-      t.findings, t.seconds, "");
+      t.findings, t.screws, t.seconds, "");
   return out;
 }
 

@@ -53,8 +53,12 @@ LevelSet phantomTruthSet(const std::string& file) {
     for (const json& h : t.value("herniations", json::array())) s.findings["herniation"].insert(h.at("level").get<std::string>());
     s.findings["herniation"];  // known, possibly empty
     s.findings["hardware"];
-    for (const json& h : t.value("hardware", json::array()))
+    for (const json& h : t.value("hardware", json::array())) {
       if (h.contains("level") && h.at("kind") != "laminectomy") s.findings["hardware"].insert(h.at("level").get<std::string>());
+      if (h.at("kind") == "pedicle-screw")
+        s.screws.push_back({h.at("level").get<std::string>(), h.at("side").get<std::string>(), vec3FromJson(h.at("entry_lps_mm")),
+                            vec3FromJson(h.at("tip_lps_mm"))});
+    }
     s.anomalies = t.value("anomalies", std::vector<std::string>{});
   } catch (const json::exception& e) {
     throwDataError("truth", file, std::string("not a phantom truth file: ") + e.what());
@@ -131,6 +135,12 @@ LevelSet readPrediction(const std::string& dir) {
     s.findings["herniation"], s.findings["hardware"];
     auto collect = [&](const json& f, const std::string& where) {
       std::string kind = f.value("kind", "");
+      const json details = f.value("details", json::object());
+      if (kind == "hardware" && details.value("object", "") == "pedicle screw" && details.contains("tip_lps_mm")) {
+        const json levels = f.value("levels", json::array());
+        s.screws.push_back({levels.empty() ? where : levels.at(0).get<std::string>(), details.value("side", ""),
+                            vec3FromJson(details.at("head_lps_mm")), vec3FromJson(details.at("tip_lps_mm"))});
+      }
       if (!s.findings.count(kind)) return;
       if (!where.empty()) s.findings[kind].insert(where);
       for (const json& l : f.value("levels", json::array())) s.findings[kind].insert(l.get<std::string>());

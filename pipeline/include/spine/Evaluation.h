@@ -26,6 +26,15 @@ struct DetectionCounts {
   }
 };
 
+/// Pedicle screws: matched one to one by the midpoint of head and tip (within 15 mm).
+struct ScrewCounts {
+  unsigned truth = 0, found = 0, levelRight = 0, sideRight = 0, extra = 0;
+  ScrewCounts& operator+=(const ScrewCounts& o) {
+    truth += o.truth, found += o.found, levelRight += o.levelRight, sideRight += o.sideRight, extra += o.extra;
+    return *this;
+  }
+};
+
 struct CaseScore {
   std::string name;
   unsigned truthVertebrae = 0, identified = 0, truthDiscs = 0, discsIdentified = 0;
@@ -34,6 +43,7 @@ struct CaseScore {
   std::map<std::string, double> diceDisc;
   unsigned mislabels = 0, silentMislabels = 0, spurious = 0;
   std::map<std::string, DetectionCounts> findings;  ///< "herniation", "hardware": per level, where truth knows
+  ScrewCounts screws;
   bool allLevelsRight = false;
   std::string error;  ///< analysis failed: its message (the case scores as all missed)
   double seconds = 0;

@@ -20,12 +20,19 @@ struct LevelPoint {
   Vec3 centroid{0, 0, 0};  ///< patient LPS mm
 };
 
+/// One pedicle screw: where it is, and the level and side it is named for.
+struct PlacedScrew {
+  std::string level, side;
+  Vec3 head{0, 0, 0}, tip{0, 0, 0};  ///< LPS mm (truth: entry point and tip)
+};
+
 struct LevelSet {
   std::vector<LevelPoint> vertebrae, discs;
   LabelImage::Pointer labels;                    ///< may be null (centroids only)
   std::map<std::uint16_t, std::string> names;    ///< label value -> level name (several values may share a name)
   /// Findings per level: kind ("herniation", "hardware") -> level names. Absent kind = not known.
   std::map<std::string, std::set<std::string>> findings;
+  std::vector<PlacedScrew> screws;  ///< phantom truth and predictions; empty for other references
   bool numberingConfirmed = false;  ///< prediction only: numbering stated without any warning
   std::vector<std::string> anomalies;
 };
