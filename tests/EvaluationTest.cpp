@@ -84,9 +84,9 @@ TEST(EvaluationTest, FindingAtTheRightPlaceUnderTheWrongNameCountsAsFound) {
 
 TEST(EvaluationTest, ScrewsAreMatchedOneToOneAndTheirLevelAndSideChecked) {
   LevelSet truth = lumbarTruth(), pred = lumbarTruth();
-  truth.screws = {{"L4", "left", {20, 15, 60}, {10, -25, 60}}, {"L4", "right", {-20, 15, 60}, {-10, -25, 60}},
+  truth.screws = {{"L4", "left", {20, 15, 60}, {10, -25, 60}, true}, {"L4", "right", {-20, 15, 60}, {-10, -25, 60}},
                   {"L5", "left", {20, 15, 30}, {10, -25, 30}}};
-  pred.screws = {{"L4", "left", {21, 14, 61}, {11, -24, 59}},   // right
+  pred.screws = {{"L4", "left", {21, 14, 61}, {11, -24, 59}, true},  // right, its halo found
                  {"L5", "left", {-19, 15, 60}, {-9, -25, 61}},  // the L4 right screw, wrong level and side
                  {"L3", "left", {20, 15, 95}, {10, -25, 95}}};  // nothing there
   ScrewCounts c = scoreCase("screws", truth, pred).screws;
@@ -95,7 +95,9 @@ TEST(EvaluationTest, ScrewsAreMatchedOneToOneAndTheirLevelAndSideChecked) {
   EXPECT_EQ(c.levelRight, 1u);
   EXPECT_EQ(c.sideRight, 1u);
   EXPECT_EQ(c.extra, 1u);
-  EXPECT_NE(suiteTable({scoreCase("screws", truth, pred)}).find("2/1/1 of 3 +1"), std::string::npos);
+  EXPECT_EQ(c.loosening.tp, 1u);
+  EXPECT_EQ(c.loosening.tn, 1u);
+  EXPECT_NE(suiteTable({scoreCase("screws", truth, pred)}).find("2/1/1 of 3 +1 halo 1/1"), std::string::npos);
 }
 
 TEST(EvaluationTest, DiceFromLabelMapsOnDifferentGrids) {

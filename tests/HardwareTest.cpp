@@ -62,6 +62,7 @@ TEST(HardwareTest, TitaniumFusionScrewsAndRodsAreFoundAtTheirLevelsAndSides) {
     EXPECT_EQ(s->levels, std::vector<std::string>{h["level"].get<std::string>()});
     EXPECT_EQ(s->details["side"], h["side"]);
     EXPECT_EQ(s->details["material"], "titanium (likely)");
+    EXPECT_FALSE(s->details["loosening"].get<bool>()) << "no halo around a well-seated screw";
   }
   EXPECT_EQ(int(screws.size()), truthScrews) << "no extra screws";
   auto rods = objects(a.findings, "rod");
@@ -70,7 +71,7 @@ TEST(HardwareTest, TitaniumFusionScrewsAndRodsAreFoundAtTheirLevelsAndSides) {
   for (const Finding& f : a.findings) EXPECT_NE(f.kind, "non-spinal-metal");
 }
 
-TEST(HardwareTest, ABrokenRodsGapIsMeasured) {
+TEST(HardwareTest, AFailedSteelFusionShowsBrokenRodsAndLooseScrews) {
   Analysed a = analyse("fusion-failure-steel-ct");
   double truthGap = 0;
   for (const json& h : a.phantom.truth["hardware"])
@@ -83,6 +84,30 @@ TEST(HardwareTest, ABrokenRodsGapIsMeasured) {
       EXPECT_NEAR(f.measurements.at(0).value, truthGap, 1.5);
     }
   EXPECT_EQ(sides, (std::set<std::string>{"left", "right"}));
+  // Every screw has a 2 mm halo here (a case the halo rule was not set on).
+  auto screws = objects(a.findings, "pedicle screw");
+  for (const json& h : a.phantom.truth["hardware"])
+    if (h["kind"] == "pedicle-screw") {
+      const Finding* s = matchScrew(screws, h);
+      ASSERT_NE(s, nullptr);
+      EXPECT_TRUE(s->details["loosening"].get<bool>()) << h["level"] << " " << h["side"];
+    }
+}
+
+TEST(HardwareTest, LucentHalosAroundLooseScrewsAreFound) {
+  Analysed a = analyse("loosening-titanium-ct");  // 1.5 mm halos round the L3 screws, none round L4
+  auto screws = objects(a.findings, "pedicle screw");
+  int loose = 0;
+  for (const json& h : a.phantom.truth["hardware"]) {
+    if (h["kind"] != "pedicle-screw") continue;
+    const Finding* s = matchScrew(screws, h);
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->details["loosening"].get<bool>(), h["halo_mm"].get<double>() >= 1.5) << h["level"] << " " << h["side"];
+    loose += h["halo_mm"].get<double>() >= 1.5;
+  }
+  int reported = 0;
+  for (const Finding& f : a.findings) reported += f.kind == "hardware-failure" && f.details["sign"] == "lucent halo (loosening)";
+  EXPECT_EQ(reported, loose);
 }
 
 TEST(HardwareTest, NoMetalNoFindings) {

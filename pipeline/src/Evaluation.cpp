@@ -144,6 +144,8 @@ ScrewCounts scoreScrews(const std::vector<PlacedScrew>& truth, const std::vector
     ++c.found;
     c.levelRight += truth[t].level == pred[p].level;
     c.sideRight += truth[t].side == pred[p].side;
+    bool tl = truth[t].loose, pl = pred[p].loose;
+    c.loosening.tp += tl && pl, c.loosening.fn += tl && !pl, c.loosening.fp += !tl && pl, c.loosening.tn += !tl && !pl;
   }
   c.extra = unsigned(pred.size()) - c.found;
   return c;
@@ -187,13 +189,18 @@ json countsJson(const DetectionCounts& c) {
 }
 
 json screwsJson(const ScrewCounts& c) {
-  return {{"truth", c.truth}, {"found", c.found}, {"level_right", c.levelRight}, {"side_right", c.sideRight}, {"extra", c.extra}};
+  return {{"truth", c.truth}, {"found", c.found}, {"level_right", c.levelRight}, {"side_right", c.sideRight}, {"extra", c.extra},
+          {"loosening", countsJson(c.loosening)}};
 }
 
 std::string screwsText(const ScrewCounts& c) {
   if (c.truth == 0 && c.extra == 0) return "-";
-  return std::to_string(c.found) + "/" + std::to_string(c.levelRight) + "/" + std::to_string(c.sideRight) + " of " +
-         std::to_string(c.truth) + (c.extra ? " +" + std::to_string(c.extra) : "");
+  std::string text = std::to_string(c.found) + "/" + std::to_string(c.levelRight) + "/" + std::to_string(c.sideRight) + " of " +
+                     std::to_string(c.truth) + (c.extra ? " +" + std::to_string(c.extra) : "");
+  if (c.loosening.tp + c.loosening.fn + c.loosening.fp)  // halos: found of true, false alarms
+    text += " halo " + std::to_string(c.loosening.tp) + "/" + std::to_string(c.loosening.tp + c.loosening.fn) +
+            (c.loosening.fp ? " fp" + std::to_string(c.loosening.fp) : "");
+  return text;
 }
 
 json caseJson(const CaseScore& s) {
@@ -274,14 +281,14 @@ std::string sensSpec(const std::map<std::string, DetectionCounts>& m, const std:
 std::string suiteTable(const std::vector<CaseScore>& cases) {
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-28s %4s %6s %4s %6s %7s %6s %6s %5s %9s %11s %11s %14s %7s  %s\n", "case", "vert",
+  std::snprintf(line, sizeof line, "%-28s %4s %6s %4s %6s %7s %6s %6s %5s %9s %11s %11s %24s %7s  %s\n", "case", "vert",
                 "id%", "disc", "id%", "loc mm", "diceV", "diceD", "right", "mislabel", "herniation", "hardware", "screws f/l/s",
                 "time s", "status");
   out += line;
   auto row = [&](const std::string& name, unsigned n, double id, unsigned nd, double idd, double loc, double dv, double dd,
                  const std::string& right, unsigned mis, unsigned silent, const std::map<std::string, DetectionCounts>& f,
                  const ScrewCounts& screws, double sec, const std::string& status) {
-    std::snprintf(line, sizeof line, "%-28s %4u %6s %4u %6s %7s %6s %6s %5s %4u (%2u) %11s %11s %14s %7s  %s\n",
+    std::snprintf(line, sizeof line, "%-28s %4u %6s %4u %6s %7s %6s %6s %5s %4u (%2u) %11s %11s %24s %7s  %s\n",
                   name.substr(0, 28).c_str(), n, fmt("%.1f", id * 100).c_str(), nd, fmt("%.1f", idd * 100).c_str(),
                   fmt("%.2f", loc).c_str(), fmt("%.3f", dv).c_str(), fmt("%.3f", dd).c_str(),
                   right.c_str(), mis, silent, sensSpec(f, "herniation").c_str(), sensSpec(f, "hardware").c_str(),

@@ -57,7 +57,7 @@ LevelSet phantomTruthSet(const std::string& file) {
       if (h.contains("level") && h.at("kind") != "laminectomy") s.findings["hardware"].insert(h.at("level").get<std::string>());
       if (h.at("kind") == "pedicle-screw")
         s.screws.push_back({h.at("level").get<std::string>(), h.at("side").get<std::string>(), vec3FromJson(h.at("entry_lps_mm")),
-                            vec3FromJson(h.at("tip_lps_mm"))});
+                            vec3FromJson(h.at("tip_lps_mm")), h.value("halo_mm", 0.0) >= 1.5});
     }
     s.anomalies = t.value("anomalies", std::vector<std::string>{});
   } catch (const json::exception& e) {
@@ -139,7 +139,8 @@ LevelSet readPrediction(const std::string& dir) {
       if (kind == "hardware" && details.value("object", "") == "pedicle screw" && details.contains("tip_lps_mm")) {
         const json levels = f.value("levels", json::array());
         s.screws.push_back({levels.empty() ? where : levels.at(0).get<std::string>(), details.value("side", ""),
-                            vec3FromJson(details.at("head_lps_mm")), vec3FromJson(details.at("tip_lps_mm"))});
+                            vec3FromJson(details.at("head_lps_mm")), vec3FromJson(details.at("tip_lps_mm")),
+                            details.value("loosening", false)});
       }
       if (!s.findings.count(kind)) return;
       if (!where.empty()) s.findings[kind].insert(where);

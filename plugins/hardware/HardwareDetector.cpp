@@ -219,7 +219,47 @@ Finding hardwareFinding(const std::string& object, const MetalObject& o, const H
 
 std::string sideOf(const Vec3& p, const Vec3& midline) { return p[0] > midline[0] ? "left" : "right"; }
 
-Finding screwFinding(const MetalObject& o, const Levels& levels, const HardwareParams& p) {
+/// The lucent rim around a screw's shaft (loosening): the median value at distances beyond the
+/// metal's edge (its half-maximum radius), over 16 directions at 8 places along the part of the
+/// shaft inside bone, against the bone 3.5-5 mm out.
+struct HaloProfile {
+  double edgeMm = 0, boneHu = 0, lowestHu = 0, widthMm = 0;
+};
+
+HaloProfile haloProfile(const CtImage& ct, const Vec3& head, const Vec3& tip, double peakHu) {
+  auto hu = itk::LinearInterpolateImageFunction<CtImage, double>::New();
+  hu->SetInputImage(&ct);
+  const Vec3 u = normalized(sub(tip, head));
+  const Vec3 a = normalized(cross(u, std::abs(u[2]) < 0.9 ? Vec3{0, 0, 1} : Vec3{1, 0, 0})), b = cross(u, a);
+  const double length = distance(head, tip);
+  auto sampleAt = [&](double radius) {  // median over places and directions
+    std::vector<double> values;
+    for (int k = 0; k < 8; ++k) {
+      Vec3 c = axpy(head, length * (0.45 + 0.45 * k / 7.0), u);
+      for (int j = 0; j < 16; ++j) {
+        double angle = j * M_PI / 8;
+        Vec3 q = axpy(axpy(c, radius * std::cos(angle), a), radius * std::sin(angle), b);
+        itk::Point<double, 3> point{{q[0], q[1], q[2]}};
+        if (hu->IsInsideBuffer(point)) values.push_back(hu->Evaluate(point));
+      }
+    }
+    if (values.empty()) return 0.0;
+    std::nth_element(values.begin(), values.begin() + long(values.size() / 2), values.end());
+    return values[values.size() / 2];
+  };
+  HaloProfile h;
+  for (h.edgeMm = 0.25; h.edgeMm < 8 && sampleAt(h.edgeMm) >= peakHu / 2; h.edgeMm += 0.25) {
+  }
+  h.boneHu = (sampleAt(h.edgeMm + 3.5) + sampleAt(h.edgeMm + 4.25) + sampleAt(h.edgeMm + 5.0)) / 3;
+  h.lowestHu = 1e9;
+  std::vector<double> profile;
+  for (double d = 0.5; d <= 3.0; d += 0.25) profile.push_back(sampleAt(h.edgeMm + d)), h.lowestHu = std::min(h.lowestHu, profile.back());
+  const double cut = (h.boneHu + h.lowestHu) / 2;
+  for (double v : profile) h.widthMm += v < cut ? 0.25 : 0;
+  return h;
+}
+
+Finding screwFinding(const CtImage& ct, const MetalObject& o, const Levels& levels, const HardwareParams& p) {
   Finding f = hardwareFinding("pedicle screw", o, p);
   // The tip is the anterior end (LPS: smaller y); the level is the vertebra nearest the point
   // 60 % of the way from the head to the tip (inside pedicle or body).
@@ -227,6 +267,13 @@ Finding screwFinding(const MetalObject& o, const Levels& levels, const HardwareP
   const LevelEntry* v = levels.nearestVertebra(axpy(head, 0.6, sub(tip, head)));
   f.evidencePoints = {head, tip};
   f.details["tip_lps_mm"] = {tip[0], tip[1], tip[2]};
+  const HaloProfile halo = haloProfile(ct, head, tip, o.peakHu);
+  const bool inBone = halo.boneHu >= p.haloMinBoneHu;
+  f.details["loosening"] = inBone && halo.boneHu - halo.lowestHu >= p.haloContrastHu;
+  if (inBone)
+    f.measurements.push_back({"rim_contrast", halo.boneHu - halo.lowestHu, "HU",
+                              "bone 3.5-5 mm beyond the metal's half-maximum edge minus the lowest median value 0.5-3 mm beyond it "
+                              "(16 directions x 8 places along the shaft inside bone)"});
   f.details["head_lps_mm"] = {head[0], head[1], head[2]};
   if (v) {
     f.levels = {v->name};
@@ -246,6 +293,25 @@ double segmentDistance(const Vec3& p, const Vec3& a, const Vec3& b) {
 
 /// The levels a rod spans: those of the screws whose heads it passes (the vertebrae whose centroids
 /// lie within its head-foot extent when no screw is near).
+/// A lucent rim around a screw: loosening (or infection), the halo sign.
+Finding looseningFinding(const Finding& screw, const HardwareParams& p) {
+  Finding f;
+  f.kind = "hardware-failure";
+  f.levels = screw.levels;
+  f.evidencePoints = screw.evidencePoints;
+  f.evidenceLabel = screw.evidenceLabel;
+  double contrast = 0;
+  for (const Measurement& m : screw.measurements)
+    if (m.name == "rim_contrast") contrast = m.value;
+  f.certainty = contrast >= 2 * p.haloContrastHu ? "probable" : "possible";
+  f.details = {{"sign", "lucent halo (loosening)"}, {"side", screw.details.value("side", "")}};
+  f.measurements = {{"rim_contrast", contrast, "HU", "how far the rim around the shaft falls below the bone beyond it"}};
+  f.summary = "Lucent rim around the " + (screw.levels.empty() ? std::string("") : screw.levels.front() + " ") +
+              screw.details.value("side", "") + " pedicle screw (" + fixed1(contrast) + " HU below the bone beyond): " + f.certainty +
+              " loosening; compare with earlier imaging.";
+  return f;
+}
+
 Finding rodFinding(const MetalObject& o, const Levels& levels, const std::vector<Finding>& screws, const HardwareParams& p) {
   Finding f = hardwareFinding("rod", o, p);
   Vec3 midline{0, 0, 0};
@@ -435,7 +501,7 @@ std::vector<Finding> HardwareDetector::detect(const DetectorInput& input) const 
       double toDisc = std::numeric_limits<double>::max();
       const LevelEntry* disc = levels.nearestDisc(o.centroid, &toDisc);
       if (disc && toDisc < 15 && o.length <= p.cageMaxMm) out.push_back(cageFinding(o, *disc, p));
-      else if (o.length >= p.screwMinMm && o.length <= p.screwMaxMm && std::abs(o.axis[2]) < 0.7) screws.push_back(screwFinding(o, levels, p));
+      else if (o.length >= p.screwMinMm && o.length <= p.screwMaxMm && std::abs(o.axis[2]) < 0.7) screws.push_back(screwFinding(*input.volume.ct, o, levels, p));
       else others.push_back(o);
     }
   std::vector<Finding> rodFindings;
@@ -449,6 +515,8 @@ std::vector<Finding> HardwareDetector::detect(const DetectorInput& input) const 
                      });
     if (!connector) out.push_back(otherFinding(o, levels, p));
   }
+  for (const Finding& screw : screws)
+    if (screw.details.value("loosening", false)) out.push_back(looseningFinding(screw, p));
   out.insert(out.end(), screws.begin(), screws.end());
   out.insert(out.end(), rodFindings.begin(), rodFindings.end());
   for (Finding& f : rodBreaks(*input.volume.ct, rods, rodFindings)) out.push_back(f);

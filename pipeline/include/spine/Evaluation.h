@@ -29,8 +29,10 @@ struct DetectionCounts {
 /// Pedicle screws: matched one to one by the midpoint of head and tip (within 15 mm).
 struct ScrewCounts {
   unsigned truth = 0, found = 0, levelRight = 0, sideRight = 0, extra = 0;
+  DetectionCounts loosening;  ///< over matched screws: a halo of 1.5 mm or more in truth vs loosening reported
   ScrewCounts& operator+=(const ScrewCounts& o) {
     truth += o.truth, found += o.found, levelRight += o.levelRight, sideRight += o.sideRight, extra += o.extra;
+    loosening += o.loosening;
     return *this;
   }
 };

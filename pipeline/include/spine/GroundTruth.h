@@ -24,6 +24,7 @@ struct LevelPoint {
 struct PlacedScrew {
   std::string level, side;
   Vec3 head{0, 0, 0}, tip{0, 0, 0};  ///< LPS mm (truth: entry point and tip)
+  bool loose = false;                ///< truth: a lucent halo of 1.5 mm or more; prediction: loosening reported
 };
 
 struct LevelSet {
