@@ -266,6 +266,7 @@ TEST(Cli, PluginsRunBesideTheBuiltInsAndTheirFailuresAreReported) {
   EXPECT_NE(all.find("\"kind\":\"test-finding\""), std::string::npos) << "the good plugin's finding is in the report";
   EXPECT_NE(r.out.find("test-crashing detector did not complete"), std::string::npos) << r.out;
   EXPECT_EQ(runCli("analyze " + dir.sub("study/dicom") + " --out " + dir.sub("out2") + " --quiet --plugins " + dir.sub("none"), dir).code, 66);
+  EXPECT_FALSE(fs::exists(dir.sub("out2"))) << "a wrong plugin folder stops the command before anything is written";
 }
 
 TEST(Cli, PhantomSpecErrorsNameTheFileAndKey) {

@@ -91,19 +91,30 @@ void addKeyImages(nlohmann::json& report, const spine::Study& study, const spine
   report["key_images"] = files;
 }
 
-/// The built-in detectors and those of --plugins, each in its own child process.
-spine::DetectorRun runDetectors(const spine::Study& study, const spine::LevelTable* levels, const AnalyzeOptions& o) {
-  std::vector<std::unique_ptr<spine::Detector>> detectors = spine::builtInDetectors();
+/// The built-in detectors and those of --plugins (loaded before anything is read or written, so a
+/// wrong plugin folder fails the command cleanly); refused plugins become failure findings.
+struct DetectorSet {
+  std::vector<std::unique_ptr<spine::Detector>> detectors;
   std::vector<spine::Finding> refused;
-  if (!o.pluginDir.empty()) {
-    spine::LoadedPlugins plugins = spine::loadPlugins(o.pluginDir);
-    for (auto& d : plugins.detectors) detectors.push_back(std::move(d));
-    refused = plugins.refused;
-  }
-  if (!o.quiet) std::fprintf(stderr, "spinereview: running %zu detector(s)\n", detectors.size());
-  spine::DetectorRun run = spine::runDetectors(detectors, {study.volume, levels});
-  run.findings.insert(run.findings.end(), refused.begin(), refused.end());
-  for (const spine::Finding& f : refused) run.statuses.push_back({f.detector, "failed", f.summary, 0, 0});
+};
+
+DetectorSet loadDetectors(const AnalyzeOptions& o) {
+  DetectorSet set;
+  if (!o.detectors) return set;
+  set.detectors = spine::builtInDetectors();
+  if (o.pluginDir.empty()) return set;
+  spine::LoadedPlugins plugins = spine::loadPlugins(o.pluginDir);
+  for (auto& d : plugins.detectors) set.detectors.push_back(std::move(d));
+  set.refused = plugins.refused;
+  return set;
+}
+
+/// Each detector in its own child process.
+spine::DetectorRun runDetectors(const DetectorSet& set, const spine::Study& study, const spine::LevelTable* levels, bool quiet) {
+  if (!quiet) std::fprintf(stderr, "spinereview: running %zu detector(s)\n", set.detectors.size());
+  spine::DetectorRun run = spine::runDetectors(set.detectors, {study.volume, levels});
+  run.findings.insert(run.findings.end(), set.refused.begin(), set.refused.end());
+  for (const spine::Finding& f : set.refused) run.statuses.push_back({f.detector, "failed", f.summary, 0, 0});
   return run;
 }
 
@@ -131,6 +142,7 @@ int analyze(const AnalyzeOptions& o) {
     if (o.modality == "MR") params.modality = spine::Modality::MR;
     params.onFile = [](const std::string& f) { spine::recordCurrentFile(f); };
     if (!o.quiet) params.progress = [](const std::string& line) { std::fprintf(stderr, "spinereview: %s\n", line.c_str()); };
+    DetectorSet detectors = loadDetectors(o);
     spine::Study study = spine::loadStudy(o.input, params);
     spine::ReportOptions reportOptions;
     if (!o.target.empty()) reportOptions.target = o.target;
@@ -143,7 +155,7 @@ int analyze(const AnalyzeOptions& o) {
       spine::writeLabelsAtomically(*levels, o.outDir);
     }
     std::optional<spine::DetectorRun> findings;
-    if (o.detectors) findings = runDetectors(study, levels ? &*levels : nullptr, o);
+    if (o.detectors) findings = runDetectors(detectors, study, levels ? &*levels : nullptr, o.quiet);
     nlohmann::json report = spine::buildReport(study, reportOptions, levels ? &*levels : nullptr, findings ? &*findings : nullptr);
     if (o.keyImages) addKeyImages(report, study, levels ? levels->labels.GetPointer() : nullptr, o);
     spine::writeReportAtomically(report, o.outDir);
