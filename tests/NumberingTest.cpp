@@ -104,5 +104,16 @@ TEST(NumberingTest, C2WithoutSacrumCountsDownProvisionally) {
   EXPECT_EQ(v.vertebraNames.back(), "T2");
 }
 
+TEST(NumberingTest, SevenLumbarTypeVertebraeNameNoLevel) {
+  // A vertebra split in two by the segmentation looks like 7 lumbar-type vertebrae: no anatomy has
+  // an L7, and naming from either anchor would put a wrong name somewhere.
+  NumberingVerdict v = numberLevels(column(false, 0, 3, 0, 7, true));
+  EXPECT_EQ(v.status, "uncertain");
+  EXPECT_NE(v.anomaly.find("7 lumbar-type"), std::string::npos);
+  for (size_t i = 0; i + 1 < v.vertebraNames.size(); ++i) EXPECT_EQ(v.vertebraNames[i], "") << i;
+  EXPECT_EQ(v.vertebraNames.back(), "sacrum");
+  for (const std::string& n : v.vertebraNames) EXPECT_NE(n, "L7");
+}
+
 }  // namespace
 }  // namespace spine

@@ -45,7 +45,7 @@ LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict&
   for (size_t i = 0; i < seg.discs.size(); ++i) {
     const std::string &up = verdict.vertebraNames[i], &lo = verdict.vertebraNames[i + 1];
     LevelEntry e;
-    bool named = !up.empty() && !lo.empty();
+    const bool named = vertebraCode(up) && vertebraCode(lo);  // both names in the label convention
     e.name = named ? discName(*vertebraCode(up), *vertebraCode(lo)) : "disc " + std::to_string(i + 1) + " (unnamed)";
     e.label = named ? discLabel(*vertebraCode(up)) : std::uint16_t(kUnnamedDisc + i);
     e.confidence = named ? verdict.confidence : 0;

@@ -6,10 +6,11 @@ namespace spine {
 
 namespace {
 
-std::string ordinalName(int position) {  // 1 = C1 ... 7 = C7, 8 = T1 ... 19 = T12, 20 = L1 ...
+std::string ordinalName(int position) {  // 1 = C1 ... 7 = C7, 8 = T1 ... 19 = T12, 20 = L1 ... 25 = L6
   if (position <= 7) return "C" + std::to_string(position);
   if (position <= 19) return "T" + std::to_string(position - 7);
-  return "L" + std::to_string(position - 19);
+  if (position <= 25) return "L" + std::to_string(position - 19);
+  return "";  // beyond any anatomy the label convention knows: left unnamed
 }
 
 /// Names from the sacrum upwards: `lumbar` lumbar vertebrae directly above it (L1..Ln), then
@@ -120,6 +121,12 @@ void fromSacrum(NumberingVerdict& v, int sacrum, int lastRib, bool thin) {
     v.anomaly = "4 lumbar-type vertebrae";
     v.candidates = {"L1-L4 with 12 rib pairs (shown)", "5 lumbar vertebrae with ribs on L1 (13 rib-bearing)",
                     "L5 fused into the sacrum (sacralised)"};
+  } else if (lumbar > 6) {
+    // No anatomy has 7 lumbar vertebrae: a vertebra was split in two (or a rib missed). Naming
+    // from either anchor would put a wrong name on some level, so only the sacrum is named.
+    v.vertebraNames[size_t(sacrum)] = "sacrum";
+    v.anomaly = std::to_string(lumbar) + " lumbar-type vertebrae, more than any known anatomy: a vertebra is probably "
+                "counted twice; no level above the sacrum is named";
   } else {
     nameUpFromSacrum(v, sacrum, std::max(0, lumbar), false, false);
     v.anomaly = std::to_string(lumbar) + " lumbar-type vertebrae";
