@@ -63,6 +63,14 @@ TEST(EvaluationTest, ShiftedNumberingIsAMislabelSilentOnlyWithoutWarning) {
   EXPECT_EQ(flagged.silentMislabels, 0u);
 }
 
+TEST(EvaluationTest, UnnamedLevelsAreMissedButNotMislabelled) {
+  LevelSet truth = lumbarTruth(), pred = lumbarTruth();
+  for (size_t i = 0; i < pred.vertebrae.size(); ++i) pred.vertebrae[i].name = "vertebra " + std::to_string(i + 1) + " (unnamed)";
+  CaseScore s = scoreCase("unnamed", truth, pred);
+  EXPECT_EQ(s.identified, 0u);
+  EXPECT_EQ(s.mislabels, 0u);
+}
+
 TEST(EvaluationTest, IdentificationNeedsTheNearestPredictionWithin20mm) {
   LevelSet truth = lumbarTruth(), pred = truth;
   pred.vertebrae[2].centroid = {0, 0, -60 + 21};  // L3 21 mm off: not identified

@@ -54,7 +54,9 @@ void countMislabels(const std::vector<LevelPoint>& truth, const std::vector<Leve
       ++s.spurious;
       continue;
     }
-    if (t->name != p.name) ++s.mislabels, s.silentMislabels += silent;
+    // A level left unnamed ("vertebra 3 (unnamed)") is not identified, but it names nothing wrong.
+    const bool unnamed = p.name.find("(unnamed)") != std::string::npos;
+    if (t->name != p.name && !unnamed) ++s.mislabels, s.silentMislabels += silent;
   }
 }
 
