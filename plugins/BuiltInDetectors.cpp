@@ -1,12 +1,14 @@
 #include "BuiltInDetectors.h"
 
 #include "hardware/HardwareDetector.h"
+#include "laminectomy/LaminectomyDetector.h"
 
 namespace spine {
 
 std::vector<std::unique_ptr<Detector>> builtInDetectors() {
   std::vector<std::unique_ptr<Detector>> list;
   list.push_back(std::make_unique<HardwareDetector>());
+  list.push_back(std::make_unique<LaminectomyDetector>());
   return list;
 }
 

@@ -1,0 +1,81 @@
+#include "LaminectomyDetector.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include <itkImageRegionConstIteratorWithIndex.h>
+
+namespace spine {
+
+namespace {
+
+/// Per vertebra label: how far its voxels reach behind its centroid (LPS +y), in mm. Vertebrae the
+/// image's edge cuts are left out: their missing parts are outside the field of view, not removed.
+std::map<std::uint16_t, double> posteriorReach(const LevelTable& t) {
+  std::map<std::uint16_t, double> centroidY, reach;
+  std::set<std::uint16_t> cut;
+  for (const LevelEntry& v : t.vertebrae) centroidY[v.label] = v.centroid[1];
+  const LabelImage& labels = *t.labels;
+  const auto region = labels.GetLargestPossibleRegion();
+  itk::Point<double, 3> p;
+  for (itk::ImageRegionConstIteratorWithIndex<LabelImage> it(&labels, region); !it.IsAtEnd(); ++it) {
+    auto c = centroidY.find(it.Get());
+    if (c == centroidY.end()) continue;
+    for (int d = 0; d < 3; ++d)
+      if (it.GetIndex()[d] == region.GetIndex()[d] || it.GetIndex()[d] == region.GetIndex()[d] + long(region.GetSize()[d]) - 1)
+        cut.insert(it.Get());
+    labels.TransformIndexToPhysicalPoint(it.GetIndex(), p);
+    double& r = reach[it.Get()];
+    r = std::max(r, p[1] - c->second);
+  }
+  for (std::uint16_t label : cut) reach.erase(label);
+  return reach;
+}
+
+double median(std::vector<double> v) {
+  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+std::string fixed1(double v) {
+  char t[32];
+  std::snprintf(t, sizeof t, "%.1f", v);
+  return t;
+}
+
+}  // namespace
+
+std::vector<Finding> LaminectomyDetector::detect(const DetectorInput& input) const {
+  std::vector<Finding> out;
+  if (!input.levels || !input.levels->labels) return out;
+  const LevelTable& t = *input.levels;
+  const std::map<std::uint16_t, double> reach = posteriorReach(t);
+  // Cervical C1/C2 and the sacrum have their own shapes; they are neither judged nor neighbours.
+  std::vector<const LevelEntry*> judged;
+  for (const LevelEntry& v : t.vertebrae)
+    if (v.name != "C1" && v.name != "C2" && v.name != "sacrum" && v.name != "S1" && reach.count(v.label)) judged.push_back(&v);
+  for (size_t i = 0; i < judged.size(); ++i) {
+    std::vector<double> around;
+    for (size_t j = (i >= 2 ? i - 2 : 0); j <= std::min(judged.size() - 1, i + 2); ++j)
+      if (j != i) around.push_back(reach.at(judged[j]->label));
+    if (around.size() < 2) continue;
+    const double mine = reach.at(judged[i]->label), usual = median(around);
+    if (usual - mine < m_params.shortfallMm || mine > m_params.ratio * usual) continue;
+    Finding f;
+    f.kind = "laminectomy";
+    f.levels = {judged[i]->name};
+    f.certainty = "possible";
+    f.evidenceLabel = judged[i]->label;
+    f.evidencePoints = {judged[i]->centroid};
+    f.measurements = {{"posterior_reach", mine, "mm", "farthest voxel of the vertebra's label behind its centroid"},
+                      {"neighbours_reach", usual, "mm", "median of the same for up to two vertebrae above and below"}};
+    f.summary = judged[i]->name + " reaches " + fixed1(mine) + " mm behind its centre against " + fixed1(usual) +
+                " mm for its neighbours: posterior elements absent, possible laminectomy.";
+    out.push_back(f);
+  }
+  return out;
+}
+
+}  // namespace spine
