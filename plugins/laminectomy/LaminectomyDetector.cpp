@@ -5,7 +5,6 @@
 #include <map>
 #include <set>
 
-#include <itkImageRegionConstIteratorWithIndex.h>
 
 namespace spine {
 
@@ -18,18 +17,21 @@ std::map<std::uint16_t, double> posteriorReach(const LevelTable& t) {
   std::set<std::uint16_t> cut;
   for (const LevelEntry& v : t.vertebrae) centroidY[v.label] = v.centroid[1];
   const LabelImage& labels = *t.labels;
-  const auto region = labels.GetLargestPossibleRegion();
-  itk::Point<double, 3> p;
-  for (itk::ImageRegionConstIteratorWithIndex<LabelImage> it(&labels, region); !it.IsAtEnd(); ++it) {
-    auto c = centroidY.find(it.Get());
-    if (c == centroidY.end()) continue;
-    for (int d = 0; d < 3; ++d)
-      if (it.GetIndex()[d] == region.GetIndex()[d] || it.GetIndex()[d] == region.GetIndex()[d] + long(region.GetSize()[d]) - 1)
-        cut.insert(it.Get());
-    labels.TransformIndexToPhysicalPoint(it.GetIndex(), p);
-    double& r = reach[it.Get()];
-    r = std::max(r, p[1] - c->second);
-  }
+  const auto size = labels.GetLargestPossibleRegion().GetSize();
+  // y of voxel (i, j, k) = origin y + i*dy[0] + j*dy[1] + k*dy[2]: one pass over the buffer.
+  double dy[3];
+  for (int d = 0; d < 3; ++d) dy[d] = labels.GetDirection()(1, d) * labels.GetSpacing()[d];
+  const LabelPixel* v = labels.GetBufferPointer();
+  for (size_t k = 0; k < size[2]; ++k)
+    for (size_t j = 0; j < size[1]; ++j)
+      for (size_t i = 0; i < size[0]; ++i, ++v) {
+        if (*v == 0) continue;
+        auto c = centroidY.find(*v);
+        if (c == centroidY.end()) continue;
+        if (i == 0 || j == 0 || k == 0 || i + 1 == size[0] || j + 1 == size[1] || k + 1 == size[2]) cut.insert(*v);
+        double& r = reach[*v];
+        r = std::max(r, labels.GetOrigin()[1] + double(i) * dy[0] + double(j) * dy[1] + double(k) * dy[2] - c->second);
+      }
   for (std::uint16_t label : cut) reach.erase(label);
   return reach;
 }
