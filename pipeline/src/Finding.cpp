@@ -1,5 +1,7 @@
 #include "spine/Finding.h"
 
+#include <cstdio>
+
 #include "spine/Error.h"
 #include "spine/Vec3Json.h"
 
@@ -38,6 +40,12 @@ Finding findingFromJson(const json& j, const std::string& source) {
   } catch (const json::exception& e) {
     throwDataError("detectors", source, std::string("a finding is malformed: ") + e.what());
   }
+}
+
+std::string oneDecimal(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", value);
+  return text;
 }
 
 Finding detectorFailure(const std::string& detector, const std::string& why) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <deque>
 #include <limits>
 
@@ -169,27 +168,24 @@ MetalObject describe(const MetalGrid& g, const std::vector<long>& voxels, bool r
   return o;
 }
 
+/// The entry of `list` nearest a point (null for an empty list); its distance in `dist`.
+const LevelEntry* nearest(const std::vector<LevelEntry>& list, const Vec3& p, double* dist) {
+  const LevelEntry* best = nullptr;
+  double bestD = std::numeric_limits<double>::max();
+  for (const LevelEntry& e : list)
+    if (double d = distance(p, e.centroid); d < bestD) bestD = d, best = &e;
+  if (dist) *dist = bestD;
+  return best;
+}
+
 struct Levels {
   const LevelTable* table = nullptr;
   /// The vertebra nearest a point, or null without a level table.
   const LevelEntry* nearestVertebra(const Vec3& p, double* dist = nullptr) const {
-    const LevelEntry* best = nullptr;
-    double bestD = std::numeric_limits<double>::max();
-    if (table)
-      for (const LevelEntry& e : table->vertebrae)
-        if (double d = distance(p, e.centroid); d < bestD) bestD = d, best = &e;
-    if (dist) *dist = bestD;
-    return best;
+    return nearest(table ? table->vertebrae : kNone, p, dist);
   }
-  const LevelEntry* nearestDisc(const Vec3& p, double* dist) const {
-    const LevelEntry* best = nullptr;
-    double bestD = std::numeric_limits<double>::max();
-    if (table)
-      for (const LevelEntry& e : table->discs)
-        if (double d = distance(p, e.centroid); d < bestD) bestD = d, best = &e;
-    *dist = bestD;
-    return best;
-  }
+  const LevelEntry* nearestDisc(const Vec3& p, double* dist) const { return nearest(table ? table->discs : kNone, p, dist); }
+  static inline const std::vector<LevelEntry> kNone{};
 };
 
 std::string material(double peakHu, const HardwareParams& p) {
@@ -198,18 +194,12 @@ std::string material(double peakHu, const HardwareParams& p) {
   return "metal (material undetermined: values clipped at the scanner's ceiling)";
 }
 
-std::string fixed1(double v) {
-  char t[32];
-  std::snprintf(t, sizeof t, "%.1f", v);
-  return t;
-}
-
 Finding hardwareFinding(const std::string& object, const MetalObject& o, const HardwareParams& p) {
   Finding f;
   f.kind = "hardware";
   f.certainty = "definite";
   f.details = {{"object", object}, {"material", material(o.peakHu, p)}, {"spinal", true}};
-  f.measurements = {{"length", o.length, "mm", "extent of the metal along its principal axis (HU >= " + fixed1(p.metalHu) + ")"},
+  f.measurements = {{"length", o.length, "mm", "extent of the metal along its principal axis (HU >= " + oneDecimal(p.metalHu) + ")"},
                     {"thickness", o.thickness, "mm", "twice the 95th percentile of voxel distance from that axis"},
                     {"volume", o.volumeMm3, "mm3", "metal voxel count times voxel volume"},
                     {"peak", o.peakHu, "HU", "highest value inside the object"}};
@@ -281,7 +271,7 @@ Finding screwFinding(const CtImage& ct, const MetalObject& o, const Levels& leve
     f.evidenceLabel = v->label;
   }
   f.summary = "Pedicle screw" + (v ? " in " + v->name + ", " + f.details["side"].get<std::string>() : std::string(", level unknown")) +
-              ", " + fixed1(o.length) + " mm, " + f.details["material"].get<std::string>() + ".";
+              ", " + oneDecimal(o.length) + " mm, " + f.details["material"].get<std::string>() + ".";
   return f;
 }
 
@@ -307,7 +297,7 @@ Finding looseningFinding(const Finding& screw, const HardwareParams& p) {
   f.details = {{"sign", "lucent halo (loosening)"}, {"side", screw.details.value("side", "")}};
   f.measurements = {{"rim_contrast", contrast, "HU", "how far the rim around the shaft falls below the bone beyond it"}};
   f.summary = "Lucent rim around the " + (screw.levels.empty() ? std::string("") : screw.levels.front() + " ") +
-              screw.details.value("side", "") + " pedicle screw (" + fixed1(contrast) + " HU below the bone beyond): " + f.certainty +
+              screw.details.value("side", "") + " pedicle screw (" + oneDecimal(contrast) + " HU below the bone beyond): " + f.certainty +
               " loosening; compare with earlier imaging.";
   return f;
 }
@@ -331,7 +321,7 @@ Finding rodFinding(const MetalObject& o, const Levels& levels, const std::vector
     for (const LevelEntry& e : levels.table->vertebrae)
       if (e.centroid[2] >= o.zMin - 5 && e.centroid[2] <= o.zMax + 5) f.levels.push_back(e.name);
   std::string span = f.levels.empty() ? "levels unknown" : f.levels.size() == 1 ? f.levels.front() : f.levels.front() + " to " + f.levels.back();
-  f.summary = "Rod, " + f.details["side"].get<std::string>() + ", " + span + ", " + fixed1(o.length) + " mm.";
+  f.summary = "Rod, " + f.details["side"].get<std::string>() + ", " + span + ", " + oneDecimal(o.length) + " mm.";
   return f;
 }
 
@@ -372,7 +362,7 @@ Finding rodGapFinding(const Finding& rod, const MetalObject& o, double gap) {
   f.details = {{"sign", "rod discontinuity"}, {"side", rod.details["side"]}};
   f.measurements = {{"gap", gap, "mm", "longest stretch along the rod below half its peak value (FWHM), sampled every 0.5 mm"}};
   f.evidencePoints = {o.endA, o.endB};
-  f.summary = "Rod discontinuity on the " + rod.details["side"].get<std::string>() + " (gap " + fixed1(gap) +
+  f.summary = "Rod discontinuity on the " + rod.details["side"].get<std::string>() + " (gap " + oneDecimal(gap) +
               " mm): possible rod fracture.";
   return f;
 }
@@ -391,7 +381,7 @@ Finding otherFinding(const MetalObject& o, const Levels& levels, const HardwareP
   f.certainty = "probable";
   if (const LevelEntry* v = levels.nearestVertebra(o.centroid)) f.levels = {v->name};
   f.evidencePoints = {o.centroid};
-  f.summary = "Metal object near " + (f.levels.empty() ? std::string("the spine") : f.levels.front()) + " (" + fixed1(o.length) +
+  f.summary = "Metal object near " + (f.levels.empty() ? std::string("the spine") : f.levels.front()) + " (" + oneDecimal(o.length) +
               " mm), not recognised as screw, rod or cage.";
   return f;
 }
@@ -404,7 +394,7 @@ Finding nonSpinalFinding(const MetalObject& o, double distanceMm, const Hardware
   f.measurements = {{"distance_to_spine", distanceMm, "mm", "from the object's centre to the nearest vertebra's centroid"},
                     {"volume", o.volumeMm3, "mm3", "metal voxel count times voxel volume"}};
   f.evidencePoints = {o.centroid};
-  f.summary = "Metal outside the spine (" + fixed1(o.volumeMm3 / 1000) + " cm3, " + fixed1(distanceMm) +
+  f.summary = "Metal outside the spine (" + oneDecimal(o.volumeMm3 / 1000) + " cm3, " + oneDecimal(distanceMm) +
               " mm from the nearest vertebra, e.g. a joint prosthesis): not spinal hardware.";
   return f;
 }

@@ -1,7 +1,6 @@
 #include "LaminectomyDetector.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <set>
 
@@ -41,12 +40,6 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-std::string fixed1(double v) {
-  char t[32];
-  std::snprintf(t, sizeof t, "%.1f", v);
-  return t;
-}
-
 }  // namespace
 
 std::vector<Finding> LaminectomyDetector::detect(const DetectorInput& input) const {
@@ -73,7 +66,7 @@ std::vector<Finding> LaminectomyDetector::detect(const DetectorInput& input) con
     f.evidencePoints = {judged[i]->centroid};
     f.measurements = {{"posterior_reach", mine, "mm", "farthest voxel of the vertebra's label behind its centroid"},
                       {"neighbours_reach", usual, "mm", "median of the same for up to two vertebrae above and below"}};
-    f.summary = judged[i]->name + " reaches " + fixed1(mine) + " mm behind its centre against " + fixed1(usual) +
+    f.summary = judged[i]->name + " reaches " + oneDecimal(mine) + " mm behind its centre against " + oneDecimal(usual) +
                 " mm for its neighbours: posterior elements absent, possible laminectomy.";
     out.push_back(f);
   }

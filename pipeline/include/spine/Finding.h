@@ -37,6 +37,9 @@ nlohmann::json toJson(const Finding& f);
 /// naming `source` when a field is missing or mistyped.
 Finding findingFromJson(const nlohmann::json& j, const std::string& source);
 
+/// A measurement as written in a finding's summary: one decimal ("4.2").
+std::string oneDecimal(double value);
+
 /// A finding that says a detector could not run or failed, so the report shows the gap.
 Finding detectorFailure(const std::string& detector, const std::string& why);
 
