@@ -71,8 +71,11 @@ std::pair<double, double> CurvedReformat::project(const Vec3& p) const {
   return {double(best), (width - 1) / 2.0 - offset / stepMm};
 }
 
-CurvedReformat straighten(const MrImage& image, const LabelImage* labels, const std::vector<Vec3>& levelCentroids,
-                          const CurvedReformatParams& params) {
+namespace {
+
+template <typename TImage>
+CurvedReformat straightenImage(const TImage& image, const LabelImage* labels, const std::vector<Vec3>& levelCentroids,
+                               const CurvedReformatParams& params) {
   CurvedReformat r;
   r.stepMm = params.stepMm;
   r.centre = smoothCentreline(levelCentroids, params.stepMm, params.extendMm);
@@ -81,7 +84,7 @@ CurvedReformat straighten(const MrImage& image, const LabelImage* labels, const 
   r.width = 2 * int(std::lround(params.halfWidthMm / params.stepMm)) + 1;
   r.pixels.assign(size_t(r.width) * size_t(r.height), -1024.0f);
   r.labels.assign(r.pixels.size(), 0);
-  auto interpolator = itk::LinearInterpolateImageFunction<MrImage, double>::New();
+  auto interpolator = itk::LinearInterpolateImageFunction<TImage, double>::New();
   interpolator->SetInputImage(&image);
   auto nearest = itk::NearestNeighborInterpolateImageFunction<LabelImage, double>::New();
   if (labels) nearest->SetInputImage(labels);
@@ -106,6 +109,18 @@ CurvedReformat straighten(const MrImage& image, const LabelImage* labels, const 
     }
   }
   return r;
+}
+
+}  // namespace
+
+CurvedReformat straighten(const CtImage& image, const LabelImage* labels, const std::vector<Vec3>& levelCentroids,
+                          const CurvedReformatParams& params) {
+  return straightenImage(image, labels, levelCentroids, params);
+}
+
+CurvedReformat straighten(const MrImage& image, const LabelImage* labels, const std::vector<Vec3>& levelCentroids,
+                          const CurvedReformatParams& params) {
+  return straightenImage(image, labels, levelCentroids, params);
 }
 
 }  // namespace spine::viewer

@@ -22,13 +22,14 @@ bool isIdentity(const itk::Matrix<double, 3, 3>& d) {
 
 /// Index axes along L, P, S: reoriented by permuting and flipping, resampled only when oblique.
 template <typename TImage>
-typename TImage::Pointer alignedWithPatient(const TImage* image, bool nearest) {
+typename TImage::ConstPointer alignedWithPatient(const TImage* image, bool nearest) {
+  if (isIdentity(image->GetDirection())) return image;  // already along L, P, S: no copy
   auto orient = itk::OrientImageFilter<TImage, TImage>::New();
   orient->UseImageDirectionOn();
   orient->SetDesiredCoordinateOrientation(itk::SpatialOrientation::ITK_COORDINATE_ORIENTATION_RAI);
   orient->SetInput(image);
   orient->Update();
-  typename TImage::Pointer out = orient->GetOutput();
+  typename TImage::ConstPointer out = orient->GetOutput();
   if (isIdentity(out->GetDirection())) return out;
   // Oblique: the bounding box of the corners on an identity grid at the finest spacing.
   auto region = out->GetLargestPossibleRegion();
@@ -53,18 +54,25 @@ typename TImage::Pointer alignedWithPatient(const TImage* image, bool nearest) {
   resample->SetDefaultPixelValue(std::is_same_v<typename TImage::PixelType, CtPixel> ? -1024 : 0);
   if (nearest) resample->SetInterpolator(itk::NearestNeighborInterpolateImageFunction<TImage, double>::New());
   resample->Update();
-  return resample->GetOutput();
+  typename TImage::ConstPointer resampled = resample->GetOutput();
+  return resampled;
 }
 
 /// The label map on the display grid (a copy when the grids agree, nearest-neighbour otherwise).
-LabelImage::Pointer labelsOnGrid(const LabelImage* labels, const itk::ImageBase<3>* grid) {
+LabelImage::ConstPointer labelsOnGrid(const LabelImage* labels, const itk::ImageBase<3>* grid) {
+  const bool same = labels->GetLargestPossibleRegion() == grid->GetLargestPossibleRegion() &&
+                    labels->GetOrigin().EuclideanDistanceTo(grid->GetOrigin()) < 1e-4 &&
+                    (labels->GetSpacing() - grid->GetSpacing()).GetNorm() < 1e-6 &&
+                    labels->GetDirection() == grid->GetDirection();
+  if (same) return labels;
   auto resample = itk::ResampleImageFilter<LabelImage, LabelImage>::New();
   resample->SetInput(labels);
   resample->SetOutputParametersFromImage(grid);
   resample->SetInterpolator(itk::NearestNeighborInterpolateImageFunction<LabelImage, double>::New());
   resample->SetDefaultPixelValue(0);
   resample->Update();
-  return resample->GetOutput();
+  LabelImage::ConstPointer out = resample->GetOutput();
+  return out;
 }
 
 template <typename TImage>
@@ -104,12 +112,12 @@ DisplayImages makeDisplayImages(const Volume& volume, const LabelImage* labels) 
   d.ct = volume.modality == Modality::CT;
   itk::ImageBase<3>::ConstPointer grid;  // the display grid, kept alive for the label resampling
   if (d.ct) {
-    CtImage::Pointer image = alignedWithPatient<CtImage>(volume.ct.GetPointer(), false);
+    CtImage::ConstPointer image = alignedWithPatient<CtImage>(volume.ct.GetPointer(), false);
     d.image = toVtk(image.GetPointer(), VTK_SHORT);
     std::tie(d.low, d.high) = percentiles(image.GetPointer());
     grid = image.GetPointer();
   } else {
-    MrImage::Pointer image = alignedWithPatient<MrImage>(volume.mr.GetPointer(), false);
+    MrImage::ConstPointer image = alignedWithPatient<MrImage>(volume.mr.GetPointer(), false);
     d.image = toVtk(image.GetPointer(), VTK_FLOAT);
     std::tie(d.low, d.high) = percentiles(image.GetPointer());
     grid = image.GetPointer();

@@ -48,9 +48,8 @@ std::vector<Vec3> centrelinePoints(const ReviewModel& m) {
 std::unique_ptr<Scene> buildScene(const ReviewModel& model, const Volume& volume, const LabelImage* labels,
                                   const std::string& target, const SceneOptions& options) {
   SceneModel sceneModel = buildSceneModel(model, target);
-  MrImage::Pointer values = toFloatImage(volume);
-  CurvedReformat curved = straighten(*values, labels, centrelinePoints(model));
-  values = nullptr;
+  const std::vector<Vec3> path = centrelinePoints(model);
+  CurvedReformat curved = volume.modality == Modality::CT ? straighten(*volume.ct, labels, path) : straighten(*volume.mr, labels, path);
   return std::make_unique<Scene>(makeDisplayImages(volume, labels), std::move(sceneModel), std::move(curved), options);
 }
 

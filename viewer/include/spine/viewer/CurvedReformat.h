@@ -32,7 +32,10 @@ struct CurvedReformat {
 /// every `step` mm and extended by `extend` mm at both ends. Fewer than two points: empty.
 std::vector<Vec3> smoothCentreline(const std::vector<Vec3>& points, double step, double extend);
 
-/// `labels` may be null. Throws nothing; an empty path gives an empty reformat.
+/// `labels` may be null. Throws nothing; an empty path gives an empty reformat. CT is sampled in its
+/// own int16 buffer (no float copy of a large volume).
+CurvedReformat straighten(const CtImage& image, const LabelImage* labels, const std::vector<Vec3>& levelCentroids,
+                          const CurvedReformatParams& params = {});
 CurvedReformat straighten(const MrImage& image, const LabelImage* labels, const std::vector<Vec3>& levelCentroids,
                           const CurvedReformatParams& params = {});
 
