@@ -16,6 +16,10 @@ add_library(spine_dcmtk INTERFACE)
 target_link_libraries(spine_dcmtk INTERFACE
   DCMTK::dcmdata DCMTK::dcmimgle DCMTK::dcmjpeg DCMTK::dcmjpls DCMTK::ofstd DCMTK::oflog)
 add_library(spine::dcmtk ALIAS spine_dcmtk)
+# The DICOM outputs: segmentation, structured report and the modules under them.
+add_library(spine_dcmtk_reports INTERFACE)
+target_link_libraries(spine_dcmtk_reports INTERFACE spine_dcmtk DCMTK::dcmseg DCMTK::dcmfg DCMTK::dcmiod DCMTK::dcmsr)
+add_library(spine::dcmtk_reports ALIAS spine_dcmtk_reports)
 
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(OPENJPEG REQUIRED IMPORTED_TARGET libopenjp2)

@@ -19,6 +19,7 @@
 #include "spine/SemiSynthetic.h"
 #include "spine/Report.h"
 #include "spine/Study.h"
+#include "spine/reports/AnalysisOutputs.h"
 #include "spine/viewer/ReviewSession.h"
 #include "spine/viewer/Viewer.h"
 
@@ -30,6 +31,7 @@ struct AnalyzeOptions {
   std::uint64_t maxUnpackedMiB = 8192;
   unsigned threads = 2, timeoutSeconds = 1800;
   bool isolate = true, quiet = false, keyImages = false, detectors = true;
+  spine::reports::OutputOptions outputs;
 };
 
 void printLevels(const spine::LevelTable& t, const AnalyzeOptions& o) {
@@ -89,6 +91,14 @@ void addKeyImages(nlohmann::json& report, const spine::Study& study, const spine
   nlohmann::json files = nlohmann::json::array();
   for (const std::string& f : spine::viewer::writeScreenshots(*scene, o.outDir + "/key-images")) files.push_back("key-images/" + f);
   report["key_images"] = files;
+}
+
+/// The human report, DICOM objects and research formats beside report.json (docs/outputs.md).
+void writeOutputs(nlohmann::json& report, const spine::Study& study, const spine::LabelImage* labels, const AnalyzeOptions& o) {
+  if (!o.quiet) std::fprintf(stderr, "spinereview: writing reports and DICOM outputs\n");
+  spine::reports::OutputSource source{study.source, study.sliceSopInstanceUids};
+  spine::reports::WrittenOutputs written = spine::reports::writeAnalysisOutputs(report, labels, source, o.outDir, o.outputs);
+  for (const std::string& w : written.warnings) report["warnings"].push_back("outputs: " + w);
 }
 
 /// The built-in detectors and those of --plugins (loaded before anything is read or written, so a
@@ -158,6 +168,7 @@ int analyze(const AnalyzeOptions& o) {
     if (o.detectors) findings = runDetectors(detectors, study, levels ? &*levels : nullptr, o.quiet);
     nlohmann::json report = spine::buildReport(study, reportOptions, levels ? &*levels : nullptr, findings ? &*findings : nullptr);
     if (o.keyImages) addKeyImages(report, study, levels ? levels->labels.GetPointer() : nullptr, o);
+    writeOutputs(report, study, levels ? levels->labels.GetPointer() : nullptr, o);
     spine::writeReportAtomically(report, o.outDir);
     printSummary(study, o, levels ? &*levels : nullptr);
     printFindings(report);
@@ -288,6 +299,9 @@ int main(int argc, char** argv) {
   analyzeCmd->add_flag("--quiet", o.quiet, "no progress lines on stderr");
   analyzeCmd->add_option("--plugins", o.pluginDir, "folder of detector plugins (*.so, spine/PluginAbi.h) to run besides the built-ins");
   analyzeCmd->add_flag("!--no-detectors", o.detectors, "skip the detectors (hardware, ...): levels only");
+  analyzeCmd->add_flag("--deidentify", o.outputs.deidentify,
+                       "no patient name, ID, birth date or study dates in the HTML/PDF report or DICOM outputs (PS3.15 basic profile, UIDs kept)");
+  analyzeCmd->add_flag("!--no-dicom", o.outputs.dicom, "skip the DICOM outputs (SEG, SR, key images)");
   analyzeCmd->add_flag("--key-images", o.keyImages, "render the viewer's key views into DIR/key-images (needs an X display: xvfb-run)");
 
   ViewOptions view;

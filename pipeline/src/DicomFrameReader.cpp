@@ -64,6 +64,8 @@ void readIdentity(DcmDataset* ds, DcmMetaInfo* meta, DicomFrame& f) {
   f.frameOfReferenceUid = getString(ds, DCM_FrameOfReferenceUID);
   f.sopInstanceUid = getString(ds, DCM_SOPInstanceUID);
   if (f.sopInstanceUid.empty()) f.sopInstanceUid = getString(meta, DCM_MediaStorageSOPInstanceUID);
+  f.sopClassUid = getString(ds, DCM_SOPClassUID);
+  if (f.sopClassUid.empty()) f.sopClassUid = getString(meta, DCM_MediaStorageSOPClassUID);
   f.modality = getString(ds, DCM_Modality);
   f.seriesDescription = getString(ds, DCM_SeriesDescription);
   f.protocolName = getString(ds, DCM_ProtocolName);

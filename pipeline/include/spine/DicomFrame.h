@@ -17,6 +17,7 @@ struct DicomFrame {
   std::string seriesUid;         ///< Series Instance UID (0020,000E)
   std::string frameOfReferenceUid;///< Frame of Reference UID (0020,0052)
   std::string sopInstanceUid;    ///< SOP Instance UID (0008,0018), or Media Storage SOP Instance UID
+  std::string sopClassUid;       ///< SOP Class UID (0008,0016), or Media Storage SOP Class UID
   std::string modality;          ///< Modality (0008,0060)
   std::string seriesDescription; ///< Series Description (0008,103E)
   std::string protocolName;      ///< Protocol Name (0018,1030)

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "spine/DicomFrameReader.h"
+#include "spine/DicomSourceHeader.h"
 #include "spine/DicomStructureCheck.h"
 #include "spine/Series.h"
 #include "spine/Volume.h"
@@ -31,6 +32,12 @@ struct Study {
   std::vector<SkippedFile> skipped;       ///< files that are not usable images, with the reason
   std::vector<std::string> warnings;      ///< study-level data problems that did not stop the analysis
   Volume volume;
+  /// Patient, study and frame-of-reference attributes of the analysed series (DICOM inputs only;
+  /// read while the files exist, so also for a zip). For the DICOM outputs; never logged.
+  std::optional<DicomSourceHeader> source;
+  /// SOP Instance UID of the source frame behind each slice of `volume`, when slices map 1:1 onto
+  /// frames (no resampling); empty otherwise. For the derivation references of a SEG.
+  std::vector<std::string> sliceSopInstanceUids;
 
   const Series& chosenSeries() const { return series.at(size_t(chosen)); }
 };

@@ -1,0 +1,47 @@
+#include "spine/reports/AnalysisOutputs.h"
+
+#include <filesystem>
+
+#include "spine/reports/DicomSegmentation.h"
+#include "spine/reports/ResearchOutputs.h"
+#include "spine/viewer/ReviewModel.h"
+
+namespace spine::reports {
+namespace fs = std::filesystem;
+
+namespace {
+
+void writeDicomOutputs(const viewer::ReviewModel& model, const LabelImage* labels, const OutputSource& source,
+                       const std::string& outDir, const OutputOptions& options, WrittenOutputs& out) {
+  if (!options.dicom) return;
+  if (!source.header) {
+    out.warnings.push_back("no DICOM outputs: the input is not DICOM, so there is no study to attach them to");
+    return;
+  }
+  std::string warning;
+  DicomOutputContext context = makeDicomContext(*source.header, source.sliceSopInstanceUids, options.deidentify, &warning);
+  if (!warning.empty()) out.warnings.push_back(warning);
+  fs::create_directories(fs::path(outDir) / "dicom");
+  if (labels && !model.levels.empty()) {
+    writeDicomSegmentation(model, *labels, context, (fs::path(outDir) / "dicom" / "seg.dcm").string());
+    out.files.push_back("dicom/seg.dcm");
+  }
+}
+
+}  // namespace
+
+WrittenOutputs writeAnalysisOutputs(nlohmann::json& report, const LabelImage* labels, const OutputSource& source,
+                                    const std::string& outDir, const OutputOptions& options) {
+  WrittenOutputs out;
+  const viewer::ReviewModel model = viewer::readReviewModel(report, outDir, (fs::path(outDir) / "report.json").string());
+  if (labels && !model.levels.empty()) {
+    out.files.push_back(writeSlicerSegmentation(model, *labels, outDir));
+    out.files.push_back(writeSlicerMarkups(model, outDir));
+    out.files.push_back(writeVerseCentroids(model, *labels, outDir));
+  }
+  writeDicomOutputs(model, labels, source, outDir, options, out);
+  report["outputs"] = {{"files", out.files}, {"warnings", out.warnings}, {"deidentified", options.deidentify}};
+  return out;
+}
+
+}  // namespace spine::reports
