@@ -18,7 +18,7 @@ target_link_libraries(spine_dcmtk INTERFACE
 add_library(spine::dcmtk ALIAS spine_dcmtk)
 # The DICOM outputs: segmentation, structured report and the modules under them.
 add_library(spine_dcmtk_reports INTERFACE)
-target_link_libraries(spine_dcmtk_reports INTERFACE spine_dcmtk DCMTK::dcmseg DCMTK::dcmfg DCMTK::dcmiod DCMTK::dcmsr)
+target_link_libraries(spine_dcmtk_reports INTERFACE spine_dcmtk DCMTK::dcmseg DCMTK::dcmfg DCMTK::dcmiod DCMTK::dcmsr DCMTK::cmr)
 add_library(spine::dcmtk_reports ALIAS spine_dcmtk_reports)
 
 find_package(PkgConfig REQUIRED)

@@ -98,6 +98,11 @@ void putCommon(DcmDataset* ds, const SliceGrid& grid, const DicomWriteParams& p)
   ds->putAndInsertString(DCM_SeriesNumber, std::to_string(p.seriesNumber).c_str());
   ds->putAndInsertString(DCM_PatientName, "SpineReview^Synthetic");
   ds->putAndInsertString(DCM_PatientID, "SYNTHETIC");
+  // General Study (type 2): what a scanner writes, so the derived objects can carry them on.
+  ds->putAndInsertString(DCM_StudyDate, "20260101");
+  ds->putAndInsertString(DCM_StudyTime, "120000");
+  ds->putAndInsertString(DCM_StudyID, "1");
+  ds->putAndInsertString(DCM_AccessionNumber, "SYN0001");
   ds->putAndInsertUint16(DCM_SamplesPerPixel, 1);
   ds->putAndInsertString(DCM_PhotometricInterpretation, p.monochrome1 ? "MONOCHROME1" : "MONOCHROME2");
   ds->putAndInsertUint16(DCM_Rows, Uint16(grid.rows));

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "spine/reports/DicomMeasurementReport.h"
 #include "spine/reports/DicomSegmentation.h"
 #include "spine/reports/ResearchOutputs.h"
 #include "spine/viewer/ReviewModel.h"
@@ -23,8 +24,11 @@ void writeDicomOutputs(const viewer::ReviewModel& model, const LabelImage* label
   if (!warning.empty()) out.warnings.push_back(warning);
   fs::create_directories(fs::path(outDir) / "dicom");
   if (labels && !model.levels.empty()) {
-    writeDicomSegmentation(model, *labels, context, (fs::path(outDir) / "dicom" / "seg.dcm").string());
+    const fs::path dicom = fs::path(outDir) / "dicom";
+    WrittenSegmentation seg = writeDicomSegmentation(model, *labels, context, (dicom / "seg.dcm").string());
     out.files.push_back("dicom/seg.dcm");
+    writeMeasurementReport(model, *labels, seg, context, (dicom / "sr.dcm").string());
+    out.files.push_back("dicom/sr.dcm");
   }
 }
 

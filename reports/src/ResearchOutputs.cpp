@@ -39,7 +39,7 @@ std::map<std::uint16_t, Extent> labelExtents(const LabelImage& labels) {
 std::string terminologyTag(const viewer::ReviewLevel& level) {
   const Code category = anatomicalStructureCategory(), type = anatomyCode(level.name, level.disc);
   return "Segmentation category and type - DICOM master list~" + category.scheme + "^" + category.value + "^" + category.meaning +
-         "~" + type.scheme + "^" + type.value + "^" + type.meaning + "~^^~Anatomic codes - DICOM master list~^^~^^|";
+         "~" + type.scheme + "^" + type.value + "^" + type.meaning + "~^^~Anatomic codes - DICOM master list~^^~^^";
 }
 
 void setField(itk::MetaDataDictionary& d, const std::string& key, const std::string& value) {
