@@ -4,6 +4,7 @@
 
 #include "spine/reports/DicomMeasurementReport.h"
 #include "spine/reports/DicomSegmentation.h"
+#include "spine/reports/KeyImageCapture.h"
 #include "spine/reports/ResearchOutputs.h"
 #include "spine/viewer/ReviewModel.h"
 
@@ -12,7 +13,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void writeDicomOutputs(const viewer::ReviewModel& model, const LabelImage* labels, const OutputSource& source,
+void writeDicomOutputs(const nlohmann::json& report, const viewer::ReviewModel& model, const LabelImage* labels, const OutputSource& source,
                        const std::string& outDir, const OutputOptions& options, WrittenOutputs& out) {
   if (!options.dicom) return;
   if (!source.header) {
@@ -30,6 +31,9 @@ void writeDicomOutputs(const viewer::ReviewModel& model, const LabelImage* label
     writeMeasurementReport(model, *labels, seg, context, (dicom / "sr.dcm").string());
     out.files.push_back("dicom/sr.dcm");
   }
+  const std::vector<std::string> keyImages = report.value("key_images", std::vector<std::string>{});
+  for (const std::string& f : writeKeyImageCaptures(keyImages, outDir, context, (fs::path(outDir) / "dicom").string()))
+    out.files.push_back("dicom/" + f);
 }
 
 }  // namespace
@@ -43,7 +47,7 @@ WrittenOutputs writeAnalysisOutputs(nlohmann::json& report, const LabelImage* la
     out.files.push_back(writeSlicerMarkups(model, outDir));
     out.files.push_back(writeVerseCentroids(model, *labels, outDir));
   }
-  writeDicomOutputs(model, labels, source, outDir, options, out);
+  writeDicomOutputs(report, model, labels, source, outDir, options, out);
   report["outputs"] = {{"files", out.files}, {"warnings", out.warnings}, {"deidentified", options.deidentify}};
   return out;
 }
