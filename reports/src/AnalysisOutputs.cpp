@@ -4,8 +4,12 @@
 
 #include "spine/reports/DicomMeasurementReport.h"
 #include "spine/reports/DicomSegmentation.h"
+#include "spine/reports/HtmlReport.h"
 #include "spine/reports/KeyImageCapture.h"
+#include "spine/reports/PdfReport.h"
+#include "spine/reports/ReportDocument.h"
 #include "spine/reports/ResearchOutputs.h"
+#include "spine/AtomicFile.h"
 #include "spine/viewer/ReviewModel.h"
 
 namespace spine::reports {
@@ -36,6 +40,16 @@ void writeDicomOutputs(const nlohmann::json& report, const viewer::ReviewModel& 
     out.files.push_back("dicom/" + f);
 }
 
+void writeHumanReport(const nlohmann::json& report, const viewer::ReviewModel& model, const OutputSource& source,
+                      const std::string& outDir, const OutputOptions& options, WrittenOutputs& out) {
+  const ReportDocument document =
+      buildReportDocument(report, model, source.header ? &*source.header : nullptr, options.deidentify);
+  writeFileAtomically((fs::path(outDir) / "report.html").string(), renderHtml(document, outDir), "outputs");
+  out.files.push_back("report.html");
+  writePdf(document, outDir, (fs::path(outDir) / "report.pdf").string());
+  out.files.push_back("report.pdf");
+}
+
 }  // namespace
 
 WrittenOutputs writeAnalysisOutputs(nlohmann::json& report, const LabelImage* labels, const OutputSource& source,
@@ -47,6 +61,7 @@ WrittenOutputs writeAnalysisOutputs(nlohmann::json& report, const LabelImage* la
     out.files.push_back(writeSlicerMarkups(model, outDir));
     out.files.push_back(writeVerseCentroids(model, *labels, outDir));
   }
+  writeHumanReport(report, model, source, outDir, options, out);
   writeDicomOutputs(report, model, labels, source, outDir, options, out);
   report["outputs"] = {{"files", out.files}, {"warnings", out.warnings}, {"deidentified", options.deidentify}};
   return out;

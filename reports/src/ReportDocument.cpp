@@ -1,0 +1,160 @@
+#include "spine/reports/ReportDocument.h"
+
+#include <cstdio>
+#include <filesystem>
+
+namespace spine::reports {
+namespace {
+
+using nlohmann::json;
+
+std::string fixed(double v, const char* format = "%.1f") {
+  char text[32];
+  std::snprintf(text, sizeof text, format, v);
+  return text;
+}
+
+std::string point(const Vec3& p) { return "(" + fixed(p[0]) + ", " + fixed(p[1]) + ", " + fixed(p[2]) + ") mm"; }
+
+std::string joined(const std::vector<std::string>& items, const std::string& none) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : "; ") + s;
+  return out.empty() ? none : out;
+}
+
+std::string dicomDate(const std::string& da) {
+  return da.size() == 8 ? da.substr(0, 4) + "-" + da.substr(4, 2) + "-" + da.substr(6, 2) : da;
+}
+
+std::vector<Field> identityOf(const DicomSourceHeader& h) {
+  std::string name = h.patientName;
+  for (char& c : name)
+    if (c == '^') c = ' ';
+  std::vector<Field> all = {{"Patient", name},          {"Patient ID", h.patientId},          {"Birth date", dicomDate(h.patientBirthDate)},
+                            {"Sex", h.patientSex},      {"Study date", dicomDate(h.studyDate)}, {"Accession", h.accessionNumber},
+                            {"Study", h.studyDescription}};
+  std::vector<Field> present;
+  for (const Field& f : all)
+    if (!f.second.empty()) present.push_back(f);
+  return present;
+}
+
+ReportSection verdictOf(const viewer::ReviewModel& m) {
+  ReportSection s;
+  s.alert = !m.numberingTrusted();
+  s.heading = s.alert ? "Level numbering: " + m.numberingStatus + " - CHECK THE COUNT" : "Level numbering: confirmed by independent anchors";
+  if (!m.anomaly.empty()) s.lines.push_back("Anomaly: " + m.anomaly + ".");
+  s.lines.push_back(m.summary);
+  s.fields.push_back({"Anchors", joined(m.anchors, "none found")});
+  for (const std::string& c : m.candidates) s.fields.push_back({"Other possible numbering", c});
+  s.lines.push_back(m.mustConfirm);
+  return s;
+}
+
+ReportSection targetOf(const json& report, const viewer::ReviewModel& m) {
+  ReportSection s;
+  s.heading = "Surgical target";
+  if (m.target.empty()) {
+    s.lines.push_back("No target level was given for this analysis.");
+    return s;
+  }
+  const json t = report.value("target", json::object());
+  const int i = m.levelIndex(m.target);
+  s.alert = i < 0 || !m.numberingTrusted();
+  s.fields.push_back({"Requested", m.target});
+  s.fields.push_back({"Located", i < 0 ? "NO - find it yourself on the images"
+                                       : "at " + point(m.levels[size_t(i)].centroid) + " (LPS), confidence " +
+                                             fixed(m.levels[size_t(i)].confidence, "%.2f")});
+  if (i < 0 && t.contains("why") && t["why"].is_string()) s.lines.push_back(t["why"].get<std::string>());
+  bool decided = false;
+  for (const viewer::ReviewDecision& d : m.reviews)
+    if (d.level == m.target) {
+      decided = true;
+      s.fields.push_back({"Review", d.decision + " by " + d.reviewer + " at " + d.timeUtc + (d.note.empty() ? "" : ": " + d.note)});
+      s.alert = s.alert || d.decision != "confirmed";
+    }
+  if (!decided) {
+    s.fields.push_back({"Review", "NOT YET CONFIRMED by a person (spinereview view, key c)"});
+    s.alert = true;
+  }
+  return s;
+}
+
+ReportSection findingsOf(const viewer::ReviewModel& m) {
+  ReportSection s;
+  s.heading = "Findings";
+  for (const viewer::ReviewFinding& f : m.findings) {
+    std::string where = f.levels.empty() ? "study" : joined(f.levels, "");
+    s.lines.push_back(where + ": " + f.describe() + (f.certainty.empty() ? "" : " [" + f.certainty + "]"));
+    s.alert = s.alert || f.kind == "detector-failure";
+  }
+  if (s.lines.empty()) s.lines.push_back("No finding was reported by the detectors that ran (see Limits).");
+  return s;
+}
+
+ReportTable levelsOf(const viewer::ReviewModel& m) {
+  ReportTable t;
+  t.header = {"Level", "Kind", "Label", "Centroid (LPS)", "Confidence", "Findings"};
+  for (const viewer::ReviewLevel& l : m.levels) {
+    int count = 0;
+    for (const viewer::ReviewFinding& f : m.findings)
+      for (const std::string& name : f.levels) count += name == l.name;
+    std::string kind = l.disc ? "disc" : l.ribBearing ? "vertebra, rib-bearing" : "vertebra";
+    t.rows.push_back({l.name, kind, std::to_string(l.label), point(l.centroid), fixed(l.confidence, "%.2f"), std::to_string(count)});
+  }
+  return t;
+}
+
+ReportSection limitsOf(const json& report, const viewer::ReviewModel& m) {
+  ReportSection s;
+  s.heading = "Limits of this analysis";
+  if (m.levels.empty()) s.lines.push_back("No level was identified (MR segmentation and numbering are not in this version).");
+  s.lines.push_back("Not assessed by this version: disc herniation, canal and foraminal stenosis, fusion status, adjacent "
+                    "segment degeneration, MR susceptibility artefacts.");
+  for (const json& d : report.value("detectors", json::array()))
+    if (d.value("outcome", "") != "ok")
+      s.lines.push_back("Detector " + d.value("detector", std::string("?")) + " " + d.value("outcome", std::string("?")) + ": " +
+                        d.value("why", std::string("")));
+  for (const std::string& w : m.warnings) s.lines.push_back("Warning: " + w);
+  return s;
+}
+
+ReportSection softwareOf(const json& report, bool deidentify) {
+  ReportSection s;
+  s.heading = "Software and parameters";
+  const json g = report.value("generator", json::object()), v = report.value("volume", json::object());
+  s.fields.push_back({"Software", "spinereview " + g.value("version", std::string("?")) + ", report schema " +
+                                      report.value("schema_version", std::string("?"))});
+  const json input = report.value("input", json::object());
+  if (!deidentify) s.fields.push_back({"Input", input.value("path", std::string("")) + " (" + input.value("kind", std::string("")) + ")"});
+  s.fields.push_back({"Series analysed", report.value("chosen_series", json::object()).value("why", std::string(""))});
+  if (v.is_object() && v.contains("size"))
+    s.fields.push_back({"Volume", v.value("modality", std::string("")) + " " + v["size"].dump() + " voxels at " + v["spacing_mm"].dump() + " mm"});
+  std::string detectors;
+  for (const json& d : report.value("detectors", json::array()))
+    detectors += (detectors.empty() ? "" : ", ") + d.value("detector", std::string("?")) + " (" + d.value("outcome", std::string("?")) + ")";
+  s.fields.push_back({"Detectors", detectors.empty() ? "none ran" : detectors});
+  return s;
+}
+
+}  // namespace
+
+ReportDocument buildReportDocument(const json& report, const viewer::ReviewModel& model, const DicomSourceHeader* header,
+                                   bool deidentify) {
+  ReportDocument d;
+  if (header && !deidentify) d.identity = identityOf(*header);
+  if (deidentify) d.identity = {{"Patient", "de-identified"}};
+  d.verdict = verdictOf(model);
+  d.target = targetOf(report, model);
+  d.findings = findingsOf(model);
+  d.levels = levelsOf(model);
+  for (const json& k : report.value("key_images", json::array()))
+    if (k.is_string()) d.keyImages.push_back({std::filesystem::path(k.get<std::string>()).stem().string() + " view", k.get<std::string>()});
+  d.limits = limitsOf(report, model);
+  d.software = softwareOf(report, deidentify);
+  d.disclaimer = "Automated analysis for review by a qualified reader. It is not a diagnosis: confirm every level name and "
+                 "finding on the images before any decision.";
+  return d;
+}
+
+}  // namespace spine::reports
