@@ -6,6 +6,8 @@
 #include <new>
 #include <optional>
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 
 #include "BuiltInDetectors.h"
@@ -20,6 +22,8 @@
 #include "spine/Report.h"
 #include "spine/Study.h"
 #include "spine/reports/AnalysisOutputs.h"
+#include "spine/reports/SlicerModule.h"
+#include "spine/LabelMapFile.h"
 #include "spine/viewer/ReviewSession.h"
 #include "spine/viewer/Viewer.h"
 
@@ -195,6 +199,23 @@ int runAnalyze(const AnalyzeOptions& o) {
   return r.exitCode;
 }
 
+/// `report DIR`: the outputs of an analysis folder written again (after a target review, or
+/// de-identified).
+int runReport(const std::string& dir, const spine::reports::OutputOptions& options) {
+  try {
+    spine::reports::WrittenOutputs written = spine::reports::rewriteAnalysisOutputs(dir, options);
+    for (const std::string& f : written.files) std::printf("wrote %s/%s\n", dir.c_str(), f.c_str());
+    for (const std::string& w : written.warnings) std::printf("warning: %s\n", w.c_str());
+    return 0;
+  } catch (const spine::SpineError& e) {
+    std::fprintf(stderr, "spinereview: error: %s\n", e.oneLine().c_str());
+    return int(e.code());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "spinereview: error: %s: internal error: %s\n", dir.c_str(), e.what());
+    return int(spine::ExitCode::Internal);
+  }
+}
+
 struct ViewOptions {
   std::string input, outDir, target, screenshotDir, reviewer;
   int width = 1600, height = 1000;
@@ -231,8 +252,11 @@ int runView(const ViewOptions& v) {
         std::printf("wrote %s/%s\n", v.screenshotDir.c_str(), f.c_str());
       return 0;
     }
+    const std::size_t reviewsBefore = review.model.reviews.size();
     spine::viewer::Viewer viewer(std::move(scene), review.model, {reportDir, v.target, v.reviewer});
     viewer.run();
+    // A decision was recorded: the HTML, PDF and SR must say so too.
+    if (spine::viewer::loadReviewModel(reportDir).reviews.size() != reviewsBefore) return runReport(reportDir, {});
     return 0;
   } catch (const spine::SpineError& e) {
     std::fprintf(stderr, "spinereview: error: %s\n", e.oneLine().c_str());
@@ -277,9 +301,58 @@ int runEvaluate(const std::vector<std::string>& cases, spine::EvaluateOptions o)
   }
 }
 
+/// 3D Slicer runs the module as `spinereview --inputVolume IN --outputLabelMap OUT [...]`
+/// (reports/include/spine/reports/SlicerModule.h); `--xml` describes it.
+bool isSlicerCall(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]).rfind("--inputVolume", 0) == 0) return true;
+  return false;
+}
+
+int runSlicer(int argc, char** argv) {
+  CLI::App app{"SpineReview as a 3D Slicer command-line module (see spinereview --xml)"};
+  AnalyzeOptions o;
+  std::string labelsOut;
+  app.add_option("--inputVolume", o.input, "CT volume (NRRD/NIfTI)")->required();
+  app.add_option("--outputLabelMap", labelsOut, "label map to write")->required();
+  app.add_option("--target", o.target, "surgical target level");
+  app.add_option("--outputDirectory", o.outDir, "report folder");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : int(spine::ExitCode::Usage);
+  }
+  std::string scratch;
+  if (o.outDir.empty()) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "spinereview-slicer-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) return int(spine::ExitCode::CantCreate);
+    o.outDir = scratch = pattern;
+  }
+  o.modality = "CT", o.outputs.dicom = false;
+  int rc = runAnalyze(o);
+  if (rc == 0) {
+    try {
+      spine::writeLabelMap(*spine::readLabelMap(o.outDir + "/labels.nii.gz"), labelsOut);
+    } catch (const spine::SpineError& e) {
+      std::fprintf(stderr, "spinereview: error: %s\n", e.oneLine().c_str());
+      rc = int(e.code());
+    }
+  }
+  if (!scratch.empty()) {
+    std::filesystem::remove_all(scratch);
+    std::printf("(the report folder was temporary and is removed: give --outputDirectory to keep report.json/html/pdf)\n");
+  }
+  return rc;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && std::string(argv[1]) == "--xml") {
+    std::fputs(spine::reports::slicerModuleXml().c_str(), stdout);
+    return 0;
+  }
+  if (isSlicerCall(argc, argv)) return runSlicer(argc, argv);
   CLI::App app{"SpineReview: pre-surgical spine review (CT/MR DICOM, NIfTI, NRRD)"};
   app.set_version_flag("--version", std::string("spinereview ") + SPINE_VERSION);
   app.require_subcommand(1);
@@ -315,6 +388,13 @@ int main(int argc, char** argv) {
   viewCmd->add_option("--width", view.width, "window width, pixels")->capture_default_str()->check(CLI::Range(400, 8000));
   viewCmd->add_option("--height", view.height, "window height, pixels")->capture_default_str()->check(CLI::Range(300, 8000));
 
+  std::string reportDir;
+  spine::reports::OutputOptions reportOptions;
+  CLI::App* reportCmd = app.add_subcommand("report", "Write an analysis folder's reports and DICOM outputs again (after a target review)");
+  reportCmd->add_option("DIR", reportDir, "an analysis folder (report.json)")->required();
+  reportCmd->add_flag("--deidentify", reportOptions.deidentify, "no patient name, ID, birth date or study dates in any output");
+  reportCmd->add_flag("!--no-dicom", reportOptions.dicom, "skip the DICOM outputs (SEG, SR, key images)");
+
   std::string phantomSpec, phantomDir, syntax;
   unsigned phantomThreads = 2;
   CLI::App* phantomCmd = app.add_subcommand("phantom", "Write a synthetic CT or MR series with ground truth from a JSON spec");
@@ -341,5 +421,6 @@ int main(int argc, char** argv) {
   if (*analyzeCmd) return runAnalyze(o);
   if (*evaluateCmd) return runEvaluate(evalCases, evalOptions);
   if (*viewCmd) return runView(view);
+  if (*reportCmd) return runReport(reportDir, reportOptions);
   return runPhantom(phantomSpec, phantomDir, syntax, phantomThreads);
 }

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include "spine/AtomicFile.h"
 #include "spine/Error.h"
@@ -192,6 +193,16 @@ void writeLabelsAtomically(const LevelTable& levels, const std::string& outDir) 
   const std::string final = (fs::path(outDir) / "labels.nii.gz").string(), temp = temporaryPathFor(final);
   writeLabelMap(*levels.labels, temp);
   moveIntoPlace(temp, final, "report");
+}
+
+json readReport(const std::string& reportDir, const std::string& stage) {
+  const std::string path = (fs::path(reportDir) / "report.json").string();
+  std::ifstream in(path);
+  if (!in) throw SpineError(ExitCode::NoInput, stage, path, "no report.json here: run `spinereview analyze` first");
+  json report = json::parse(in, nullptr, false);
+  if (report.is_discarded() || !report.is_object() || report.value("schema", "") != "spinereview.report")
+    throwDataError(stage, path, "not a SpineReview report.json (unreadable JSON or another schema)");
+  return report;
 }
 
 void writeReportAtomically(const json& report, const std::string& outDir) {

@@ -6,6 +6,7 @@
 
 #include "spine/AtomicFile.h"
 #include "spine/Error.h"
+#include "spine/Report.h"
 
 namespace spine {
 
@@ -31,14 +32,6 @@ const json* findLevel(const json& report, const std::string& name) {
   return nullptr;
 }
 
-json readReportFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw SpineError(ExitCode::NoInput, "review", path, "no report.json here: run `spinereview analyze` first");
-  json report = json::parse(in, nullptr, false);
-  if (report.is_discarded() || !report.is_object() || report.value("schema", "") != "spinereview.report")
-    throwDataError("review", path, "not a SpineReview report.json (unreadable JSON or another schema)");
-  return report;
-}
 
 }  // namespace
 
@@ -60,10 +53,9 @@ void addTargetReview(json& report, TargetReview review) {
 }
 
 json recordTargetReview(const std::string& reportDir, const TargetReview& review) {
-  const std::string path = (fs::path(reportDir) / "report.json").string();
-  json report = readReportFile(path);
+  json report = readReport(reportDir, "review");
   addTargetReview(report, review);
-  writeFileAtomically(path, report.dump(2) + "\n", "review");
+  writeReportAtomically(report, reportDir);
   return report;
 }
 

@@ -10,6 +10,10 @@
 #include "spine/reports/ReportDocument.h"
 #include "spine/reports/ResearchOutputs.h"
 #include "spine/AtomicFile.h"
+#include "spine/Error.h"
+#include "spine/LabelMapFile.h"
+#include "spine/Report.h"
+#include "spine/Study.h"
 #include "spine/viewer/ReviewModel.h"
 
 namespace spine::reports {
@@ -64,6 +68,37 @@ WrittenOutputs writeAnalysisOutputs(nlohmann::json& report, const LabelImage* la
   writeHumanReport(report, model, source, outDir, options, out);
   writeDicomOutputs(report, model, labels, source, outDir, options, out);
   report["outputs"] = {{"files", out.files}, {"warnings", out.warnings}, {"deidentified", options.deidentify}};
+  return out;
+}
+
+namespace {
+
+/// The source header and slice references of the analysed series, read again from the input.
+OutputSource sourceOf(const nlohmann::json& report, std::vector<std::string>& warnings) {
+  const std::string input = report.at("input").value("path", std::string());
+  const std::string kind = report.at("input").value("kind", std::string());
+  if (kind == "nifti" || kind == "nrrd") return {};
+  try {
+    Study study = loadStudy(input);
+    return {study.source, study.sliceSopInstanceUids};
+  } catch (const SpineError& e) {
+    warnings.push_back("the study cannot be read again (" + e.oneLine() + "): DICOM outputs left out, no patient details");
+    return {};
+  }
+}
+
+}  // namespace
+
+WrittenOutputs rewriteAnalysisOutputs(const std::string& reportDir, const OutputOptions& options) {
+  nlohmann::json report = readReport(reportDir, "outputs");
+  const fs::path labelsFile = fs::path(reportDir) / "labels.nii.gz";
+  LabelImage::Pointer labels = fs::exists(labelsFile) ? readLabelMap(labelsFile.string()) : nullptr;
+  std::vector<std::string> warnings;
+  const OutputSource source = sourceOf(report, warnings);
+  WrittenOutputs out = writeAnalysisOutputs(report, labels.GetPointer(), source, reportDir, options);
+  out.warnings.insert(out.warnings.begin(), warnings.begin(), warnings.end());
+  report["outputs"]["warnings"] = out.warnings;
+  writeReportAtomically(report, reportDir);
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "spine/Error.h"
+#include "spine/Report.h"
 #include "spine/Vec3Json.h"
 
 namespace spine::viewer {
@@ -136,12 +137,7 @@ ReviewModel readReviewModel(const json& report, const std::string& reportDir, co
 }
 
 ReviewModel loadReviewModel(const std::string& reportDir) {
-  const std::string path = (fs::path(reportDir) / "report.json").string();
-  std::ifstream in(path);
-  if (!in) throw SpineError(ExitCode::NoInput, "view", path, "no report.json here");
-  json report = json::parse(in, nullptr, false);
-  if (report.is_discarded()) throwDataError("view", path, "report.json is not valid JSON");
-  return readReviewModel(report, reportDir, path);
+  return readReviewModel(readReport(reportDir, "view"), reportDir, (fs::path(reportDir) / "report.json").string());
 }
 
 }  // namespace spine::viewer

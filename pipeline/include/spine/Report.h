@@ -29,6 +29,10 @@ nlohmann::json buildReport(const Study& study, const ReportOptions& options, con
 /// Writes labels.nii.gz into DIR under a temporary name, then renames it.
 void writeLabelsAtomically(const LevelTable& levels, const std::string& outDir);
 
+/// Reads DIR/report.json for `stage`. Throws SpineError: NoInput when it is not there, DataError
+/// when it is not valid JSON or not a SpineReview report.
+nlohmann::json readReport(const std::string& reportDir, const std::string& stage);
+
 /// Writes `json` to DIR/report.json atomically (temporary name, fsync, rename): a reader never sees
 /// a half-written report. Throws SpineError (CantCreate) naming the path.
 void writeReportAtomically(const nlohmann::json& report, const std::string& outDir);

@@ -36,4 +36,9 @@ struct WrittenOutputs {
 WrittenOutputs writeAnalysisOutputs(nlohmann::json& report, const LabelImage* labels, const OutputSource& source,
                                     const std::string& outDir, const OutputOptions& options);
 
+/// Rewrites the outputs of an analysis folder from its report.json and labels.nii.gz (after a
+/// target review, or with other options), re-reading the source study's header for the DICOM
+/// outputs; when the study is gone those are left out with a warning. Updates report.json.
+WrittenOutputs rewriteAnalysisOutputs(const std::string& reportDir, const OutputOptions& options);
+
 }  // namespace spine::reports
