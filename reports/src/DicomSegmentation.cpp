@@ -237,7 +237,7 @@ LabelImage::Pointer emptyGrid(DcmSegmentation& seg, Uint16 rows, Uint16 columns,
 
 }  // namespace
 
-ReadSegmentation readDicomSegmentation(const std::string& path) {
+ReadSegmentation readDicomSegmentation(const std::string& path, const LabelImage* grid) {
   DcmFileFormat file;
   OFCondition status = file.loadFile(path.c_str());
   Uint16 rows = 0, columns = 0;
@@ -267,7 +267,16 @@ ReadSegmentation readDicomSegmentation(const std::string& path) {
   if (frames == 0) notReadable(path, "the segmentation has no frames");
   std::vector<Vec3> positions;
   for (Uint32 f = 0; f < frames; ++f) positions.push_back(framePosition(*seg, f, path));
-  out.segments = emptyGrid(*seg, rows, columns, positions, path);
+  if (grid) {
+    const auto size = grid->GetLargestPossibleRegion().GetSize();
+    if (size[0] != columns || size[1] != rows) notReadable(path, "its frames do not have the size of the image it is read onto");
+    out.segments = LabelImage::New();
+    out.segments->CopyInformation(grid);
+    out.segments->SetRegions(grid->GetLargestPossibleRegion());
+    out.segments->Allocate(true);
+  } else {
+    out.segments = emptyGrid(*seg, rows, columns, positions, path);
+  }
   LabelImage& image = *out.segments;
   const auto size = image.GetLargestPossibleRegion().GetSize();
   for (Uint32 f = 0; f < frames; ++f) {

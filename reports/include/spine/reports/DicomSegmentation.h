@@ -32,8 +32,9 @@ struct ReadSegmentation {
   std::string referencedStudyUid, frameOfReferenceUid;
 };
 
-/// Reads a binary SEG whose frames share one orientation. Throws SpineError (DataError) naming the
-/// file when it is not one.
-ReadSegmentation readDicomSegmentation(const std::string& path);
+/// Reads a binary SEG whose frames share one orientation, onto `grid` when given (the image it was
+/// made on: same rows, columns, orientation and slice positions), else onto the slices its frames
+/// span. Throws SpineError (DataError) naming the file when it is not one or does not fit `grid`.
+ReadSegmentation readDicomSegmentation(const std::string& path, const LabelImage* grid = nullptr);
 
 }  // namespace spine::reports
