@@ -76,6 +76,18 @@ DcmSegment* makeSegment(const viewer::ReviewLevel& level, const std::string& tra
   return segment;
 }
 
+std::vector<std::vector<std::uint32_t>> slicesOfLabels(const LabelImage& labels) {
+  const auto size = labels.GetLargestPossibleRegion().GetSize();
+  const std::size_t plane = size[0] * size[1];
+  std::vector<std::vector<std::uint32_t>> out(65536);
+  std::vector<std::uint32_t> lastSlice(65536, ~0u);
+  const std::uint16_t* p = labels.GetBufferPointer();
+  for (std::uint32_t z = 0; z < size[2]; ++z)
+    for (std::size_t i = 0; i < plane; ++i, ++p)
+      if (*p && lastSlice[*p] != z) lastSlice[*p] = z, out[*p].push_back(z);
+  return out;
+}
+
 /// One frame per slice the level occupies; its position, dimension indices and source image.
 struct SliceFrames {
   const LabelImage& labels;
@@ -84,15 +96,17 @@ struct SliceFrames {
   std::string path;
   std::size_t added = 0;
 
+  /// The slices each label value occurs on, from one pass over the label map.
+  std::vector<std::vector<std::uint32_t>> slicesOf = slicesOfLabels(labels);
+
   void add(std::uint16_t label, Uint16 segmentNumber) {
     const auto size = labels.GetLargestPossibleRegion().GetSize();
     const std::size_t plane = size[0] * size[1];
     std::vector<Uint8> mask(plane);
-    for (std::size_t z = 0; z < size[2]; ++z) {
+    for (std::uint32_t z : slicesOf[label]) {
       const std::uint16_t* slice = labels.GetBufferPointer() + z * plane;
-      bool any = false;
-      for (std::size_t i = 0; i < plane; ++i) any |= (mask[i] = slice[i] == label) != 0;
-      if (any) addFrame(mask, segmentNumber, z);
+      for (std::size_t i = 0; i < plane; ++i) mask[i] = slice[i] == label;
+      addFrame(mask, segmentNumber, z);
     }
   }
 
@@ -151,13 +165,10 @@ WrittenSegmentation writeDicomSegmentation(const viewer::ReviewModel& model, con
   addSharedGeometry(*seg, labels, path);
   addDimensions(*seg, path);
 
-  std::vector<bool> present(65536, false);
-  const std::uint16_t* buffer = labels.GetBufferPointer();
-  for (std::size_t i = 0, n = labels.GetPixelContainer()->Size(); i < n; ++i) present[buffer[i]] = true;
   WrittenSegmentation out;
   SliceFrames frames{labels, context, *seg, path};
   for (const viewer::ReviewLevel& level : model.levels) {
-    if (!present[level.label]) continue;
+    if (frames.slicesOf[level.label].empty()) continue;
     Uint16 segmentNumber = 0;
     out.trackingUids.push_back(newUid());
     check(seg->addSegment(makeSegment(level, out.trackingUids.back(), path), segmentNumber), path, "segment " + level.name);

@@ -11,7 +11,7 @@
 
 namespace spine {
 
-inline constexpr const char* kReportSchemaVersion = "1.1.0";
+inline constexpr const char* kReportSchemaVersion = "1.2.0";
 
 struct ReportOptions {
   std::optional<std::string> target;  ///< --target, e.g. "L4-L5"
