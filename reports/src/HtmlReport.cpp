@@ -21,8 +21,8 @@ th { background: #eee; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; }
 dt { font-weight: bold; }
 dd { margin: 0; }
-figure { display: inline-block; width: 48%; margin: 0.5em 1%; vertical-align: top; page-break-inside: avoid; }
-figure img { width: 100%; }
+figure { display: inline-block; width: 47%; margin: 0.5em 1%; vertical-align: top; page-break-inside: avoid; }
+figure img { display: block; max-width: 100%; max-height: 30em; margin: 0 auto; }
 .disclaimer { font-size: 9pt; color: #444; border-top: 1px solid #999; margin-top: 2em; padding-top: 0.5em; }
 @media print { body { margin: 0; max-width: none; } section, table, figure { page-break-inside: avoid; } }
 )";

@@ -48,8 +48,9 @@ public:
     m_y -= 8;
   }
 
-  void heading(const std::string& text, bool alert) {
-    need(3 * kLine);
+  /// `keepWith`: room the content after it needs, so a heading never ends a page alone.
+  void heading(const std::string& text, bool alert, float keepWith = 2 * kLine) {
+    need(kLine + keepWith);
     m_y -= 6;
     write(text, m_bold, 11.5f, kMargin, alert ? 0.8f : 0, 0, 0);
     HPDF_Page_SetRGBStroke(m_page, alert ? 0.8f : 0.6f, alert ? 0 : 0.6f, alert ? 0 : 0.6f);
@@ -188,7 +189,7 @@ void writePdf(const ReportDocument& d, const std::string& reportDir, const std::
     for (const Field& f : d.identity) flow.field(f.first, f.second);
     for (const ReportSection* s : {&d.verdict, &d.target, &d.findings}) section(flow, *s);
     levelTable(flow, d.levels);
-    if (!d.keyImages.empty()) flow.heading("Key images", false);
+    if (!d.keyImages.empty()) flow.heading("Key images", false, 240);
     for (std::size_t i = 0; i < d.keyImages.size(); i += 2) {
       std::vector<const KeyImage*> row{&d.keyImages[i]};
       if (i + 1 < d.keyImages.size()) row.push_back(&d.keyImages[i + 1]);
