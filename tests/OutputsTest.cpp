@@ -325,6 +325,17 @@ TEST(VolumeInput, NiftiGetsHumanAndResearchOutputsButNoDicom) {
   EXPECT_NE(report["outputs"]["warnings"][0].get<std::string>().find("not DICOM"), std::string::npos);
 }
 
+TEST(MrStudy, WithoutLevelsGetsTheHumanReportIntoANewFolder) {
+  // MR has no levels yet: no label map is written, so the outputs must create the folder themselves.
+  ScratchFolder dir;
+  ASSERT_EQ(runCli("phantom " + std::string(SPINE_SOURCE_DIR) + "/testdata/phantoms/lumbar-mr-t2.json " + dir.sub("mr"), dir).code, 0);
+  CliResult r = runCli("analyze " + dir.sub("mr/dicom") + " --out " + dir.sub("out/nested") + " --quiet", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  json report = json::parse(slurp(dir.sub("out/nested/report.json")));
+  EXPECT_EQ(report["outputs"]["files"].get<std::vector<std::string>>(), (std::vector<std::string>{"report.html", "report.pdf"}));
+  EXPECT_NE(slurp(dir.sub("out/nested/report.html")).find("NO LEVEL HAS BEEN IDENTIFIED"), std::string::npos);
+}
+
 TEST(SlicerModule, XmlDescribesTheModuleAndTheCallWritesTheLabelMap) {
   ScratchFolder dir;
   CliResult xml = runCli("--xml", dir);

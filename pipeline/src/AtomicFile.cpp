@@ -29,6 +29,12 @@ void moveIntoPlace(const std::string& temp, const std::string& finalPath, const 
   }
 }
 
+void createOutputFolder(const std::string& dir, const std::string& stage) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw SpineError(ExitCode::CantCreate, stage, dir, "cannot create output folder: " + ec.message());
+}
+
 void writeFileAtomically(const std::string& finalPath, const std::string& text, const std::string& stage) {
   const std::string temp = temporaryPathFor(finalPath);
   {

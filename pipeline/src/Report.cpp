@@ -178,18 +178,8 @@ json buildReport(const Study& study, const ReportOptions& options, const LevelTa
   return report;
 }
 
-namespace {
-
-void createOutputFolder(const std::string& outDir) {
-  std::error_code ec;
-  fs::create_directories(outDir, ec);
-  if (ec) throw SpineError(ExitCode::CantCreate, "report", outDir, "cannot create output folder: " + ec.message());
-}
-
-}  // namespace
-
 void writeLabelsAtomically(const LevelTable& levels, const std::string& outDir) {
-  createOutputFolder(outDir);
+  createOutputFolder(outDir, "report");
   const std::string final = (fs::path(outDir) / "labels.nii.gz").string(), temp = temporaryPathFor(final);
   writeLabelMap(*levels.labels, temp);
   moveIntoPlace(temp, final, "report");
@@ -206,7 +196,7 @@ json readReport(const std::string& reportDir, const std::string& stage) {
 }
 
 void writeReportAtomically(const json& report, const std::string& outDir) {
-  createOutputFolder(outDir);
+  createOutputFolder(outDir, "report");
   writeFileAtomically((fs::path(outDir) / "report.json").string(), report.dump(2) + "\n", "report");
 }
 

@@ -31,7 +31,7 @@ void writeDicomOutputs(const nlohmann::json& report, const viewer::ReviewModel& 
   std::string warning;
   DicomOutputContext context = makeDicomContext(*source.header, source.sliceSopInstanceUids, options.deidentify, &warning);
   if (!warning.empty()) out.warnings.push_back(warning);
-  fs::create_directories(fs::path(outDir) / "dicom");
+  createOutputFolder((fs::path(outDir) / "dicom").string(), "outputs");
   if (labels && !model.levels.empty()) {
     const fs::path dicom = fs::path(outDir) / "dicom";
     WrittenSegmentation seg = writeDicomSegmentation(model, *labels, context, (dicom / "seg.dcm").string());
@@ -59,6 +59,7 @@ void writeHumanReport(const nlohmann::json& report, const viewer::ReviewModel& m
 WrittenOutputs writeAnalysisOutputs(nlohmann::json& report, const LabelImage* labels, const OutputSource& source,
                                     const std::string& outDir, const OutputOptions& options) {
   WrittenOutputs out;
+  createOutputFolder(outDir, "outputs");
   const viewer::ReviewModel model = viewer::readReviewModel(report, outDir, (fs::path(outDir) / "report.json").string());
   if (labels && !model.levels.empty()) {
     out.files.push_back(writeSlicerSegmentation(model, *labels, outDir));

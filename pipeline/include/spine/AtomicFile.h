@@ -12,6 +12,9 @@ std::string temporaryPathFor(const std::string& finalPath);
 /// naming `finalPath`, for `stage`.
 void moveIntoPlace(const std::string& temp, const std::string& finalPath, const std::string& stage);
 
+/// Creates `dir` (and its parents) when missing. Throws SpineError (CantCreate) naming it.
+void createOutputFolder(const std::string& dir, const std::string& stage);
+
 /// Writes `text` to `finalPath` atomically (temporary name, fsync, rename). Throws SpineError
 /// (CantCreate) naming the path when the folder cannot be written.
 void writeFileAtomically(const std::string& finalPath, const std::string& text, const std::string& stage);
