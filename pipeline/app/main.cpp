@@ -199,21 +199,30 @@ int runAnalyze(const AnalyzeOptions& o) {
   return r.exitCode;
 }
 
-/// `report DIR`: the outputs of an analysis folder written again (after a target review, or
-/// de-identified).
-int runReport(const std::string& dir, const spine::reports::OutputOptions& options) {
+/// The command's error boundary: a SpineError becomes its one line and exit code, anything else an
+/// internal error naming `subject`.
+template <typename Body>
+int reportingErrors(const std::string& subject, Body body) {
   try {
-    spine::reports::WrittenOutputs written = spine::reports::rewriteAnalysisOutputs(dir, options);
-    for (const std::string& f : written.files) std::printf("wrote %s/%s\n", dir.c_str(), f.c_str());
-    for (const std::string& w : written.warnings) std::printf("warning: %s\n", w.c_str());
-    return 0;
+    return body();
   } catch (const spine::SpineError& e) {
     std::fprintf(stderr, "spinereview: error: %s\n", e.oneLine().c_str());
     return int(e.code());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "spinereview: error: %s: internal error: %s\n", dir.c_str(), e.what());
+    std::fprintf(stderr, "spinereview: error: %s: internal error: %s\n", subject.c_str(), e.what());
     return int(spine::ExitCode::Internal);
   }
+}
+
+/// `report DIR`: the outputs of an analysis folder written again (after a target review, or
+/// de-identified).
+int runReport(const std::string& dir, const spine::reports::OutputOptions& options) {
+  return reportingErrors(dir, [&] {
+    spine::reports::WrittenOutputs written = spine::reports::rewriteAnalysisOutputs(dir, options);
+    for (const std::string& f : written.files) std::printf("wrote %s/%s\n", dir.c_str(), f.c_str());
+    for (const std::string& w : written.warnings) std::printf("warning: %s\n", w.c_str());
+    return 0;
+  });
 }
 
 struct ViewOptions {
@@ -241,7 +250,7 @@ int runView(const ViewOptions& v) {
     std::fprintf(stderr, "spinereview: error: %s: %s\n", reportDir.c_str(), why.c_str());
     return int(spine::ExitCode::Unavailable);
   }
-  try {
+  return reportingErrors(reportDir, [&] {
     spine::viewer::LoadedReview review = spine::viewer::loadReview(reportDir);
     spine::viewer::SceneOptions sceneOptions;
     sceneOptions.width = v.width, sceneOptions.height = v.height;
@@ -258,17 +267,11 @@ int runView(const ViewOptions& v) {
     // A decision was recorded: the HTML, PDF and SR must say so too.
     if (spine::viewer::loadReviewModel(reportDir).reviews.size() != reviewsBefore) return runReport(reportDir, {});
     return 0;
-  } catch (const spine::SpineError& e) {
-    std::fprintf(stderr, "spinereview: error: %s\n", e.oneLine().c_str());
-    return int(e.code());
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "spinereview: error: %s: internal error: %s\n", reportDir.c_str(), e.what());
-    return int(spine::ExitCode::Internal);
-  }
+  });
 }
 
 int runPhantom(const std::string& specFile, const std::string& outDir, const std::string& syntax, unsigned threads) {
-  try {
+  return reportingErrors(specFile, [&] {
     spine::PhantomSpec spec = spine::readPhantomSpec(specFile);
     if (!syntax.empty()) spec.acquisition.transferSyntax = syntax;
     spine::PhantomResult phantom = spec.base ? spine::generateSemiSynthetic(spec, threads) : spine::generatePhantom(spec, threads);
@@ -278,27 +281,18 @@ int runPhantom(const std::string& specFile, const std::string& outDir, const std
                 spec.modality.c_str(), spec.acquisition.orientation.c_str(), spec.base ? "semi-synthetic case" : "phantom", spec.name.c_str(), g.nx, g.ny, g.nz, g.dx, g.dy,
                 g.spacing(), phantom.truth["vertebrae"].size(), phantom.truth["discs"].size(), outDir.c_str());
     return 0;
-  } catch (const spine::SpineError& e) {
-    std::fprintf(stderr, "spinereview: error: %s\n", e.oneLine().c_str());
-    return int(e.code());
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "spinereview: error: %s: internal error: %s\n", specFile.c_str(), e.what());
-    return int(spine::ExitCode::Internal);
-  }
+  });
 }
 
 int runEvaluate(const std::vector<std::string>& cases, spine::EvaluateOptions o) {
-  try {
+  return reportingErrors(o.outDir, [&] {
     o.analyzer = std::filesystem::read_symlink("/proc/self/exe").string();
     spine::SuiteResult r = spine::runEvaluation(cases, o);
     std::fputs(spine::suiteTable(r.scored).c_str(), stdout);
     for (const std::string& s : r.skipped) std::printf("skipped: %s\n", s.c_str());
     std::printf("written: %s/evaluation.json, %s/evaluation.txt\n", o.outDir.c_str(), o.outDir.c_str());
     return 0;
-  } catch (const spine::SpineError& e) {
-    std::fprintf(stderr, "spinereview: error: %s\n", e.oneLine().c_str());
-    return int(e.code());
-  }
+  });
 }
 
 /// 3D Slicer runs the module as `spinereview --inputVolume IN --outputLabelMap OUT [...]`
