@@ -79,6 +79,23 @@ def main(folder):
         source_studies = [u for u in report["study"]["study_instance_uids"] if u]
         check(not source_studies or seg.StudyInstanceUID == source_studies[0], "SEG not in the source study")
 
+    # SR: one measurement group per segment of the SEG, each tracking its level by name.
+    sr_file = folder / "dicom" / "sr.dcm"
+    if sr_file.exists():
+        sr = pydicom.dcmread(str(sr_file))
+        groups = []
+
+        def walk(items):
+            for item in items:
+                if item.ConceptNameCodeSequence[0].CodeMeaning == "Measurement Group":
+                    groups.append(item)
+                walk(getattr(item, "ContentSequence", []))
+
+        walk(sr.ContentSequence)
+        tracked = sorted(i.TextValue for g in groups for i in g.ContentSequence
+                         if i.ConceptNameCodeSequence[0].CodeMeaning == "Tracking Identifier")
+        check(tracked == sorted(segment_names.values()), "SR measurement groups do not track the SEG's segments")
+
     # Key images: RGB Secondary Capture.
     for sc in sorted((folder / "dicom").glob("key-image-*.dcm")) if (folder / "dicom").exists() else []:
         ds = pydicom.dcmread(str(sc))
