@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "BuiltInDetectors.h"
+#include "spine/ChildProcess.h"
 #include "spine/DicomSeriesWriter.h"
 #include "spine/PluginDetector.h"
 #include "spine/Error.h"
@@ -286,7 +287,7 @@ int runPhantom(const std::string& specFile, const std::string& outDir, const std
 
 int runEvaluate(const std::vector<std::string>& cases, spine::EvaluateOptions o) {
   return reportingErrors(o.outDir, [&] {
-    o.analyzer = std::filesystem::read_symlink("/proc/self/exe").string();
+    o.analyzer = spine::selfExecutable();
     spine::SuiteResult r = spine::runEvaluation(cases, o);
     std::fputs(spine::suiteTable(r.scored).c_str(), stdout);
     for (const std::string& s : r.skipped) std::printf("skipped: %s\n", s.c_str());

@@ -1,5 +1,7 @@
 #include "spine/AtomicFile.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -39,12 +41,16 @@ void writeFileAtomically(const std::string& finalPath, const std::string& text, 
   const std::string temp = temporaryPathFor(finalPath);
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    const int openError = out ? 0 : errno;
     out << text;
     out.flush();
     if (!out) {
+      const int error = openError ? openError : errno;
       std::error_code ec;
       fs::remove(temp, ec);
-      throw SpineError(ExitCode::CantCreate, stage, temp, "write failed (disk full or read-only?)");
+      // Named by its final path: the temporary name means nothing to the reader.
+      throw SpineError(ExitCode::CantCreate, stage, finalPath,
+                       openError ? "cannot create it: " + std::string(std::strerror(error)) : "write failed: " + std::string(std::strerror(error)));
     }
   }
   int fd = ::open(temp.c_str(), O_RDONLY);

@@ -5,46 +5,14 @@
 #include <filesystem>
 #include <fstream>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-
 #include "spine/AtomicFile.h"
+#include "spine/ChildProcess.h"
 #include "spine/Error.h"
-
-extern char** environ;
 
 namespace spine {
 namespace fs = std::filesystem;
 
 namespace {
-
-/// Runs argv, stdout/stderr to `log`; returns the exit code (128 + signal when killed).
-int runLogged(const std::vector<std::string>& argv, const std::string& log) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid;
-  int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw SpineError(ExitCode::Internal, "evaluate", argv[0], "cannot start the analyzer");
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-std::string lastLine(const std::string& file) {
-  std::ifstream in(file);
-  std::string line, last;
-  while (std::getline(in, line))
-    if (!line.empty()) last = line;
-  return last;
-}
 
 CaseScore evaluateOne(const EvalCase& c, const EvaluateOptions& o) {
   fs::path dir = fs::path(o.outDir) / "cases" / c.name;
@@ -57,7 +25,8 @@ CaseScore evaluateOne(const EvalCase& c, const EvaluateOptions& o) {
     if (!c.modality.empty()) argv.insert(argv.end(), {"--modality", c.modality});
     argv.insert(argv.end(), o.extraArgs.begin(), o.extraArgs.end());
     auto t0 = std::chrono::steady_clock::now();
-    int code = runLogged(argv, (dir / "analyze.log").string());
+    std::filesystem::remove(dir / "analyze.log");
+    int code = runLogged(argv, (dir / "analyze.log").string(), "evaluate");
     seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (code != 0) error = "analyze exit " + std::to_string(code) + ": " + lastLine((dir / "analyze.log").string());
   }
