@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "BuiltInDetectors.h"
+#include "spine/Batch.h"
 #include "spine/ChildProcess.h"
 #include "spine/DicomSeriesWriter.h"
 #include "spine/PluginDetector.h"
@@ -296,6 +297,32 @@ int runEvaluate(const std::vector<std::string>& cases, spine::EvaluateOptions o)
   });
 }
 
+/// One line per finished study, or a bar redrawn in place on a terminal.
+void showBatchProgress(const spine::BatchProgress& p) {
+  const spine::BatchStudy& s = *p.last;
+  if (!::isatty(2)) {
+    std::fprintf(stderr, "batch: %zu/%zu %s %s (%.1f s)%s%s\n", p.finished, p.total, s.id.c_str(), s.status.c_str(), s.seconds,
+                 s.error.empty() ? "" : ": ", s.error.c_str());
+    return;
+  }
+  const int width = 30, filled = int(width * p.finished / std::max<std::size_t>(p.total, 1));
+  std::fprintf(stderr, "\r[%s%s] %zu/%zu done, %zu failed, %zu running ", std::string(filled, '#').c_str(),
+               std::string(width - filled, '.').c_str(), p.finished, p.total, p.failed, p.running);
+  if (p.finished == p.total) std::fputc('\n', stderr);
+}
+
+int runBatchCommand(const spine::BatchOptions& options) {
+  return reportingErrors(options.inDir, [&] {
+    spine::BatchOptions o = options;
+    o.analyzer = spine::selfExecutable();
+    spine::BatchResult r = spine::runBatch(o, showBatchProgress);
+    std::fputs(spine::batchTable(r).c_str(), stdout);
+    std::printf("summary: %s/batch-summary.json; failures: %s/failed/; logs: %s/logs/\n", o.outDir.c_str(), o.outDir.c_str(),
+                o.outDir.c_str());
+    return r.exitCode;
+  });
+}
+
 /// 3D Slicer runs the module as `spinereview --inputVolume IN --outputLabelMap OUT [...]`
 /// (reports/include/spine/reports/SlicerModule.h); `--xml` describes it.
 bool isSlicerCall(int argc, char** argv) {
@@ -383,6 +410,20 @@ int main(int argc, char** argv) {
   viewCmd->add_option("--width", view.width, "window width, pixels")->capture_default_str()->check(CLI::Range(400, 8000));
   viewCmd->add_option("--height", view.height, "window height, pixels")->capture_default_str()->check(CLI::Range(300, 8000));
 
+  spine::BatchOptions batch;
+  std::string batchTarget, batchMemory, batchTimeout;
+  bool batchDeidentify = false, batchNoDicom = false;
+  CLI::App* batchCmd = app.add_subcommand("batch", "Analyse every study in a folder, each in its own process; resumable");
+  batchCmd->add_option("INDIR", batch.inDir, "folder whose entries are studies (folder, .zip, DICOM file, NIfTI/NRRD)")->required();
+  batchCmd->add_option("--out", batch.outDir, "results: OUTDIR/<study>/ when complete, failed/, logs/, batch-summary.json")->required();
+  batchCmd->add_option("-j,--jobs", batch.jobs, "studies analysed at once")->capture_default_str()->check(CLI::Range(1, 64));
+  batchCmd->add_option("--target", batchTarget, "surgical target level to locate in every study");
+  batchCmd->add_option("--max-memory", batchMemory, "per-study cap on decoded pixel memory, MiB (analyze's default)");
+  batchCmd->add_option("--timeout", batchTimeout, "per-study wall-time limit, s (analyze's default)");
+  batchCmd->add_flag("--deidentify", batchDeidentify, "no patient identity in any study's reports and DICOM outputs");
+  batchCmd->add_flag("--no-dicom", batchNoDicom, "skip the DICOM outputs");
+  batchCmd->add_flag("--retry-failed", batch.retryFailed, "also retry studies that failed for a reason not worth retrying");
+
   std::string reportDir;
   spine::reports::OutputOptions reportOptions;
   CLI::App* reportCmd = app.add_subcommand("report", "Write an analysis folder's reports and DICOM outputs again (after a target review)");
@@ -417,5 +458,13 @@ int main(int argc, char** argv) {
   if (*evaluateCmd) return runEvaluate(evalCases, evalOptions);
   if (*viewCmd) return runView(view);
   if (*reportCmd) return runReport(reportDir, reportOptions);
+  if (*batchCmd) {
+    if (!batchTarget.empty()) batch.analyzeArgs.insert(batch.analyzeArgs.end(), {"--target", batchTarget});
+    if (!batchMemory.empty()) batch.analyzeArgs.insert(batch.analyzeArgs.end(), {"--max-memory", batchMemory});
+    if (!batchTimeout.empty()) batch.analyzeArgs.insert(batch.analyzeArgs.end(), {"--timeout", batchTimeout});
+    if (batchDeidentify) batch.analyzeArgs.push_back("--deidentify");
+    if (batchNoDicom) batch.analyzeArgs.push_back("--no-dicom");
+    return runBatchCommand(batch);
+  }
   return runPhantom(phantomSpec, phantomDir, syntax, phantomThreads);
 }

@@ -72,6 +72,7 @@ void limitChild(const IsolationLimits& limits) {
   setLimit(RLIMIT_AS, limits.addressSpaceBytes);
 #endif
   setLimit(RLIMIT_CPU, limits.cpuSeconds);
+  setLimit(RLIMIT_STACK, limits.stackBytes);
   setLimit(RLIMIT_CORE, 0);
 }
 

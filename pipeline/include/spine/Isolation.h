@@ -12,6 +12,7 @@ struct IsolationLimits {
   std::uint64_t addressSpaceBytes = 16ull << 30;  ///< RLIMIT_AS of the child (above the pixel cap: libraries, stacks)
   unsigned cpuSeconds = 3600;                     ///< RLIMIT_CPU
   unsigned wallSeconds = 1800;                    ///< killed after this long
+  std::uint64_t stackBytes = 32ull << 20;         ///< RLIMIT_STACK: runaway recursion in a parser ends as a crash, not a hang
 };
 
 struct IsolatedResult {
