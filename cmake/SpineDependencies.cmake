@@ -24,6 +24,7 @@ add_library(spine::dcmtk_reports ALIAS spine_dcmtk_reports)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(OPENJPEG REQUIRED IMPORTED_TARGET libopenjp2)
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
+pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 # libharu (PDF reports): Debian ships no CMake or pkg-config file for it.
 find_path(HPDF_INCLUDE_DIR hpdf.h REQUIRED)
 find_library(HPDF_LIBRARY hpdf REQUIRED)

@@ -9,11 +9,13 @@ PACKAGES=(
   # imaging libraries
   libinsighttoolkit5-dev libdcmtk-dev libopenjp2-7-dev zlib1g-dev libzip-dev
   # small libraries: JSON, command line, PDF
-  nlohmann-json3-dev libcli11-dev libhpdf-dev
+  nlohmann-json3-dev libcli11-dev libhpdf-dev libcurl4-openssl-dev
   # tests: GoogleTest, the reference converter, DCMTK tools, pydicom's malformed test files
   libgtest-dev dcm2niix dcmtk python3-pydicom python3-numpy
   # tests of the outputs with independent readers: DICOM validator, NIfTI, NRRD and PDF tools
   dicom3tools python3-nibabel teem-apps poppler-utils
+  # the Orthanc integration tests start a real Orthanc on loopback
+  orthanc
   # viewer: VTK, X11 headers, a virtual display for off-screen rendering and its tests
   libvtk9-dev libx11-dev xvfb xauth
   # benchmark: peak memory measurement

@@ -3,7 +3,6 @@
 // (tests/tools/check_outputs.py) and by the project's own readers; the HTML and PDF report read by
 // poppler's pdftotext; de-identification leaving no trace of the patient; the bad-input paths.
 #include <fstream>
-#include <regex>
 
 #include <itkImageFileWriter.h>
 #include <itkPNGImageIO.h>
@@ -257,7 +256,9 @@ TEST_F(AnalysisOutputs, HtmlIsSelfContained) {
   const std::string html = slurp(out("report.html"));
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("<link"), std::string::npos);
-  EXPECT_FALSE(std::regex_search(html, std::regex("(src|href)=\"(https?:|//|file:)")));
+  for (const char* attribute : {"src=\"", "href=\""})
+    for (const char* remote : {"http:", "https:", "//", "file:"})
+      EXPECT_EQ(html.find(std::string(attribute) + remote), std::string::npos) << attribute << remote;
   EXPECT_LT(html.find("id=\"numbering\""), html.find("id=\"levels\""));
 }
 

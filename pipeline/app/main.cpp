@@ -25,6 +25,8 @@
 #include "spine/Study.h"
 #include "spine/reports/AnalysisOutputs.h"
 #include "spine/reports/SlicerModule.h"
+#include "spine/service/OrthancUpload.h"
+#include "spine/service/OrthancWorker.h"
 #include "spine/LabelMapFile.h"
 #include "spine/viewer/ReviewSession.h"
 #include "spine/viewer/Viewer.h"
@@ -323,6 +325,31 @@ int runBatchCommand(const spine::BatchOptions& options) {
   });
 }
 
+int runOrthancWorker(spine::service::OrthancWorkerOptions o) {
+  return reportingErrors(o.url, [&] {
+    o.analyzer = spine::selfExecutable();
+    if (const char* password = std::getenv("ORTHANC_PASSWORD")) o.password = password;
+    auto studies = spine::service::runOrthancWorker(o, [](const std::string& line) { std::printf("orthanc: %s\n", line.c_str()); std::fflush(stdout); });
+    bool failed = false;
+    for (const auto& s : studies) failed |= s.status == "failed";
+    return failed ? int(spine::ExitCode::TempFail) : 0;
+  });
+}
+
+int runOrthancUpload(const std::string& input, const std::string& url, const std::string& user) {
+  return reportingErrors(input, [&] {
+    const char* password = std::getenv("ORTHANC_PASSWORD");
+    spine::service::UploadResult r = spine::service::uploadToOrthanc(input, url, user, password ? password : "");
+    std::printf("uploaded %zu instance(s) to %s, %zu refused, %zu file(s) not DICOM\n", r.sent, url.c_str(), r.refused, r.notDicom);
+    if (r.assignedStudy || r.assignedSeries || r.assignedInstance)
+      std::printf("assigned derived UIDs (2.25.*, the same on every upload of this input) where the files had none: "
+                  "Study Instance UID in %zu, Series Instance UID in %zu, SOP Instance UID in %zu file(s)\n",
+                  r.assignedStudy, r.assignedSeries, r.assignedInstance);
+    for (const std::string& p : r.problems) std::printf("refused: %s\n", p.c_str());
+    return r.refused ? int(spine::ExitCode::DataError) : r.sent ? 0 : int(spine::ExitCode::NoInput);
+  });
+}
+
 /// 3D Slicer runs the module as `spinereview --inputVolume IN --outputLabelMap OUT [...]`
 /// (reports/include/spine/reports/SlicerModule.h); `--xml` describes it.
 bool isSlicerCall(int argc, char** argv) {
@@ -424,6 +451,26 @@ int main(int argc, char** argv) {
   batchCmd->add_flag("--no-dicom", batchNoDicom, "skip the DICOM outputs");
   batchCmd->add_flag("--retry-failed", batch.retryFailed, "also retry studies that failed for a reason not worth retrying");
 
+  spine::service::OrthancWorkerOptions worker;
+  std::string workerTarget;
+  bool workerDeidentify = false, workerNoUpload = false;
+  CLI::App* workerCmd = app.add_subcommand("orthanc-worker", "Analyse every stable study of an Orthanc server and post the DICOM results back");
+  workerCmd->add_option("--url", worker.url, "Orthanc REST base URL")->capture_default_str();
+  workerCmd->add_option("--user", worker.user, "Orthanc user (password from $ORTHANC_PASSWORD)");
+  workerCmd->add_option("--out", worker.outDir, "analyses, logs and the worker's place in the change log")->required();
+  workerCmd->add_option("--poll", worker.pollSeconds, "seconds between looks at the change log")->capture_default_str()->check(CLI::Range(1, 3600));
+  workerCmd->add_flag("--once", worker.once, "stop when every study is stable and handled (tests, cron)");
+  workerCmd->add_option("--wait", worker.onceWaitSeconds, "with --once: longest wait for studies to become stable, s")->capture_default_str();
+  workerCmd->add_option("--target", workerTarget, "surgical target level to locate in every study");
+  workerCmd->add_flag("--deidentify", workerDeidentify, "no patient identity in the results (only with --no-upload)");
+  workerCmd->add_flag("--no-upload", workerNoUpload, "analyse only; post nothing back");
+
+  std::string uploadInput, uploadUrl = "http://127.0.0.1:8042", uploadUser;
+  CLI::App* uploadCmd = app.add_subcommand("orthanc-upload", "Put a local study into Orthanc, giving derived UIDs to files that have none");
+  uploadCmd->add_option("INPUT", uploadInput, "a DICOM file or folder tree")->required();
+  uploadCmd->add_option("--url", uploadUrl, "Orthanc REST base URL")->capture_default_str();
+  uploadCmd->add_option("--user", uploadUser, "Orthanc user (password from $ORTHANC_PASSWORD)");
+
   std::string reportDir;
   spine::reports::OutputOptions reportOptions;
   CLI::App* reportCmd = app.add_subcommand("report", "Write an analysis folder's reports and DICOM outputs again (after a target review)");
@@ -458,6 +505,18 @@ int main(int argc, char** argv) {
   if (*evaluateCmd) return runEvaluate(evalCases, evalOptions);
   if (*viewCmd) return runView(view);
   if (*reportCmd) return runReport(reportDir, reportOptions);
+  if (*workerCmd) {
+    if (!workerTarget.empty()) worker.analyzeArgs.insert(worker.analyzeArgs.end(), {"--target", workerTarget});
+    if (workerDeidentify && !workerNoUpload) {
+      std::fprintf(stderr, "spinereview: error: orthanc-worker: de-identified results cannot be posted back into the identified "
+                           "study: add --no-upload\n");
+      return int(spine::ExitCode::Usage);
+    }
+    if (workerDeidentify) worker.analyzeArgs.push_back("--deidentify");
+    worker.upload = !workerNoUpload;
+    return runOrthancWorker(worker);
+  }
+  if (*uploadCmd) return runOrthancUpload(uploadInput, uploadUrl, uploadUser);
   if (*batchCmd) {
     if (!batchTarget.empty()) batch.analyzeArgs.insert(batch.analyzeArgs.end(), {"--target", batchTarget});
     if (!batchMemory.empty()) batch.analyzeArgs.insert(batch.analyzeArgs.end(), {"--max-memory", batchMemory});
