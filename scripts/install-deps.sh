@@ -16,6 +16,8 @@ PACKAGES=(
   dicom3tools python3-nibabel teem-apps poppler-utils
   # the Orthanc integration tests start a real Orthanc on loopback
   orthanc
+  # fuzzing the loader and the zip reader (scripts/fuzz.sh): clang 14 with libFuzzer; zip for seeds
+  clang-14 libclang-rt-14-dev zip
   # viewer: VTK, X11 headers, a virtual display for off-screen rendering and its tests
   libvtk9-dev libx11-dev xvfb xauth
   # benchmark: peak memory measurement
