@@ -1,5 +1,7 @@
 // spinereview: the command-line front end over the spine:: library. Exit codes: README.md.
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -25,6 +27,7 @@
 #include "spine/Study.h"
 #include "spine/reports/AnalysisOutputs.h"
 #include "spine/reports/SlicerModule.h"
+#include "spine/service/DicomService.h"
 #include "spine/service/OrthancUpload.h"
 #include "spine/service/OrthancWorker.h"
 #include "spine/LabelMapFile.h"
@@ -350,6 +353,27 @@ int runOrthancUpload(const std::string& input, const std::string& url, const std
   });
 }
 
+std::atomic<bool> g_stopServing{false};
+
+int runServe(spine::service::ServeOptions o, const std::string& sendTo) {
+  return reportingErrors("serve", [&] {
+    if (o.allowedCallers.empty() && !o.allowAnyCaller)
+      throw spine::SpineError(spine::ExitCode::Usage, "serve", "--allow", "name the calling AE titles to accept (or --allow-any-caller)");
+    if (!sendTo.empty()) o.destination = spine::service::parsePeer(sendTo), o.sendResults = true;
+    o.analyzer = spine::selfExecutable();
+    std::signal(SIGINT, [](int) { g_stopServing = true; });
+    std::signal(SIGTERM, [](int) { g_stopServing = true; });
+    std::printf("serve: %s listening on port %u; spool %s; results %s\n", o.aeTitle.c_str(), o.port, o.spoolDir.c_str(), o.outDir.c_str());
+    std::fflush(stdout);
+    auto studies = spine::service::runDicomService(o, g_stopServing, [](const std::string& line) {
+      std::printf("serve: %s\n", line.c_str());
+      std::fflush(stdout);
+    });
+    std::printf("serve: stopped after %zu study(ies)\n", studies.size());
+    return 0;
+  });
+}
+
 /// 3D Slicer runs the module as `spinereview --inputVolume IN --outputLabelMap OUT [...]`
 /// (reports/include/spine/reports/SlicerModule.h); `--xml` describes it.
 bool isSlicerCall(int argc, char** argv) {
@@ -451,6 +475,22 @@ int main(int argc, char** argv) {
   batchCmd->add_flag("--no-dicom", batchNoDicom, "skip the DICOM outputs");
   batchCmd->add_flag("--retry-failed", batch.retryFailed, "also retry studies that failed for a reason not worth retrying");
 
+  spine::service::ServeOptions serve;
+  std::string serveSendTo, serveTarget;
+  CLI::App* serveCmd = app.add_subcommand("serve", "DICOM receiver (C-STORE SCP): studies from allowed callers analysed when complete");
+  serveCmd->add_option("--port", serve.port, "TCP port")->capture_default_str()->check(CLI::Range(1, 65535));
+  serveCmd->add_option("--aet", serve.aeTitle, "our AE title (the Called AE Title callers must use)")->capture_default_str();
+  serveCmd->add_option("--allow", serve.allowedCallers, "calling AE titles accepted (repeat or comma-separate)")->delimiter(',');
+  serveCmd->add_flag("--allow-any-caller", serve.allowAnyCaller, "accept any calling AE title (trusted networks only)");
+  serveCmd->add_option("--allow-host", serve.allowedHosts, "caller IP addresses accepted (default: any)")->delimiter(',');
+  serveCmd->add_option("--spool", serve.spoolDir, "where received instances wait")->required();
+  serveCmd->add_option("--out", serve.outDir, "analyses: OUT/<study>/, logs/")->required();
+  serveCmd->add_option("--quiet-period", serve.quietSeconds, "seconds without a new instance before a study counts as complete")
+      ->capture_default_str()->check(CLI::Range(1, 86400));
+  serveCmd->add_option("--send-to", serveSendTo, "send the DICOM results (SEG, SR, key images) to AET@host:port");
+  serveCmd->add_option("--target", serveTarget, "surgical target level to locate in every study");
+  serveCmd->add_option("--stop-after", serve.stopAfterStudies, "stop after this many studies (tests); default: until SIGTERM");
+
   spine::service::OrthancWorkerOptions worker;
   std::string workerTarget;
   bool workerDeidentify = false, workerNoUpload = false;
@@ -505,6 +545,10 @@ int main(int argc, char** argv) {
   if (*evaluateCmd) return runEvaluate(evalCases, evalOptions);
   if (*viewCmd) return runView(view);
   if (*reportCmd) return runReport(reportDir, reportOptions);
+  if (*serveCmd) {
+    if (!serveTarget.empty()) serve.analyzeArgs.insert(serve.analyzeArgs.end(), {"--target", serveTarget});
+    return runServe(serve, serveSendTo);
+  }
   if (*workerCmd) {
     if (!workerTarget.empty()) worker.analyzeArgs.insert(worker.analyzeArgs.end(), {"--target", workerTarget});
     if (workerDeidentify && !workerNoUpload) {

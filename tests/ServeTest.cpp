@@ -1,0 +1,135 @@
+// spinereview serve: a real DICOM network on loopback. storescu (DCMTK) sends, DCMTK's storescp
+// receives the results. Callers not on the allow-list and the wrong called AE title are refused;
+// a complete study is analysed after the quiet period and its SEG and SR reach the destination;
+// UIDs crafted to climb out of the spool ("../..") name no path.
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "TestHelpers.h"
+#include "spine/ChildProcess.h"
+#include "spine/service/DicomService.h"
+
+namespace spine::test {
+namespace {
+
+int freePort() {
+  int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET, a.sin_addr.s_addr = htonl(INADDR_LOOPBACK), a.sin_port = 0;
+  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t n = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &n);
+  ::close(s);
+  return ntohs(a.sin_port);
+}
+
+int shell(const std::string& command) {
+  int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/// `spinereview serve` in the background on a free port; waits until it accepts C-ECHO.
+struct Server {
+  ScratchFolder& dir;
+  int port = freePort();
+  pid_t pid = -1;
+  explicit Server(ScratchFolder& d) : dir(d) {
+    pid = spawnLogged({SPINE_CLI, "serve", "--port", std::to_string(port), "--allow", "SENDER", "--spool", dir.sub("spool"), "--out",
+                       dir.sub("out"), "--quiet-period", "2"},
+                      dir.sub("serve.log"), "test");
+    for (int i = 0; i < 50 && shell("echoscu -aet SENDER -aec SPINEREVIEW 127.0.0.1 " + std::to_string(port) + " >/dev/null 2>&1") != 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  int send(const std::string& callingAe, const std::string& calledAe, const std::string& what) const {
+    return shell("storescu -aet " + callingAe + " -aec " + calledAe + " +sd 127.0.0.1 " + std::to_string(port) + " " + what + " >>" +
+                 dir.sub("storescu.log") + " 2>&1");
+  }
+  ~Server() {
+    if (pid > 0) ::kill(pid, SIGTERM), ::waitpid(pid, nullptr, 0);
+  }
+};
+
+bool haveDcmtkTools() { return shell("command -v storescu >/dev/null && command -v storescp >/dev/null && command -v echoscu >/dev/null") == 0; }
+
+TEST(Serve, CallersAndCalledTitlesNotAllowedAreRefused) {
+  if (!haveDcmtkTools()) GTEST_SKIP() << "dcmtk tools not installed";
+  ScratchFolder dir;
+  AnalyticSeries a = analyticGrid(32, 32, 4);
+  writeAnalytic(dir.sub("study"), a);
+  Server server(dir);
+  EXPECT_NE(server.send("INTRUDER", "SPINEREVIEW", dir.sub("study")), 0);
+  EXPECT_NE(server.send("SENDER", "SOMEONEELSE", dir.sub("study")), 0);
+  EXPECT_TRUE(fs::is_empty(dir.sub("spool/incoming")));
+  EXPECT_EQ(server.send("SENDER", "SPINEREVIEW", dir.sub("study")), 0) << slurp(dir.sub("storescu.log"));
+}
+
+TEST(Serve, CompleteStudyIsAnalysedAndItsResultsSent) {
+  if (!haveDcmtkTools()) GTEST_SKIP() << "dcmtk tools not installed";
+  ScratchFolder dir;
+  std::ofstream(dir.sub("small.json")) << R"({"name":"small","modality":"CT","field_of_view":"lumbar","seed":3,
+                                            "acquisition":{"pixel_mm":1.5,"slice_mm":3.0}})";
+  ASSERT_EQ(runCli("phantom " + dir.sub("small.json") + " " + dir.sub("phantom"), dir).code, 0);
+  const int destPort = freePort();
+  fs::create_directories(dir.sub("received"));
+  pid_t dest = spawnLogged({"/usr/bin/storescp", "-aet", "PACS", "-od", dir.sub("received"), std::to_string(destPort)}, dir.sub("storescp.log"), "test");
+  const int port = freePort();
+  pid_t serve = spawnLogged({SPINE_CLI, "serve", "--port", std::to_string(port), "--allow", "SENDER", "--spool", dir.sub("spool"), "--out",
+                             dir.sub("out"), "--quiet-period", "2", "--stop-after", "1", "--send-to", "PACS@127.0.0.1:" + std::to_string(destPort)},
+                            dir.sub("serve.log"), "test");
+  for (int i = 0; i < 50 && shell("echoscu -aet SENDER -aec SPINEREVIEW 127.0.0.1 " + std::to_string(port) + " >/dev/null 2>&1") != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_EQ(shell("storescu -aet SENDER -aec SPINEREVIEW +sd 127.0.0.1 " + std::to_string(port) + " " + dir.sub("phantom/dicom") + " >" +
+                  dir.sub("storescu.log") + " 2>&1"),
+            0);
+  int status = 0;
+  ::waitpid(serve, &status, 0);  // --stop-after 1: it ends after the study
+  ::kill(dest, SIGTERM), ::waitpid(dest, nullptr, 0);
+  ASSERT_EQ(exitCodeOf(status), 0) << slurp(dir.sub("serve.log"));
+  EXPECT_NE(slurp(dir.sub("serve.log")).find("analysed, 2 result(s) sent"), std::string::npos) << slurp(dir.sub("serve.log"));
+  std::vector<std::string> received;
+  for (const auto& e : fs::directory_iterator(dir.sub("received"))) received.push_back(e.path().filename().string().substr(0, 2));
+  std::sort(received.begin(), received.end());
+  EXPECT_EQ(received, (std::vector<std::string>{"SG", "SR"}));  // storescp names files by modality
+}
+
+TEST(Serve, UidsCannotNameAPathOutsideTheSpool) {
+  if (!haveDcmtkTools()) GTEST_SKIP() << "dcmtk tools not installed";
+  ScratchFolder dir;
+  AnalyticSeries a = analyticGrid(16, 16, 2);
+  writeAnalytic(dir.sub("study"), a);
+  ASSERT_EQ(shell("dcmodify -nb -m \"(0020,000D)=../../../../tmp/escape\" -m \"(0008,0018)=../../x\" " + dir.sub("study") + "/*.dcm >/dev/null 2>&1"), 0);
+  Server server(dir);
+  server.send("SENDER", "SPINEREVIEW", dir.sub("study"));
+  std::size_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir.sub("spool"))) {
+    EXPECT_EQ(e.path().string().find(".."), std::string::npos) << e.path();
+    files += e.is_regular_file();
+  }
+  EXPECT_FALSE(fs::exists("/tmp/escape"));
+  EXPECT_LE(files, 2u);
+}
+
+TEST(Serve, DestinationMustBeAetAtHostPort) {
+  EXPECT_EQ(service::parsePeer("PACS@10.0.0.5:104").port, 104u);
+  EXPECT_THROW(service::parsePeer("PACS@host"), SpineError);
+  EXPECT_THROW(service::parsePeer("@host:104"), SpineError);
+  EXPECT_THROW(service::parsePeer("A@h:99999"), SpineError);
+  EXPECT_THROW(service::parsePeer("A@../x:104"), SpineError);
+}
+
+TEST(Serve, RefusesToStartWithoutAnAllowList) {
+  ScratchFolder dir;
+  CliResult r = runCli("serve --spool " + dir.sub("s") + " --out " + dir.sub("o"), dir);
+  EXPECT_EQ(r.code, 64);
+  EXPECT_NE(r.err.find("--allow"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace spine::test
