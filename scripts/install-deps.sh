@@ -14,8 +14,8 @@ PACKAGES=(
   libgtest-dev dcm2niix dcmtk python3-pydicom python3-numpy
   # tests of the outputs with independent readers: DICOM validator, NIfTI, NRRD and PDF tools
   dicom3tools python3-nibabel teem-apps poppler-utils
-  # the Orthanc integration tests start a real Orthanc on loopback
-  orthanc
+  # the Orthanc integration tests start a real Orthanc on loopback; the Slurm recipe's test a one-node Slurm
+  orthanc slurm-wlm munge
   # fuzzing the loader and the zip reader (scripts/fuzz.sh): clang 14 with libFuzzer; zip for seeds
   clang-14 libclang-rt-14-dev zip
   # viewer: VTK, X11 headers, a virtual display for off-screen rendering and its tests

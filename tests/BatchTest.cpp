@@ -2,6 +2,7 @@
 // resumable (finished studies skipped, half-written results never taken for finished), the
 // scheduler's exit code. A stand-in analyzer (a shell script) gives every exit code on demand.
 #include <fstream>
+#include <set>
 
 #include <sys/stat.h>
 
@@ -16,12 +17,13 @@ namespace {
 using nlohmann::json;
 
 /// A fake `spinereview`: `analyze INPUT --out DIR ...` succeeds for inputs named good*, exits 75
-/// for busy*, 65 for bad*, kills itself for crash*; it counts its runs in INPUT.runs.
+/// for busy*, 65 for bad*, kills itself for crash*; it counts its runs in runs/NAME (beside the
+/// input folder, so the listing of studies never changes).
 std::string fakeAnalyzer(const ScratchFolder& dir) {
   const std::string path = dir.sub("fake-spinereview");
   std::ofstream(path) << R"SH(#!/bin/sh
 input="$2"; out="$4"
-echo run >> "$input.runs"
+mkdir -p "$(dirname "$input")/../runs"; echo run >> "$(dirname "$input")/../runs/$(basename "$input")"
 case "$(basename "$input")" in
   good*) mkdir -p "$out" && echo '{"numbering":{"status":"confirmed"},"vertebrae":[{"findings":[]}],"discs":[],"findings":[]}' > "$out/report.json" ;;
   busy*) echo "spinereview: error: $input: cannot fork (resources busy)" >&2; exit 75 ;;
@@ -45,7 +47,7 @@ void makeStudies(const ScratchFolder& dir, const std::vector<std::string>& names
 }
 
 int runs(const ScratchFolder& dir, const std::string& name) {
-  std::ifstream in(dir.sub("in/" + name + ".runs"));
+  std::ifstream in(dir.sub("runs/" + name));
   int n = 0;
   for (std::string line; std::getline(in, line);) ++n;
   return n;
@@ -115,6 +117,24 @@ TEST(Batch, HalfWrittenResultsAreNeverTakenForFinished) {
   EXPECT_EQ(find(r, "good-2").status, "analysed");
   EXPECT_FALSE(fs::exists(dir.sub("out/good-2/labels.nii.gz")));
   EXPECT_TRUE(fs::is_empty(dir.sub("out/.work")));
+}
+
+TEST(Batch, ShardsSplitTheStudiesWithoutOverlapAndKeepTheirOwnSummaries) {
+  ScratchFolder dir;
+  makeStudies(dir, {"good-1", "good-2", "good-3", "good-4", "good-5"});
+  const std::string analyzer = fakeAnalyzer(dir);
+  std::set<std::string> seen;
+  for (unsigned k = 0; k < 2; ++k) {
+    BatchOptions o = options(dir, analyzer);
+    o.shard = k, o.shards = 2;
+    for (const BatchStudy& s : runBatch(o).studies) EXPECT_TRUE(seen.insert(s.id).second) << s.id << " in two shards";
+    EXPECT_TRUE(fs::exists(dir.sub("out/batch-summary-shard-" + std::to_string(k) + "-of-2.json")));
+  }
+  EXPECT_EQ(seen.size(), 5u);
+  for (const char* n : {"good-1", "good-2", "good-3", "good-4", "good-5"}) EXPECT_EQ(runs(dir, n), 1) << n;
+  BatchOptions bad = options(dir, analyzer);
+  bad.shard = 2, bad.shards = 2;
+  EXPECT_THROW(runBatch(bad), SpineError);
 }
 
 TEST(Batch, StudyNamesCannotEscapeTheOutputFolder) {

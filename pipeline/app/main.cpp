@@ -322,8 +322,8 @@ int runBatchCommand(const spine::BatchOptions& options) {
     o.analyzer = spine::selfExecutable();
     spine::BatchResult r = spine::runBatch(o, showBatchProgress);
     std::fputs(spine::batchTable(r).c_str(), stdout);
-    std::printf("summary: %s/batch-summary.json; failures: %s/failed/; logs: %s/logs/\n", o.outDir.c_str(), o.outDir.c_str(),
-                o.outDir.c_str());
+    std::printf("summary: %s/%s.json; failures: %s/failed/; logs: %s/logs/\n", o.outDir.c_str(), spine::batchSummaryName(o).c_str(),
+                o.outDir.c_str(), o.outDir.c_str());
     return r.exitCode;
   });
 }
@@ -474,6 +474,8 @@ int main(int argc, char** argv) {
   batchCmd->add_flag("--deidentify", batchDeidentify, "no patient identity in any study's reports and DICOM outputs");
   batchCmd->add_flag("--no-dicom", batchNoDicom, "skip the DICOM outputs");
   batchCmd->add_flag("--retry-failed", batch.retryFailed, "also retry studies that failed for a reason not worth retrying");
+  std::string shard;
+  batchCmd->add_option("--shard", shard, "K/N: only every N-th study from the K-th (a Slurm job array task; scripts/slurm)");
 
   spine::service::ServeOptions serve;
   std::string serveSendTo, serveTarget;
@@ -567,6 +569,10 @@ int main(int argc, char** argv) {
     if (!batchTimeout.empty()) batch.analyzeArgs.insert(batch.analyzeArgs.end(), {"--timeout", batchTimeout});
     if (batchDeidentify) batch.analyzeArgs.push_back("--deidentify");
     if (batchNoDicom) batch.analyzeArgs.push_back("--no-dicom");
+    if (!shard.empty() && std::sscanf(shard.c_str(), "%u/%u", &batch.shard, &batch.shards) != 2) {
+      std::fprintf(stderr, "spinereview: error: --shard %s: give K/N, e.g. 3/8\n", shard.c_str());
+      return int(spine::ExitCode::Usage);
+    }
     return runBatchCommand(batch);
   }
   return runPhantom(phantomSpec, phantomDir, syntax, phantomThreads);

@@ -128,7 +128,10 @@ std::string studyId(const std::string& name) {
 
 BatchResult runBatch(const BatchOptions& o, const std::function<void(const BatchProgress&)>& progress) {
   BatchResult result;
-  result.studies = listStudies(o.inDir);
+  if (o.shards == 0 || o.shard >= o.shards)
+    throw SpineError(ExitCode::Usage, "batch", o.inDir, "shard " + std::to_string(o.shard) + " of " + std::to_string(o.shards) + " does not exist");
+  std::vector<BatchStudy> all = listStudies(o.inDir);
+  for (std::size_t i = o.shard; i < all.size(); i += o.shards) result.studies.push_back(all[i]);
   const Layout layout{o.outDir};
   for (const char* sub : {".work", "logs", "failed"}) createOutputFolder((layout.out / sub).string(), "batch");
   BatchProgress p;
@@ -156,9 +159,14 @@ BatchResult runBatch(const BatchOptions& o, const std::function<void(const Batch
     if (progress) progress(p);
   }
   result.exitCode = overallExit(result.studies);
-  writeFileAtomically((layout.out / "batch-summary.json").string(), batchJson(result).dump(2) + "\n", "batch");
-  writeFileAtomically((layout.out / "batch-summary.txt").string(), batchTable(result), "batch");
+  const std::string name = batchSummaryName(o);
+  writeFileAtomically((layout.out / (name + ".json")).string(), batchJson(result).dump(2) + "\n", "batch");
+  writeFileAtomically((layout.out / (name + ".txt")).string(), batchTable(result), "batch");
   return result;
+}
+
+std::string batchSummaryName(const BatchOptions& o) {
+  return o.shards <= 1 ? "batch-summary" : "batch-summary-shard-" + std::to_string(o.shard) + "-of-" + std::to_string(o.shards);
 }
 
 std::string batchTable(const BatchResult& r) {

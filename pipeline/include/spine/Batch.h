@@ -18,6 +18,9 @@ struct BatchOptions {
   unsigned jobs = 1;
   std::vector<std::string> analyzeArgs;  ///< passed on to every `analyze` (--target, --deidentify, limits, ...)
   bool retryFailed = false;              ///< also retry studies whose failure was not worth retrying
+  /// Scale-out: this run takes the studies whose place in INDIR's sorted listing is `shard` modulo
+  /// `shards` (a Slurm job array: shard = task id, shards = task count); the others are not listed.
+  unsigned shard = 0, shards = 1;
 };
 
 struct BatchStudy {
@@ -55,7 +58,11 @@ std::string studyId(const std::string& entryName);
 /// is missing or holds nothing, CantCreate when OUTDIR cannot be made.
 BatchResult runBatch(const BatchOptions& options, const std::function<void(const BatchProgress&)>& progress = {});
 
-/// The summary table (one line per study) and its JSON (written to OUTDIR/batch-summary.json).
+/// "batch-summary", or "batch-summary-shard-K-of-N" for a shard (then .json and .txt).
+std::string batchSummaryName(const BatchOptions& options);
+
+/// The summary table (one line per study) and its JSON (written to OUTDIR/batch-summary.json, or
+/// batch-summary-shard-K-of-N.json for a shard).
 std::string batchTable(const BatchResult& result);
 nlohmann::json batchJson(const BatchResult& result);
 
