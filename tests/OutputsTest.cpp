@@ -277,6 +277,17 @@ TEST_F(AnalysisOutputs, DeidentifiedOutputsCarryNoPatientIdentity) {
   EXPECT_NE(slurp(anon("dicom/seg.dcm")).find("113100"), std::string::npos);  // Basic Profile code
 }
 
+TEST_F(AnalysisOutputs, DeidentificationRefusesImagesWithBurnedInAnnotation) {
+  ScratchFolder dir;
+  fs::copy(s_dir->sub("study/dicom"), dir.sub("study"), fs::copy_options::recursive);
+  ASSERT_EQ(std::system(("dcmodify -nb -i \"(0028,0301)=YES\" " + dir.sub("study") + "/*.dcm >/dev/null 2>&1").c_str()), 0);
+  CliResult r = runCli("analyze " + dir.sub("study") + " --out " + dir.sub("out") + " --quiet --deidentify", dir);
+  EXPECT_EQ(r.code, 65) << r.err;
+  EXPECT_NE(r.err.find("Burned In Annotation"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir.sub("out/report.json")));
+  EXPECT_FALSE(fs::exists(dir.sub("out/report.html")));
+}
+
 TEST_F(AnalysisOutputs, LoaderStillChoosesTheCtWhenTheOutputsSitInTheStudy) {
   ScratchFolder dir;
   fs::copy(s_dir->sub("study/dicom"), dir.sub("study"), fs::copy_options::recursive);

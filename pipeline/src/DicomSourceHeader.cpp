@@ -45,6 +45,7 @@ DicomSourceHeader readSourceHeader(const std::string& file) {
   if (h.sopClassUid.empty()) h.sopClassUid = text(format.getMetaInfo(), DCM_MediaStorageSOPClassUID);
   h.bodyPartExamined = text(ds, DCM_BodyPartExamined);
   h.lossyCompressed = text(ds, DCM_LossyImageCompression) == "01";
+  h.burnedInAnnotation = text(ds, DCM_BurnedInAnnotation) == "YES";
   return h;
 }
 

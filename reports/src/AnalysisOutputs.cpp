@@ -59,6 +59,10 @@ void writeHumanReport(const nlohmann::json& report, const viewer::ReviewModel& m
 WrittenOutputs writeAnalysisOutputs(nlohmann::json& report, const LabelImage* labels, const OutputSource& source,
                                     const std::string& outDir, const OutputOptions& options) {
   WrittenOutputs out;
+  // PS3.15: pixels with burned-in text cannot be de-identified by removing attributes.
+  if (options.deidentify && source.header && source.header->burnedInAnnotation)
+    throwDataError("outputs", source.header->file,
+                   "Burned In Annotation (0028,0301) is YES: the pixels may show the patient's identity, so no de-identified output is made");
   createOutputFolder(outDir, "outputs");
   const viewer::ReviewModel model = viewer::readReviewModel(report, outDir, (fs::path(outDir) / "report.json").string());
   if (labels && !model.levels.empty()) {

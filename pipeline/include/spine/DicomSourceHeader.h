@@ -28,6 +28,7 @@ struct DicomSourceHeader {
   std::string sopClassUid;          ///< (0008,0016) of the analysed images
   std::string bodyPartExamined;     ///< (0018,0015)
   bool lossyCompressed = false;     ///< Lossy Image Compression (0028,2110) is "01": derived objects must say so
+  bool burnedInAnnotation = false;  ///< Burned In Annotation (0028,0301) is "YES": the pixels may show identity
 };
 
 /// Reads the header of one DICOM file of the analysed series (pixel data is not loaded). Throws
