@@ -7,9 +7,7 @@
 #include <fstream>
 #include <thread>
 
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,30 +24,15 @@ namespace {
 using nlohmann::json;
 using service::HttpClient;
 
-int freePort() {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET, a.sin_addr.s_addr = htonl(INADDR_LOOPBACK), a.sin_port = 0;
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t n = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &n);
-  ::close(s);
-  return ntohs(a.sin_port);
-}
-
-int shell(const std::string& command) {
-  int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 /// One Orthanc for the suite, plus a small lumbar CT phantom (246x246x99) to send it.
 class OrthancTest : public ::testing::Test {
 protected:
   static void SetUpTestSuite() {
-    if (shell("command -v Orthanc >/dev/null && command -v storescu >/dev/null") != 0) return;
+    if (runShell("command -v Orthanc >/dev/null && command -v storescu >/dev/null") != 0) return;
     s_dir = std::make_unique<ScratchFolder>();
-    s_http = std::make_unique<HttpClient>("http://127.0.0.1:" + std::to_string(s_httpPort = freePort()));
-    s_dicomPort = freePort();
+    s_http = std::make_unique<HttpClient>("http://127.0.0.1:" + std::to_string(s_httpPort = freeLoopbackPort()));
+    s_dicomPort = freeLoopbackPort();
     fs::create_directories(s_dir->sub("db"));
     json config = {{"Name", "spinereview-test"},     {"StorageDirectory", s_dir->sub("db")}, {"IndexDirectory", s_dir->sub("db")},
                    {"HttpPort", s_httpPort},         {"DicomPort", s_dicomPort},             {"DicomAet", "ORTHANC"},
@@ -96,7 +79,7 @@ pid_t OrthancTest::s_orthanc = -1;
 void copyAsNewStudy(const std::string& from, const std::string& to, int n) {
   fs::copy(from, to, fs::copy_options::recursive);
   const std::string study = service::derivedUid("load study " + std::to_string(n)), series = service::derivedUid("load series " + std::to_string(n));
-  ASSERT_EQ(shell("dcmodify -nb -gin -m \"(0020,000D)=" + study + "\" -m \"(0020,000E)=" + series + "\" -m \"(0010,0020)=LOAD" +
+  ASSERT_EQ(runShell("dcmodify -nb -gin -m \"(0020,000D)=" + study + "\" -m \"(0020,000E)=" + series + "\" -m \"(0010,0020)=LOAD" +
                   std::to_string(n) + "\" " + to + "/*.dcm >/dev/null 2>&1"),
             0);
 }
@@ -104,7 +87,7 @@ void copyAsNewStudy(const std::string& from, const std::string& to, int n) {
 TEST_F(OrthancTest, InstancesWithoutUidsAreRefusedByOrthancAndUploadedWithDerivedOnes) {
   ScratchFolder dir;
   fs::copy(s_dir->sub("phantom/dicom"), dir.sub("nouid"), fs::copy_options::recursive);
-  ASSERT_EQ(shell("dcmodify -nb -m \"(0020,000D)=\" -m \"(0020,000E)=\" " + dir.sub("nouid") + "/*.dcm >/dev/null 2>&1"), 0);
+  ASSERT_EQ(runShell("dcmodify -nb -m \"(0020,000D)=\" -m \"(0020,000E)=\" " + dir.sub("nouid") + "/*.dcm >/dev/null 2>&1"), 0);
   const std::string first = (fs::directory_iterator(dir.sub("nouid"))->path()).string();
   EXPECT_EQ(s_http->post("/instances", slurp(first), "application/dicom").status, 400);  // Orthanc's refusal
   CliResult r = runCli("orthanc-upload " + dir.sub("nouid") + " --url " + url(), dir);
@@ -117,7 +100,7 @@ TEST_F(OrthancTest, InstancesWithoutUidsAreRefusedByOrthancAndUploadedWithDerive
 
 TEST_F(OrthancTest, WorkerAnalysesStableStudiesPostsResultsAndNeverRepeats) {
   ScratchFolder dir;
-  ASSERT_EQ(shell("storescu -aet SPINETEST -aec ORTHANC +sd 127.0.0.1 " + std::to_string(s_dicomPort) + " " + s_dir->sub("phantom/dicom") +
+  ASSERT_EQ(runShell("storescu -aet SPINETEST -aec ORTHANC +sd 127.0.0.1 " + std::to_string(s_dicomPort) + " " + s_dir->sub("phantom/dicom") +
                   " >" + dir.sub("storescu.log") + " 2>&1"),
             0)
       << slurp(dir.sub("storescu.log"));

@@ -6,9 +6,7 @@
 #include <fstream>
 #include <thread>
 
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,36 +17,21 @@
 namespace spine::test {
 namespace {
 
-int freePort() {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET, a.sin_addr.s_addr = htonl(INADDR_LOOPBACK), a.sin_port = 0;
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t n = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &n);
-  ::close(s);
-  return ntohs(a.sin_port);
-}
-
-int shell(const std::string& command) {
-  int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 /// `spinereview serve` in the background on a free port; waits until it accepts C-ECHO.
 struct Server {
   ScratchFolder& dir;
-  int port = freePort();
+  int port = freeLoopbackPort();
   pid_t pid = -1;
   explicit Server(ScratchFolder& d) : dir(d) {
     pid = spawnLogged({SPINE_CLI, "serve", "--port", std::to_string(port), "--allow", "SENDER", "--spool", dir.sub("spool"), "--out",
                        dir.sub("out"), "--quiet-period", "2"},
                       dir.sub("serve.log"), "test");
-    for (int i = 0; i < 50 && shell("echoscu -aet SENDER -aec SPINEREVIEW 127.0.0.1 " + std::to_string(port) + " >/dev/null 2>&1") != 0; ++i)
+    for (int i = 0; i < 50 && runShell("echoscu -aet SENDER -aec SPINEREVIEW 127.0.0.1 " + std::to_string(port) + " >/dev/null 2>&1") != 0; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   int send(const std::string& callingAe, const std::string& calledAe, const std::string& what) const {
-    return shell("storescu -aet " + callingAe + " -aec " + calledAe + " +sd 127.0.0.1 " + std::to_string(port) + " " + what + " >>" +
+    return runShell("storescu -aet " + callingAe + " -aec " + calledAe + " +sd 127.0.0.1 " + std::to_string(port) + " " + what + " >>" +
                  dir.sub("storescu.log") + " 2>&1");
   }
   ~Server() {
@@ -56,7 +39,7 @@ struct Server {
   }
 };
 
-bool haveDcmtkTools() { return shell("command -v storescu >/dev/null && command -v storescp >/dev/null && command -v echoscu >/dev/null") == 0; }
+bool haveDcmtkTools() { return runShell("command -v storescu >/dev/null && command -v storescp >/dev/null && command -v echoscu >/dev/null") == 0; }
 
 TEST(Serve, CallersAndCalledTitlesNotAllowedAreRefused) {
   if (!haveDcmtkTools()) GTEST_SKIP() << "dcmtk tools not installed";
@@ -76,16 +59,16 @@ TEST(Serve, CompleteStudyIsAnalysedAndItsResultsSent) {
   std::ofstream(dir.sub("small.json")) << R"({"name":"small","modality":"CT","field_of_view":"lumbar","seed":3,
                                             "acquisition":{"pixel_mm":1.5,"slice_mm":3.0}})";
   ASSERT_EQ(runCli("phantom " + dir.sub("small.json") + " " + dir.sub("phantom"), dir).code, 0);
-  const int destPort = freePort();
+  const int destPort = freeLoopbackPort();
   fs::create_directories(dir.sub("received"));
   pid_t dest = spawnLogged({"/usr/bin/storescp", "-aet", "PACS", "-od", dir.sub("received"), std::to_string(destPort)}, dir.sub("storescp.log"), "test");
-  const int port = freePort();
+  const int port = freeLoopbackPort();
   pid_t serve = spawnLogged({SPINE_CLI, "serve", "--port", std::to_string(port), "--allow", "SENDER", "--spool", dir.sub("spool"), "--out",
                              dir.sub("out"), "--quiet-period", "2", "--stop-after", "1", "--send-to", "PACS@127.0.0.1:" + std::to_string(destPort)},
                             dir.sub("serve.log"), "test");
-  for (int i = 0; i < 50 && shell("echoscu -aet SENDER -aec SPINEREVIEW 127.0.0.1 " + std::to_string(port) + " >/dev/null 2>&1") != 0; ++i)
+  for (int i = 0; i < 50 && runShell("echoscu -aet SENDER -aec SPINEREVIEW 127.0.0.1 " + std::to_string(port) + " >/dev/null 2>&1") != 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  ASSERT_EQ(shell("storescu -aet SENDER -aec SPINEREVIEW +sd 127.0.0.1 " + std::to_string(port) + " " + dir.sub("phantom/dicom") + " >" +
+  ASSERT_EQ(runShell("storescu -aet SENDER -aec SPINEREVIEW +sd 127.0.0.1 " + std::to_string(port) + " " + dir.sub("phantom/dicom") + " >" +
                   dir.sub("storescu.log") + " 2>&1"),
             0);
   int status = 0;
@@ -104,7 +87,7 @@ TEST(Serve, UidsCannotNameAPathOutsideTheSpool) {
   ScratchFolder dir;
   AnalyticSeries a = analyticGrid(16, 16, 2);
   writeAnalytic(dir.sub("study"), a);
-  ASSERT_EQ(shell("dcmodify -nb -m \"(0020,000D)=../../../../tmp/escape\" -m \"(0008,0018)=../../x\" " + dir.sub("study") + "/*.dcm >/dev/null 2>&1"), 0);
+  ASSERT_EQ(runShell("dcmodify -nb -m \"(0020,000D)=../../../../tmp/escape\" -m \"(0008,0018)=../../x\" " + dir.sub("study") + "/*.dcm >/dev/null 2>&1"), 0);
   Server server(dir);
   server.send("SENDER", "SPINEREVIEW", dir.sub("study"));
   std::size_t files = 0;

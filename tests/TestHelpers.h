@@ -81,6 +81,12 @@ struct CliResult {
 /// output in files of `dir`.
 CliResult runCli(const std::string& args, const ScratchFolder& dir, const std::string& env = "");
 
+/// Runs a shell command; its exit code (-1 when it did not exit normally).
+int runShell(const std::string& command);
+
+/// A TCP port on 127.0.0.1 free at the moment of the call (for servers the tests start).
+int freeLoopbackPort();
+
 /// ../shared/data, or "" when absent (tests then skip with a message).
 std::string sharedData(const std::string& sub);
 
