@@ -8,8 +8,9 @@
 #include <fstream>
 #include <sstream>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
-
 #include <unistd.h>
 
 namespace spine::test {
