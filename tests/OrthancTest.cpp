@@ -78,7 +78,7 @@ pid_t OrthancTest::s_orthanc = -1;
 /// A copy of the phantom as a new study: its own Study and Series UIDs, new SOP Instance UIDs.
 void copyAsNewStudy(const std::string& from, const std::string& to, int n) {
   fs::copy(from, to, fs::copy_options::recursive);
-  const std::string study = service::derivedUid("load study " + std::to_string(n)), series = service::derivedUid("load series " + std::to_string(n));
+  const std::string study = derivedUid("load study " + std::to_string(n)), series = derivedUid("load series " + std::to_string(n));
   ASSERT_EQ(runShell("dcmodify -nb -gin -m \"(0020,000D)=" + study + "\" -m \"(0020,000E)=" + series + "\" -m \"(0010,0020)=LOAD" +
                   std::to_string(n) + "\" " + to + "/*.dcm >/dev/null 2>&1"),
             0);

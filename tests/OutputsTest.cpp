@@ -275,6 +275,20 @@ TEST_F(AnalysisOutputs, DeidentifiedOutputsCarryNoPatientIdentity) {
     EXPECT_EQ(slurp(dir.sub("pdf.txt")).find("Synthetic"), std::string::npos);
   }
   EXPECT_NE(slurp(anon("dicom/seg.dcm")).find("113100"), std::string::npos);  // Basic Profile code
+  // UIDs remapped: neither the study's nor any source image's UID appears in any output.
+  const json identified = json::parse(slurp(out("report.json")));
+  const std::string studyUid = identified["study"]["study_instance_uids"][0];
+  const std::string seriesUid = identified["series"][0]["series_instance_uid"];
+  for (const std::string& f : {std::string("dicom/seg.dcm"), std::string("dicom/sr.dcm"), std::string("report.json"), std::string("report.html")}) {
+    EXPECT_EQ(slurp(anon(f)).find(studyUid), std::string::npos) << f << " holds the study UID";
+    EXPECT_EQ(slurp(anon(f)).find(seriesUid), std::string::npos) << f << " holds the series UID";
+  }
+  const json report = json::parse(slurp(anon("report.json")));
+  EXPECT_EQ(report["input"]["path"], "(de-identified)");
+  EXPECT_EQ(slurp(anon("report.json")).find(s_dir->sub("study")), std::string::npos);
+  if (have("dciodvfy")) {
+    EXPECT_EQ(dciodvfyErrors(anon("dicom/seg.dcm"), dir), "");
+  }
 }
 
 TEST_F(AnalysisOutputs, DeidentificationRefusesImagesWithBurnedInAnnotation) {

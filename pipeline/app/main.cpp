@@ -176,6 +176,7 @@ int analyze(const AnalyzeOptions& o) {
     nlohmann::json report = spine::buildReport(study, reportOptions, levels ? &*levels : nullptr, findings ? &*findings : nullptr);
     if (o.keyImages) addKeyImages(report, study, levels ? levels->labels.GetPointer() : nullptr, o);
     writeOutputs(report, study, levels ? levels->labels.GetPointer() : nullptr, o);
+    if (o.outputs.deidentify) spine::deidentifyReport(report);
     spine::writeReportAtomically(report, o.outDir);
     printSummary(study, o, levels ? &*levels : nullptr);
     printFindings(report);
@@ -355,7 +356,7 @@ int main(int argc, char** argv) {
   analyzeCmd->add_option("--plugins", o.pluginDir, "folder of detector plugins (*.so, spine/PluginAbi.h) to run besides the built-ins");
   analyzeCmd->add_flag("!--no-detectors", o.detectors, "skip the detectors (hardware, ...): levels only");
   analyzeCmd->add_flag("--deidentify", o.outputs.deidentify,
-                       "no patient name, ID, birth date or study dates in the HTML/PDF report or DICOM outputs (PS3.15 basic profile, UIDs kept)");
+                       "no patient name, ID, dates, input path or original UIDs in any output (PS3.15 basic profile, UIDs remapped)");
   analyzeCmd->add_flag("!--no-dicom", o.outputs.dicom, "skip the DICOM outputs (SEG, SR, key images)");
   analyzeCmd->add_flag("--key-images", o.keyImages, "render the viewer's key views into DIR/key-images (needs an X display: xvfb-run)");
 

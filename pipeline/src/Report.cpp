@@ -185,6 +185,19 @@ void writeLabelsAtomically(const LevelTable& levels, const std::string& outDir) 
   moveIntoPlace(temp, final, "report");
 }
 
+void deidentifyReport(json& report) {
+  const std::string path = report["input"].value("path", std::string());
+  report["input"]["path"] = "(de-identified)";
+  for (json& f : report["input"]["skipped_files"]) f["file"] = "(de-identified)";
+  report["study"]["study_instance_uids"] = json::array();
+  for (json& s : report["series"]) s["series_instance_uid"] = "";
+  for (json& w : report["warnings"])
+    if (w.is_string() && !path.empty())
+      for (std::size_t at; (at = w.get<std::string>().find(path)) != std::string::npos;)
+        w = w.get<std::string>().replace(at, path.size(), "(input)");
+  report["deidentified"] = true;
+}
+
 json readReport(const std::string& reportDir, const std::string& stage) {
   const std::string path = (fs::path(reportDir) / "report.json").string();
   std::ifstream in(path);

@@ -103,6 +103,7 @@ WrittenOutputs rewriteAnalysisOutputs(const std::string& reportDir, const Output
   WrittenOutputs out = writeAnalysisOutputs(report, labels.GetPointer(), source, reportDir, options);
   out.warnings.insert(out.warnings.begin(), warnings.begin(), warnings.end());
   report["outputs"]["warnings"] = out.warnings;
+  if (options.deidentify) deidentifyReport(report);
   writeReportAtomically(report, reportDir);
   return out;
 }

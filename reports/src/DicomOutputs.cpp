@@ -1,12 +1,14 @@
 #include "spine/reports/DicomOutputs.h"
 
 #include <ctime>
+#include <random>
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcuid.h>
 
 #include "spine/AtomicFile.h"
+#include "spine/DerivedUid.h"
 #include "spine/Error.h"
 
 namespace spine::reports {
@@ -14,12 +16,12 @@ namespace {
 
 void put(DcmItem& item, const DcmTagKey& key, const std::string& value) { item.putAndInsertString(key, value.c_str()); }
 
-/// De-identification Method Code Sequence (0012,0064): CID 7050 Basic Profile + Retain UIDs.
+/// De-identification Method Code Sequence (0012,0064): CID 7050 Basic Application Confidentiality Profile.
 void writeDeidentificationMethod(DcmItem& dataset) {
   put(dataset, DCM_PatientIdentityRemoved, "YES");
-  put(dataset, DCM_DeidentificationMethod, "SpineReview: PS3.15 Basic Profile, Retain UIDs Option");
-  const char* codes[][2] = {{"113100", "Basic Application Confidentiality Profile"}, {"113110", "Retain UIDs Option"}};
-  for (int i = 0; i < 2; ++i) {
+  put(dataset, DCM_DeidentificationMethod, "PS3.15 Basic Profile, UIDs remapped (SpineReview)");
+  const char* codes[][2] = {{"113100", "Basic Application Confidentiality Profile"}};
+  for (int i = 0; i < 1; ++i) {
     DcmItem* item = nullptr;
     if (dataset.findOrCreateSequenceItem(DCM_DeidentificationMethodCodeSequence, item, -2).bad()) continue;
     put(*item, DCM_CodeValue, codes[i][0]);
@@ -35,12 +37,30 @@ std::string newUid() {
   return dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT);
 }
 
+namespace {
+
+/// PS3.15 basic profile: every source UID replaced, consistently within this run's outputs (so the
+/// SEG still references "its" images), by a UID derived with a secret made for this run and kept
+/// nowhere: the original UIDs cannot be recovered from the outputs.
+void remapUids(DicomOutputContext& c) {
+  std::random_device random;
+  const std::string secret = std::to_string(random()) + "-" + std::to_string(random()) + "-" + std::to_string(random());
+  auto remap = [&](std::string& uid) {
+    if (!uid.empty()) uid = derivedUid(secret + "|" + uid);
+  };
+  remap(c.source.studyInstanceUid), remap(c.source.seriesInstanceUid), remap(c.source.frameOfReferenceUid);
+  for (std::string& sop : c.sliceSopInstanceUids) remap(sop);
+}
+
+}  // namespace
+
 DicomOutputContext makeDicomContext(const DicomSourceHeader& source, const std::vector<std::string>& sliceSops, bool deidentify,
                                     std::string* warning) {
   DicomOutputContext c;
   c.source = deidentify ? deidentified(source) : source;
   c.deidentified = deidentify;
   c.sliceSopInstanceUids = sliceSops;
+  if (deidentify) remapUids(c);
   if (c.source.studyInstanceUid.empty()) {
     c.source.studyInstanceUid = newUid();
     c.sliceSopInstanceUids.clear();

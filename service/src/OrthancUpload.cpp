@@ -8,6 +8,7 @@
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcostrmb.h>
 
+#include "spine/DerivedUid.h"
 #include "spine/Error.h"
 #include "spine/service/HttpClient.h"
 
@@ -16,10 +17,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::uint64_t fnv1a(const std::string& text, std::uint64_t hash) {
-  for (unsigned char c : text) hash = (hash ^ c) * 0x100000001b3ull;
-  return hash;
-}
 
 std::string text(DcmItem* item, const DcmTagKey& key) {
   OFString v;
@@ -72,12 +69,6 @@ std::vector<fs::path> filesUnder(const std::string& input) {
 
 }  // namespace
 
-std::string derivedUid(const std::string& seed) {
-  const unsigned __int128 n = (static_cast<unsigned __int128>(fnv1a(seed, 0xcbf29ce484222325ull)) << 64) | fnv1a(seed, 0x84222325cbf29ce4ull);
-  std::string digits;
-  for (unsigned __int128 v = n; v > 0; v /= 10) digits.insert(digits.begin(), char('0' + int(v % 10)));
-  return "2.25." + (digits.empty() ? std::string("0") : digits);
-}
 
 UploadResult uploadToOrthanc(const std::string& input, const std::string& url, const std::string& user, const std::string& password) {
   const HttpClient http(url, user, password);

@@ -35,8 +35,9 @@ struct DicomSourceHeader {
 /// SpineError (DataError) naming the file when DCMTK cannot parse it.
 DicomSourceHeader readSourceHeader(const std::string& file);
 
-/// The same header as the PS3.15 Basic Application Level Confidentiality Profile with the Retain
-/// UIDs option would leave it: names, identifiers, dates and descriptions emptied or replaced.
+/// The same header as the PS3.15 Basic Application Level Confidentiality Profile would leave its
+/// patient and study attributes: names, identifiers, dates and descriptions emptied or replaced
+/// (the UIDs are remapped where the outputs are made: reports/DicomOutputs.cpp).
 DicomSourceHeader deidentified(const DicomSourceHeader& header);
 
 }  // namespace spine

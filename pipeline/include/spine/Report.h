@@ -29,6 +29,11 @@ nlohmann::json buildReport(const Study& study, const ReportOptions& options, con
 /// Writes labels.nii.gz into DIR under a temporary name, then renames it.
 void writeLabelsAtomically(const LevelTable& levels, const std::string& outDir);
 
+/// Takes out of a report what could lead back to the patient (`--deidentify`): the input path and
+/// the names of skipped files, study and series UIDs; sets "deidentified": true. The viewer and
+/// `report DIR` can then no longer find the study, by design.
+void deidentifyReport(nlohmann::json& report);
+
 /// Reads DIR/report.json for `stage`. Throws SpineError: NoInput when it is not there, DataError
 /// when it is not valid JSON or not a SpineReview report.
 nlohmann::json readReport(const std::string& reportDir, const std::string& stage);

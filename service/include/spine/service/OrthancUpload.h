@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "spine/DerivedUid.h"
+
 namespace spine::service {
 
 struct UploadResult {
@@ -14,9 +16,6 @@ struct UploadResult {
   std::size_t assignedStudy = 0, assignedSeries = 0, assignedInstance = 0;  ///< files given a derived UID
   std::vector<std::string> problems;                                        ///< one line per refused file
 };
-
-/// A UID "2.25.N" with N the decimal value of a 128-bit hash of `seed`.
-std::string derivedUid(const std::string& seed);
 
 /// Uploads every DICOM file under `input` (a file or a folder tree). Throws SpineError (NoInput)
 /// when `input` does not exist, (Unavailable) when Orthanc cannot be reached.
