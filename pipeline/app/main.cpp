@@ -174,6 +174,10 @@ int analyze(const AnalyzeOptions& o) {
     std::optional<spine::DetectorRun> findings;
     if (o.detectors) findings = runDetectors(detectors, study, levels ? &*levels : nullptr, o.quiet);
     nlohmann::json report = spine::buildReport(study, reportOptions, levels ? &*levels : nullptr, findings ? &*findings : nullptr);
+    report["parameters"] = {{"target", o.target},           {"modality", o.modality},          {"max_memory_mib", o.maxMemoryMiB},
+                            {"max_unpacked_mib", o.maxUnpackedMiB}, {"threads", o.threads},   {"timeout_s", o.timeoutSeconds},
+                            {"isolation", o.isolate},       {"detectors", o.detectors},        {"plugins", o.pluginDir},
+                            {"key_images", o.keyImages},    {"deidentify", o.outputs.deidentify}, {"dicom_outputs", o.outputs.dicom}};
     if (o.keyImages) addKeyImages(report, study, levels ? levels->labels.GetPointer() : nullptr, o);
     writeOutputs(report, study, levels ? levels->labels.GetPointer() : nullptr, o);
     if (o.outputs.deidentify) spine::deidentifyReport(report);

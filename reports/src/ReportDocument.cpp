@@ -134,6 +134,11 @@ ReportSection softwareOf(const json& report, bool deidentify) {
   for (const json& d : report.value("detectors", json::array()))
     detectors += (detectors.empty() ? "" : ", ") + d.value("detector", std::string("?")) + " (" + d.value("outcome", std::string("?")) + ")";
   s.fields.push_back({"Detectors", detectors.empty() ? "none ran" : detectors});
+  std::string parameters;
+  const json given = report.value("parameters", json::object());
+  for (const auto& [name, value] : given.items())
+    if (!(deidentify && name == "plugins")) parameters += (parameters.empty() ? "" : ", ") + name + " " + (value.is_string() ? value.get<std::string>() : value.dump());
+  if (!parameters.empty()) s.fields.push_back({"Parameters", parameters});
   return s;
 }
 
