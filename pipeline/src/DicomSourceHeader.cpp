@@ -52,7 +52,7 @@ DicomSourceHeader readSourceHeader(const std::string& file) {
 DicomSourceHeader deidentified(const DicomSourceHeader& header) {
   DicomSourceHeader h = header;
   h.file.clear();
-  h.patientName = "ANONYMOUS";
+  h.patientName = "ANONYMOUS^";  // a family-name component: a bare word reads as the retired PN form
   h.patientId = "ANONYMOUS";
   h.patientBirthDate.clear();
   h.patientSex.clear();
