@@ -4,14 +4,18 @@
 // UIDs crafted to climb out of the spool ("../..") name no path.
 #include <chrono>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "TestHelpers.h"
 #include "spine/ChildProcess.h"
+#include "spine/DerivedUid.h"
 #include "spine/service/DicomService.h"
 
 namespace spine::test {
@@ -97,6 +101,69 @@ TEST(Serve, UidsCannotNameAPathOutsideTheSpool) {
   }
   EXPECT_FALSE(fs::exists("/tmp/escape"));
   EXPECT_LE(files, 2u);
+}
+
+/// Load: 20 studies (75 instances each) pushed by 4 concurrent senders into `serve`; every one analysed, none lost or mixed.
+TEST(ServeLoad, TwentyStudiesFromFourConcurrentSenders) {
+  if (!haveDcmtkTools()) GTEST_SKIP() << "dcmtk tools not installed";
+  ScratchFolder dir;
+  std::ofstream(dir.sub("small.json")) << R"({"name":"small","modality":"CT","field_of_view":"lumbar","seed":3,
+                                            "acquisition":{"pixel_mm":2.0,"slice_mm":4.0}})";
+  ASSERT_EQ(runCli("phantom " + dir.sub("small.json") + " " + dir.sub("phantom"), dir).code, 0);
+  const int studies = 20, senders = 4;
+  for (int n = 0; n < studies; ++n) {
+    fs::copy(dir.sub("phantom/dicom"), dir.sub("s" + std::to_string(n)), fs::copy_options::recursive);
+    ASSERT_EQ(runShell("dcmodify -nb -gin -m \"(0020,000D)=" + derivedUid("serve load " + std::to_string(n)) + "\" -m \"(0010,0020)=LOAD" +
+                       std::to_string(n) + "\" " + dir.sub("s" + std::to_string(n)) + "/*.dcm >/dev/null 2>&1"),
+              0);
+  }
+  const int port = freeLoopbackPort();
+  pid_t serve = spawnLogged({SPINE_CLI, "serve", "--port", std::to_string(port), "--allow", "SENDER0,SENDER1,SENDER2,SENDER3", "--spool",
+                             dir.sub("spool"), "--out", dir.sub("out"), "--quiet-period", "3", "--stop-after", std::to_string(studies)},
+                            dir.sub("serve.log"), "test");
+  for (int i = 0; i < 50 && runShell("echoscu -aet SENDER0 -aec SPINEREVIEW 127.0.0.1 " + std::to_string(port) + " >/dev/null 2>&1") != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<pid_t> pids;
+  for (int k = 0; k < senders; ++k) {
+    std::vector<std::string> argv{"/usr/bin/storescu", "-aet", "SENDER" + std::to_string(k), "-aec", "SPINEREVIEW", "+sd", "127.0.0.1", std::to_string(port)};
+    for (int n = k; n < studies; n += senders) argv.push_back(dir.sub("s" + std::to_string(n)));
+    pids.push_back(spawnLogged(argv, dir.sub("sender" + std::to_string(k) + ".log"), "test"));
+  }
+  for (pid_t p : pids) {
+    int status = 0;
+    ::waitpid(p, &status, 0);
+    EXPECT_EQ(exitCodeOf(status), 0) << "a sender failed";
+  }
+  const double sendSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  int status = 0;
+  ::waitpid(serve, &status, 0);
+  const double totalSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_EQ(exitCodeOf(status), 0) << slurp(dir.sub("serve.log"));
+  std::set<std::string> patients;
+  int analysed = 0;
+  std::size_t instances = 0;
+  for (const auto& e : fs::directory_iterator(dir.sub("out"))) {
+    if (!fs::exists(e.path() / "report.json")) continue;
+    ++analysed;
+    const std::string report = slurp((e.path() / "report.json").string());
+    EXPECT_NE(report.find("\"name\": \"L4-L5\""), std::string::npos) << e.path();
+    // Each study's instances arrived together: one patient ID (LOAD<n>) per study folder, none mixed in.
+    std::set<std::string> ids;
+    for (const auto& f : fs::directory_iterator(nlohmann::json::parse(report)["input"]["path"].get<std::string>())) {
+      const std::string bytes = slurp(f.path());
+      const std::size_t at = bytes.find("LOAD");
+      ids.insert(at == std::string::npos ? "none" : bytes.substr(at, bytes.find_first_not_of("0123456789", at + 4) - at));
+      ++instances;
+    }
+    EXPECT_EQ(ids.size(), 1u) << e.path();
+    EXPECT_TRUE(patients.insert(*ids.begin()).second) << *ids.begin() << " analysed twice";
+  }
+  EXPECT_EQ(analysed, studies);
+  const auto perStudy = std::size_t(std::distance(fs::directory_iterator(dir.sub("phantom/dicom")), fs::directory_iterator{}));
+  EXPECT_EQ(instances, std::size_t(studies) * perStudy);
+  std::printf("serve load: %d studies x %zu instances by %d senders: sent in %.1f s, all analysed in %.1f s\n", studies, perStudy, senders,
+              sendSeconds, totalSeconds);
 }
 
 TEST(Serve, DestinationMustBeAetAtHostPort) {
