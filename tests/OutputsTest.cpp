@@ -250,6 +250,7 @@ TEST_F(AnalysisOutputs, PdfReadsVerdictFirstThenTargetAndLevels) {
   EXPECT_NE(levels, std::string::npos);
   EXPECT_NE(text.find("NOT YET CONFIRMED"), std::string::npos);
   EXPECT_NE(text.find("SpineReview Synthetic"), std::string::npos);  // the patient, when not de-identified
+  EXPECT_EQ(text.find("Detector hardware"), std::string::npos);      // a detector that ran is no limit
 }
 
 TEST_F(AnalysisOutputs, HtmlIsSelfContained) {

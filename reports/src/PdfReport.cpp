@@ -169,7 +169,7 @@ void section(PdfFlow& flow, const ReportSection& s) {
 
 void levelTable(PdfFlow& flow, const ReportTable& t) {
   flow.heading("Levels", false);
-  const std::vector<float> widths{60, 100, 40, 180, 60, 50};
+  const std::vector<float> widths{100, 92, 35, 165, 62, 44};  // "vertebra 12 (unnamed)" fits the first
   flow.row(t.header, widths, true);
   for (const auto& r : t.rows) flow.row(r, widths, false);
 }

@@ -112,7 +112,7 @@ ReportSection limitsOf(const json& report, const viewer::ReviewModel& m) {
   s.lines.push_back("Not assessed by this version: disc herniation, canal and foraminal stenosis, fusion status, adjacent "
                     "segment degeneration, MR susceptibility artefacts.");
   for (const json& d : report.value("detectors", json::array()))
-    if (d.value("outcome", "") != "ok")
+    if (d.value("outcome", "") != "ran")
       s.lines.push_back("Detector " + d.value("detector", std::string("?")) + " " + d.value("outcome", std::string("?")) + ": " +
                         d.value("why", std::string("")));
   for (const std::string& w : m.warnings) s.lines.push_back("Warning: " + w);
