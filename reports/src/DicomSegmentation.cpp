@@ -9,6 +9,7 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmfg/fgderimg.h>
+#include <dcmtk/dcmiod/iodtypes.h>
 #include <dcmtk/dcmfg/fgfracon.h>
 #include <dcmtk/dcmfg/fgpixmsr.h>
 #include <dcmtk/dcmfg/fgplanor.h>
@@ -151,6 +152,9 @@ void addSourceReferences(DcmItem& dataset, const DicomOutputContext& context) {
 
 WrittenSegmentation writeDicomSegmentation(const viewer::ReviewModel& model, const LabelImage& labels,
                                            const DicomOutputContext& context, const std::string& path) {
+  // dcmiod warns "Will not check dimension consistency" on every SEG it writes before per-frame
+  // groups exist; the object is checked by dciodvfy in the tests instead (docs/outputs.md).
+  DCM_dcmiodLogger.setLogLevel(OFLogger::ERROR_LOG_LEVEL);
   const auto size = labels.GetLargestPossibleRegion().GetSize();
   if (size[0] > 65535 || size[1] > 65535) throw SpineError(ExitCode::CantCreate, kStage, path, "label map too large for DICOM");
   IODGeneralEquipmentModule::EquipmentInfo equipment("SpineReview project", "spinereview", "0", SPINE_VERSION);
