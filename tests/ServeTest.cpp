@@ -86,6 +86,30 @@ TEST(Serve, CompleteStudyIsAnalysedAndItsResultsSent) {
   EXPECT_EQ(received, (std::vector<std::string>{"SG", "SR"}));  // storescp names files by modality
 }
 
+TEST(Serve, AStudyOverItsSizeCapIsRefusedWholeAndNotAnalysed) {
+  if (!haveDcmtkTools()) GTEST_SKIP() << "dcmtk tools not installed";
+  ScratchFolder dir;
+  AnalyticSeries a = analyticGrid(256, 256, 30);  // 30 x 128 KiB: over a 1 MiB cap after 8 instances
+  writeAnalytic(dir.sub("study"), a);
+  const int port = freeLoopbackPort();
+  pid_t serve = spawnLogged({SPINE_CLI, "serve", "--port", std::to_string(port), "--allow", "SENDER", "--spool", dir.sub("spool"), "--out",
+                             dir.sub("out"), "--quiet-period", "2", "--stop-after", "1", "--max-study-mib", "1"},
+                            dir.sub("serve.log"), "test");
+  for (int i = 0; i < 50 && runShell("echoscu -aet SENDER -aec SPINEREVIEW 127.0.0.1 " + std::to_string(port) + " >/dev/null 2>&1") != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  runShell("storescu -v -aet SENDER -aec SPINEREVIEW +sd 127.0.0.1 " + std::to_string(port) + " " + dir.sub("study") + " >" + dir.sub("storescu.log") + " 2>&1");
+  int status = 0;
+  ::waitpid(serve, &status, 0);
+  EXPECT_EQ(exitCodeOf(status), 0);
+  EXPECT_NE(slurp(dir.sub("serve.log")).find("refused: the study is over its 1 MiB cap"), std::string::npos) << slurp(dir.sub("serve.log"));
+  EXPECT_NE(slurp(dir.sub("storescu.log")).find("Refused: OutOfResources"), std::string::npos) << slurp(dir.sub("storescu.log"));
+  EXPECT_TRUE(fs::is_empty(dir.sub("spool/ready")));
+  EXPECT_FALSE(fs::is_empty(dir.sub("spool/refused")));
+  std::size_t analyses = 0;
+  for (const auto& e : fs::directory_iterator(dir.sub("out"))) analyses += fs::exists(e.path() / "report.json");
+  EXPECT_EQ(analyses, 0u);
+}
+
 TEST(Serve, UidsCannotNameAPathOutsideTheSpool) {
   if (!haveDcmtkTools()) GTEST_SKIP() << "dcmtk tools not installed";
   ScratchFolder dir;

@@ -102,6 +102,8 @@ ServiceCommands::ServiceCommands(CLI::App& app) {
       ->capture_default_str()->check(CLI::Range(1, 86400));
   serveCmd->add_option("--send-to", serveSendTo, "send the DICOM results (SEG, SR, key images) to AET@host:port");
   serveCmd->add_option("--target", serveTarget, "surgical target level to locate in every study");
+  serveCmd->add_option("--max-study-mib", serve.maxStudyMiB, "a study bigger than this is refused whole, MiB")->capture_default_str();
+  serveCmd->add_option("--min-free-mib", serve.minFreeMiB, "refuse instances when the spool's disk has less free, MiB")->capture_default_str();
   serveCmd->add_option("--stop-after", serve.stopAfterStudies, "stop after this many studies (tests); default: until SIGTERM");
 
 

@@ -190,7 +190,7 @@ void deidentifyReport(json& report) {
   report["input"]["path"] = "(de-identified)";
   for (json& f : report["input"]["skipped_files"]) f["file"] = "(de-identified)";
   report["study"]["study_instance_uids"] = json::array();
-  for (json& s : report["series"]) s["series_instance_uid"] = "";
+  for (json& s : report["series"]) s["series_instance_uid"] = "", s["description"] = "";  // descriptions can hold names
   for (json& w : report["warnings"])
     if (w.is_string() && !path.empty())
       for (std::size_t at; (at = w.get<std::string>().find(path)) != std::string::npos;)

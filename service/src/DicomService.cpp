@@ -155,7 +155,7 @@ std::size_t sendFiles(const std::vector<std::string>& files, const DicomPeer& pe
 std::vector<ServedStudy> runDicomService(const ServeOptions& o, const std::atomic<bool>& stop,
                                          const std::function<void(const std::string&)>& log) {
   OFLog::configure(OFLogger::WARN_LOG_LEVEL);  // DCMTK logs every C-STORE at INFO
-  StudySpool spool(o.spoolDir);
+  StudySpool spool(o.spoolDir, {o.maxStudyMiB << 20, o.minFreeMiB << 20});
   for (const char* sub : {".work", "logs"}) createOutputFolder((fs::path(o.outDir) / sub).string(), "serve");
   g_receiver = {&o, &spool};
   DcmSCPPool<StoreWorker> pool;
@@ -173,8 +173,13 @@ std::vector<ServedStudy> runDicomService(const ServeOptions& o, const std::atomi
   while (!stop && (o.stopAfterStudies == 0 || handled.size() < o.stopAfterStudies)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
     if (listenResult.bad()) break;
-    for (const std::string& folder : spool.takeQuietStudies(std::chrono::seconds(o.quietSeconds))) {
-      handled.push_back(analyseStudy(folder, o));
+    for (const QuietStudy& quiet : spool.takeQuietStudies(std::chrono::seconds(o.quietSeconds))) {
+      const std::string& folder = quiet.folder;
+      if (quiet.refused.empty()) {
+        handled.push_back(analyseStudy(folder, o));
+      } else {
+        handled.push_back({folder, "refused", quiet.refused, 0, 0});
+      }
       const ServedStudy& s = handled.back();
       if (log) log(fs::path(folder).filename().string() + ": " + s.status + (s.sent ? ", " + std::to_string(s.sent) + " result(s) sent" : "") +
                    (s.error.empty() ? "" : ": " + s.error));

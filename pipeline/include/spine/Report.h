@@ -30,7 +30,7 @@ nlohmann::json buildReport(const Study& study, const ReportOptions& options, con
 void writeLabelsAtomically(const LevelTable& levels, const std::string& outDir);
 
 /// Takes out of a report what could lead back to the patient (`--deidentify`): the input path and
-/// the names of skipped files, study and series UIDs; sets "deidentified": true. The viewer and
+/// the names of skipped files, study and series UIDs and series descriptions; sets "deidentified": true. The viewer and
 /// `report DIR` can then no longer find the study, by design.
 void deidentifyReport(nlohmann::json& report);
 

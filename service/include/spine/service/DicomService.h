@@ -32,10 +32,12 @@ struct ServeOptions {
   DicomPeer destination;                             ///< where the results go, when sendResults
   unsigned maxWorkers = 4;                           ///< associations served at once
   std::size_t stopAfterStudies = 0;                  ///< stop after this many studies (tests); 0 = run until stopped
+  std::uint64_t maxStudyMiB = 8192;                  ///< a bigger study is refused whole
+  std::uint64_t minFreeMiB = 1024;                   ///< below this free disk in the spool, instances are refused
 };
 
 struct ServedStudy {
-  std::string folder, status, error;  ///< status: "analysed", "failed"
+  std::string folder, status, error;  ///< status: "analysed", "failed", "refused" (over its size cap)
   int exitCode = 0;
   std::size_t sent = 0;
 };
