@@ -41,9 +41,7 @@ protected:
     std::ofstream(s_dir->sub("orthanc.json")) << config.dump(2);
     s_orthanc = spawnLogged({"/usr/sbin/Orthanc", s_dir->sub("orthanc.json")}, s_dir->sub("orthanc.log"), "test");
     for (int i = 0; i < 100 && s_http->get("/system").status != 200; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    std::ofstream(s_dir->sub("small.json")) << R"({"name":"small","modality":"CT","field_of_view":"lumbar","seed":3,
-                                                   "acquisition":{"pixel_mm":1.5,"slice_mm":3.0}})";
-    ASSERT_EQ(runCli("phantom " + s_dir->sub("small.json") + " " + s_dir->sub("phantom"), *s_dir).code, 0);
+    ASSERT_TRUE(writeSmallPhantom(*s_dir, 1.5, 3.0));
   }
   static void TearDownTestSuite() {
     if (s_orthanc > 0) ::kill(s_orthanc, SIGTERM), ::waitpid(s_orthanc, nullptr, 0);

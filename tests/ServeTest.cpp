@@ -21,22 +21,30 @@
 namespace spine::test {
 namespace {
 
-
-/// `spinereview serve` in the background on a free port; waits until it accepts C-ECHO.
+/// `spinereview serve` in the background on a free port (callers SENDER, SENDER0..3; spool and out
+/// in `dir`; `extra` options added); waits until it answers C-ECHO.
 struct Server {
   ScratchFolder& dir;
   int port = freeLoopbackPort();
   pid_t pid = -1;
-  explicit Server(ScratchFolder& d) : dir(d) {
-    pid = spawnLogged({SPINE_CLI, "serve", "--port", std::to_string(port), "--allow", "SENDER", "--spool", dir.sub("spool"), "--out",
-                       dir.sub("out"), "--quiet-period", "2"},
-                      dir.sub("serve.log"), "test");
+  explicit Server(ScratchFolder& d, const std::vector<std::string>& extra = {}) : dir(d) {
+    std::vector<std::string> argv{SPINE_CLI, "serve", "--port", std::to_string(port), "--allow", "SENDER,SENDER0,SENDER1,SENDER2,SENDER3",
+                                  "--spool", dir.sub("spool"), "--out", dir.sub("out"), "--quiet-period", "2"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    pid = spawnLogged(argv, dir.sub("serve.log"), "test");
     for (int i = 0; i < 50 && runShell("echoscu -aet SENDER -aec SPINEREVIEW 127.0.0.1 " + std::to_string(port) + " >/dev/null 2>&1") != 0; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  int send(const std::string& callingAe, const std::string& calledAe, const std::string& what) const {
-    return runShell("storescu -aet " + callingAe + " -aec " + calledAe + " +sd 127.0.0.1 " + std::to_string(port) + " " + what + " >>" +
-                 dir.sub("storescu.log") + " 2>&1");
+  int send(const std::string& callingAe, const std::string& calledAe, const std::string& what, const std::string& flags = "") const {
+    return runShell("storescu " + flags + " -aet " + callingAe + " -aec " + calledAe + " +sd 127.0.0.1 " + std::to_string(port) + " " + what +
+                    " >>" + dir.sub("storescu.log") + " 2>&1");
+  }
+  /// With --stop-after: its exit code once it has stopped by itself.
+  int waitForExit() {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    pid = -1;
+    return exitCodeOf(status);
   }
   ~Server() {
     if (pid > 0) ::kill(pid, SIGTERM), ::waitpid(pid, nullptr, 0);
@@ -60,25 +68,15 @@ TEST(Serve, CallersAndCalledTitlesNotAllowedAreRefused) {
 TEST(Serve, CompleteStudyIsAnalysedAndItsResultsSent) {
   if (!haveDcmtkTools()) GTEST_SKIP() << "dcmtk tools not installed";
   ScratchFolder dir;
-  std::ofstream(dir.sub("small.json")) << R"({"name":"small","modality":"CT","field_of_view":"lumbar","seed":3,
-                                            "acquisition":{"pixel_mm":1.5,"slice_mm":3.0}})";
-  ASSERT_EQ(runCli("phantom " + dir.sub("small.json") + " " + dir.sub("phantom"), dir).code, 0);
+  ASSERT_TRUE(writeSmallPhantom(dir, 1.5, 3.0));
   const int destPort = freeLoopbackPort();
   fs::create_directories(dir.sub("received"));
   pid_t dest = spawnLogged({"/usr/bin/storescp", "-aet", "PACS", "-od", dir.sub("received"), std::to_string(destPort)}, dir.sub("storescp.log"), "test");
-  const int port = freeLoopbackPort();
-  pid_t serve = spawnLogged({SPINE_CLI, "serve", "--port", std::to_string(port), "--allow", "SENDER", "--spool", dir.sub("spool"), "--out",
-                             dir.sub("out"), "--quiet-period", "2", "--stop-after", "1", "--send-to", "PACS@127.0.0.1:" + std::to_string(destPort)},
-                            dir.sub("serve.log"), "test");
-  for (int i = 0; i < 50 && runShell("echoscu -aet SENDER -aec SPINEREVIEW 127.0.0.1 " + std::to_string(port) + " >/dev/null 2>&1") != 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  ASSERT_EQ(runShell("storescu -aet SENDER -aec SPINEREVIEW +sd 127.0.0.1 " + std::to_string(port) + " " + dir.sub("phantom/dicom") + " >" +
-                  dir.sub("storescu.log") + " 2>&1"),
-            0);
-  int status = 0;
-  ::waitpid(serve, &status, 0);  // --stop-after 1: it ends after the study
+  Server server(dir, {"--stop-after", "1", "--send-to", "PACS@127.0.0.1:" + std::to_string(destPort)});
+  ASSERT_EQ(server.send("SENDER", "SPINEREVIEW", dir.sub("phantom/dicom")), 0) << slurp(dir.sub("storescu.log"));
+  const int code = server.waitForExit();  // --stop-after 1: it ends after the study
   ::kill(dest, SIGTERM), ::waitpid(dest, nullptr, 0);
-  ASSERT_EQ(exitCodeOf(status), 0) << slurp(dir.sub("serve.log"));
+  ASSERT_EQ(code, 0) << slurp(dir.sub("serve.log"));
   EXPECT_NE(slurp(dir.sub("serve.log")).find("analysed, 2 result(s) sent"), std::string::npos) << slurp(dir.sub("serve.log"));
   std::vector<std::string> received;
   for (const auto& e : fs::directory_iterator(dir.sub("received"))) received.push_back(e.path().filename().string().substr(0, 2));
@@ -91,16 +89,9 @@ TEST(Serve, AStudyOverItsSizeCapIsRefusedWholeAndNotAnalysed) {
   ScratchFolder dir;
   AnalyticSeries a = analyticGrid(256, 256, 30);  // 30 x 128 KiB: over a 1 MiB cap after 8 instances
   writeAnalytic(dir.sub("study"), a);
-  const int port = freeLoopbackPort();
-  pid_t serve = spawnLogged({SPINE_CLI, "serve", "--port", std::to_string(port), "--allow", "SENDER", "--spool", dir.sub("spool"), "--out",
-                             dir.sub("out"), "--quiet-period", "2", "--stop-after", "1", "--max-study-mib", "1"},
-                            dir.sub("serve.log"), "test");
-  for (int i = 0; i < 50 && runShell("echoscu -aet SENDER -aec SPINEREVIEW 127.0.0.1 " + std::to_string(port) + " >/dev/null 2>&1") != 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  runShell("storescu -v -aet SENDER -aec SPINEREVIEW +sd 127.0.0.1 " + std::to_string(port) + " " + dir.sub("study") + " >" + dir.sub("storescu.log") + " 2>&1");
-  int status = 0;
-  ::waitpid(serve, &status, 0);
-  EXPECT_EQ(exitCodeOf(status), 0);
+  Server server(dir, {"--stop-after", "1", "--max-study-mib", "1"});
+  server.send("SENDER", "SPINEREVIEW", dir.sub("study"), "-v");
+  EXPECT_EQ(server.waitForExit(), 0);
   EXPECT_NE(slurp(dir.sub("serve.log")).find("refused: the study is over its 1 MiB cap"), std::string::npos) << slurp(dir.sub("serve.log"));
   EXPECT_NE(slurp(dir.sub("storescu.log")).find("Refused: OutOfResources"), std::string::npos) << slurp(dir.sub("storescu.log"));
   EXPECT_TRUE(fs::is_empty(dir.sub("spool/ready")));
@@ -131,9 +122,7 @@ TEST(Serve, UidsCannotNameAPathOutsideTheSpool) {
 TEST(ServeLoad, TwentyStudiesFromFourConcurrentSenders) {
   if (!haveDcmtkTools()) GTEST_SKIP() << "dcmtk tools not installed";
   ScratchFolder dir;
-  std::ofstream(dir.sub("small.json")) << R"({"name":"small","modality":"CT","field_of_view":"lumbar","seed":3,
-                                            "acquisition":{"pixel_mm":2.0,"slice_mm":4.0}})";
-  ASSERT_EQ(runCli("phantom " + dir.sub("small.json") + " " + dir.sub("phantom"), dir).code, 0);
+  ASSERT_TRUE(writeSmallPhantom(dir, 2.0, 4.0));
   const int studies = 20, senders = 4;
   for (int n = 0; n < studies; ++n) {
     fs::copy(dir.sub("phantom/dicom"), dir.sub("s" + std::to_string(n)), fs::copy_options::recursive);
@@ -141,12 +130,8 @@ TEST(ServeLoad, TwentyStudiesFromFourConcurrentSenders) {
                        std::to_string(n) + "\" " + dir.sub("s" + std::to_string(n)) + "/*.dcm >/dev/null 2>&1"),
               0);
   }
-  const int port = freeLoopbackPort();
-  pid_t serve = spawnLogged({SPINE_CLI, "serve", "--port", std::to_string(port), "--allow", "SENDER0,SENDER1,SENDER2,SENDER3", "--spool",
-                             dir.sub("spool"), "--out", dir.sub("out"), "--quiet-period", "3", "--stop-after", std::to_string(studies)},
-                            dir.sub("serve.log"), "test");
-  for (int i = 0; i < 50 && runShell("echoscu -aet SENDER0 -aec SPINEREVIEW 127.0.0.1 " + std::to_string(port) + " >/dev/null 2>&1") != 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  Server server(dir, {"--stop-after", std::to_string(studies)});
+  const int port = server.port;
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<pid_t> pids;
   for (int k = 0; k < senders; ++k) {
@@ -160,10 +145,9 @@ TEST(ServeLoad, TwentyStudiesFromFourConcurrentSenders) {
     EXPECT_EQ(exitCodeOf(status), 0) << "a sender failed";
   }
   const double sendSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  int status = 0;
-  ::waitpid(serve, &status, 0);
+  const int code = server.waitForExit();
   const double totalSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  ASSERT_EQ(exitCodeOf(status), 0) << slurp(dir.sub("serve.log"));
+  ASSERT_EQ(code, 0) << slurp(dir.sub("serve.log"));
   std::set<std::string> patients;
   int analysed = 0;
   std::size_t instances = 0;

@@ -109,6 +109,12 @@ CtImage::Pointer phantomCt(const PhantomResult& r) {
 
 namespace spine::test {
 
+bool writeSmallPhantom(const ScratchFolder& dir, double pixelMm, double sliceMm) {
+  std::ofstream(dir.sub("small.json")) << R"({"name":"small","modality":"CT","field_of_view":"lumbar","seed":3,"acquisition":{"pixel_mm":)"
+                                        << pixelMm << R"(,"slice_mm":)" << sliceMm << "}}";
+  return runCli("phantom " + dir.sub("small.json") + " " + dir.sub("phantom"), dir).code == 0;
+}
+
 int runShell(const std::string& command) {
   int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -81,6 +81,10 @@ struct CliResult {
 /// output in files of `dir`.
 CliResult runCli(const std::string& args, const ScratchFolder& dir, const std::string& env = "");
 
+/// Writes a small lumbar CT phantom (seed 3) at `pixelMm` x `sliceMm` into DIR/phantom (dicom/,
+/// truth.json) through the command line; true when it worked.
+bool writeSmallPhantom(const ScratchFolder& dir, double pixelMm, double sliceMm);
+
 /// Runs a shell command; its exit code (-1 when it did not exit normally).
 int runShell(const std::string& command);
 
