@@ -10,6 +10,7 @@
 #include <dcmtk/dcmdata/dcxfer.h>
 
 #include "spine/AtomicFile.h"
+#include "spine/DerivedUid.h"
 
 namespace spine::service {
 namespace fs = std::filesystem;
@@ -17,10 +18,8 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string hex64(const std::string& text) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ull;
   char out[17];
-  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(fnv1a64(text)));
   return out;
 }
 
