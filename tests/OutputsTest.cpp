@@ -352,15 +352,28 @@ TEST(VolumeInput, NiftiGetsHumanAndResearchOutputsButNoDicom) {
   EXPECT_NE(report["outputs"]["warnings"][0].get<std::string>().find("not DICOM"), std::string::npos);
 }
 
-TEST(MrStudy, WithoutLevelsGetsTheHumanReportIntoANewFolder) {
-  // MR has no levels yet: no label map is written, so the outputs must create the folder themselves.
+TEST(MrStudy, UnnamedLevelsReachEveryOutputAndTheReportSaysNoneIsNamed) {
   ScratchFolder dir;
   ASSERT_EQ(runCli("phantom " + std::string(SPINE_SOURCE_DIR) + "/testdata/phantoms/lumbar-mr-t2.json " + dir.sub("mr"), dir).code, 0);
   CliResult r = runCli("analyze " + dir.sub("mr/dicom") + " --out " + dir.sub("out/nested") + " --quiet", dir);
   ASSERT_EQ(r.code, 0) << r.err;
   json report = json::parse(slurp(dir.sub("out/nested/report.json")));
-  EXPECT_EQ(report["outputs"]["files"].get<std::vector<std::string>>(), (std::vector<std::string>{"report.html", "report.pdf"}));
-  EXPECT_NE(slurp(dir.sub("out/nested/report.html")).find("NO LEVEL HAS BEEN IDENTIFIED"), std::string::npos);
+  EXPECT_EQ(report["numbering"]["status"], "not_identified");
+  EXPECT_FALSE(report["discs"].empty());
+  for (const std::string f : {"labels.nii.gz", "report.html", "report.pdf", "dicom/seg.dcm", "dicom/sr.dcm"})
+    EXPECT_TRUE(fs::exists(dir.sub("out/nested/" + f))) << f;
+  EXPECT_NE(slurp(dir.sub("out/nested/report.html")).find("are not named"), std::string::npos);
+}
+
+TEST(MrStudy, AnAxialSeriesWithNoLevelsGetsItsReportIntoANewFolder) {
+  ScratchFolder dir;
+  ASSERT_EQ(runCli("phantom " + std::string(SPINE_SOURCE_DIR) + "/testdata/phantoms/axial-mr-t2.json " + dir.sub("mr"), dir).code, 0);
+  CliResult r = runCli("analyze " + dir.sub("mr/dicom") + " --out " + dir.sub("out/nested") + " --quiet", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  json report = json::parse(slurp(dir.sub("out/nested/report.json")));
+  EXPECT_TRUE(report["vertebrae"].empty());
+  EXPECT_TRUE(fs::exists(dir.sub("out/nested/report.html")));
+  EXPECT_NE(report.dump().find("not sagittal"), std::string::npos);
 }
 
 TEST(SlicerModule, XmlDescribesTheModuleAndTheCallWritesTheLabelMap) {

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -94,16 +95,28 @@ Volume readTotalsegCt(const std::string& dir) {
   return readVolumeFile(dir + "/nifti/example_ct.nii.gz", Modality::CT, 1ull << 30, warnings);
 }
 
-CtImage::Pointer phantomCt(const PhantomResult& r) {
-  auto ct = CtImage::New();
-  ct->CopyInformation(r.labels);
-  ct->SetRegions(r.labels->GetLargestPossibleRegion());
-  ct->Allocate();
+namespace {
+
+template <typename Image>
+typename Image::Pointer phantomImage(const PhantomResult& r) {
+  auto image = Image::New();
+  image->CopyInformation(r.labels);
+  image->SetRegions(r.labels->GetLargestPossibleRegion());
+  image->Allocate();
   const size_t plane = size_t(r.grid.nx) * r.grid.ny;
   for (unsigned k = 0; k < r.grid.nz; ++k)
-    for (size_t i = 0; i < plane; ++i) ct->GetBufferPointer()[k * plane + i] = CtPixel(std::lround(r.images[k][i]));
-  return ct;
+    for (size_t i = 0; i < plane; ++i) {
+      const float v = r.images[k][i];
+      image->GetBufferPointer()[k * plane + i] = std::is_integral_v<typename Image::PixelType> ? typename Image::PixelType(std::lround(v)) : typename Image::PixelType(v);
+    }
+  return image;
 }
+
+}  // namespace
+
+CtImage::Pointer phantomCt(const PhantomResult& r) { return phantomImage<CtImage>(r); }
+
+MrImage::Pointer phantomMr(const PhantomResult& r) { return phantomImage<MrImage>(r); }
 
 }  // namespace spine::test
 

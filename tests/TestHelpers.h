@@ -65,6 +65,8 @@ Study load(const std::string& path);
 
 /// A phantom's image as a CT on its grid (for in-process analysis without writing DICOM).
 CtImage::Pointer phantomCt(const PhantomResult& r);
+/// The same for an MR phantom (float signal).
+MrImage::Pointer phantomMr(const PhantomResult& r);
 
 /// The real CT of ../shared/data/totalseg-example (NIfTI), given that folder.
 Volume readTotalsegCt(const std::string& dir);

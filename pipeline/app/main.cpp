@@ -20,6 +20,7 @@
 #include "spine/Isolation.h"
 #include "spine/LabelMapFile.h"
 #include "spine/LevelTable.h"
+#include "spine/MrSegmentation.h"
 #include "spine/Phantom.h"
 #include "spine/PluginDetector.h"
 #include "spine/Report.h"
@@ -78,7 +79,7 @@ void printSummary(const spine::Study& study, const AnalyzeOptions& o, const spin
   if (levels) {
     printLevels(*levels, o);
   } else {
-    std::printf("levels:   NONE IDENTIFIED (MR segmentation and numbering are not in this version)\n");
+    std::printf("levels:   NONE IDENTIFIED\n");
     if (!o.target.empty()) std::printf("target:   %s NOT LOCATED: confirm it yourself on the images\n", o.target.c_str());
   }
   std::printf("report:   %s/report.json\n", o.outDir.c_str());
@@ -169,8 +170,11 @@ int analyze(const AnalyzeOptions& o) {
       spine::SegmentationParams sp;
       sp.threads = o.threads;
       levels = spine::analyseCtLevels(*study.volume.ct, sp);
-      spine::writeLabelsAtomically(*levels, o.outDir);
+    } else {
+      if (!o.quiet) std::fprintf(stderr, "spinereview: segmenting and numbering the spine (sagittal MR)\n");
+      levels = spine::analyseMrLevels(*study.volume.mr, spine::MrSegmentationParams{});
     }
+    spine::writeLabelsAtomically(*levels, o.outDir);
     std::optional<spine::DetectorRun> findings;
     if (o.detectors) findings = runDetectors(detectors, study, levels ? &*levels : nullptr, o.quiet);
     nlohmann::json report = spine::buildReport(study, reportOptions, levels ? &*levels : nullptr, findings ? &*findings : nullptr);

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "spine/Labels.h"
+#include "spine/MrSegmentation.h"
 #include "spine/Phantom.h"
 
 namespace spine {
@@ -71,14 +72,46 @@ LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict&
   return t;
 }
 
-LevelTable analyseCtLevels(const CtImage& ct, const SegmentationParams& params) {
-  SpineSegmentation seg = segmentSpineCt(ct, params);
+namespace {
+
+NumberingEvidence evidenceOf(const SpineSegmentation& seg) {
   NumberingEvidence e;
   for (const SegmentedVertebra& v : seg.vertebrae) e.vertebrae.push_back({v.hasRibs, v.sacrumLike, v.cutTop, v.cutBottom});
   for (const SegmentedDisc& d : seg.discs) e.discHeightsMm.push_back(d.heightMm);
   e.skullAbove = seg.skullAbove;
   if (!seg.vertebrae.empty()) e.topHeightMm = seg.vertebrae.front().heightMm;
-  return buildLevelTable(seg, numberLevels(e));
+  return e;
+}
+
+}  // namespace
+
+LevelTable analyseCtLevels(const CtImage& ct, const SegmentationParams& params) {
+  SpineSegmentation seg = segmentSpineCt(ct, params);
+  return buildLevelTable(seg, numberLevels(evidenceOf(seg)));
+}
+
+/// MR numbering is measured too unreliable to put names on levels (docs/evaluation.md: the disc
+/// chain misses or adds a level on most real series), so the sacrum-based numbering is offered as
+/// a candidate in words and the levels stay unnamed.
+LevelTable analyseMrLevels(const MrImage& mr, const MrSegmentationParams& params) {
+  SpineSegmentation seg = segmentSpineMr(mr, params);
+  NumberingVerdict counted = numberLevels(evidenceOf(seg));
+  NumberingVerdict verdict;
+  verdict.status = "not_identified";
+  verdict.vertebraNames.assign(seg.vertebrae.size(), "");
+  if (counted.status != "not_identified") {
+    std::string names;
+    for (const std::string& n : counted.vertebraNames) names += (names.empty() ? "" : ", ") + (n.empty() ? "?" : n);
+    verdict.candidates = {"counted up from the lowest disc found, taken as L5-S1 (top to bottom): " + names};
+    verdict.anchors = {"sacrum (tentative: lowest disc tilted like L5-S1)"};
+  }
+  verdict.summary = seg.vertebrae.empty()
+                        ? "No vertebra was found on the MR: no level is named."
+                        : "Discs and vertebral bodies were found on the sagittal MR but are not named: MR numbering in this "
+                          "version misses or adds a level too often to be trusted, and ribs are not assessed.";
+  verdict.reviewerMustConfirm = "Count the levels yourself from C2 or on a whole-spine localiser before choosing a surgical "
+                                "level; the names here are absent.";
+  return buildLevelTable(seg, verdict);
 }
 
 }  // namespace spine

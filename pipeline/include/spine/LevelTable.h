@@ -35,4 +35,8 @@ LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict&
 /// Segmentation + numbering of a CT, the whole chain.
 LevelTable analyseCtLevels(const CtImage& ct, const SegmentationParams& params = {});
 
+/// Segmentation + numbering of a sagittal MR series (MrSegmentation.h).
+struct MrSegmentationParams;
+LevelTable analyseMrLevels(const MrImage& mr, const MrSegmentationParams& params);
+
 }  // namespace spine

@@ -1,0 +1,27 @@
+#pragma once
+// MR spine on a sagittal series (T2 or T1, 2D multi-slice, 3D, or one slice): find the discs as a
+// chain of thin bands that differ from the bodies above and below them (bright or dark: T2,
+// T1 and degenerated discs alike), segment the discs and vertebral bodies between them on the
+// mid-sagittal plane, and extend them to the neighbouring slices. Levels are named by Numbering.h
+// from the same evidence structure as CT; ribs are not assessed on MR.
+#include "spine/PixelTypes.h"
+#include "spine/SpineSegmentation.h"
+
+namespace spine {
+
+struct MrSegmentationParams {
+  double discBandMm = 3;          ///< height of the band tested as a disc
+  double flankMm = 8;             ///< height of the body bands above and below it
+  double discWidthMm = 26;        ///< length along the disc that must show the contrast
+  double minScore = 0.5;          ///< disc contrast over the bodies' spread (dimensionless)
+  double minSpacingMm = 22;       ///< disc to disc: thoracolumbar vertebra + disc at the smallest
+  double maxSpacingMm = 55;
+  double bodyHalfWidthLrMm = 20;  ///< vertebral bodies and discs reach this far either side of the mid-plane
+  double sacrumTiltDeg = 20;      ///< the lowest disc tilted at least this much (or 12 degrees more than the one above)
+  double sacrumMinMm = 35;        ///< bone below the lowest disc for it to be the sacrum
+};
+
+/// Throws nothing on anatomy it cannot find: the result is then empty with a note saying why.
+SpineSegmentation segmentSpineMr(const MrImage& mr, const MrSegmentationParams& params = {});
+
+}  // namespace spine

@@ -1,0 +1,360 @@
+// segmentSpineMr(): the disc chain on the best mid-sagittal plane, discs and vertebral bodies as
+// 2D regions between the discs, then every voxel within reach of the mid-plane labelled by the
+// region it projects into when its own intensity passes that region's test.
+#include "spine/MrSegmentation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include <itkImageRegionIteratorWithIndex.h>
+
+#include "MrParts.h"
+
+namespace spine {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+/// One disc or vertebral body on the mid-plane: a 2D region with its frame and intensity test.
+struct Shape {
+  std::uint16_t id = 0;
+  double r = 0, c = 0;           ///< centre
+  double ur = 0, uc = 1;         ///< along the disc / across the body (anterior-posterior)
+  double front = 0, back = 0;    ///< extent along u either side of the centre, mm
+  bool disc = false;
+  double mid = 0, sign = 1;      ///< disc: value on the disc side of mid (sign = +1 brighter)
+  double median = 0, tolerance = 0;  ///< body
+  bool accepts(double v) const { return disc ? (v - mid) * sign > 0 : std::abs(v - median) <= tolerance; }
+};
+
+struct DiscGeometry {
+  double up = 2, down = 2;  ///< half heights above and below the centre along the normal
+};
+
+double bandValue(const mr::Plane& pl, double r, double c, double ur, double uc) {
+  double sum = 0;
+  int n = 0;
+  for (int t = -6; t <= 6; ++t) {
+    const long rr = long(std::lround(r + t * ur)), cc = long(std::lround(c + t * uc));
+    if (pl.inside(rr, cc)) sum += pl.at(rr, cc), ++n;
+  }
+  return n ? sum / n : NAN;
+}
+
+/// Half heights of a disc: from its centre along the normal while the band stays on the disc side.
+DiscGeometry discHeights(const mr::Plane& pl, const mr::Disc& d) {
+  const double ur = std::sin(d.angle), uc = std::cos(d.angle), nr = uc, nc = -ur;
+  const double mid = 0.5 * (d.discMean + d.bodyMean), sign = d.discMean > d.bodyMean ? 1 : -1;
+  DiscGeometry g;
+  for (int dir : {-1, 1}) {
+    double h = 1.5;
+    for (int k = 1; k <= 8; ++k) {
+      double v = bandValue(pl, d.r + dir * k * nr, d.c + dir * k * nc, ur, uc);
+      if (std::isnan(v) || (v - mid) * sign <= 0) break;
+      h = std::max(h, k + 0.5);
+    }
+    (dir < 0 ? g.up : g.down) = h;
+  }
+  return g;
+}
+
+/// Pixels of `inRegion` passing the shape's test and 4-connected to the accepted pixel nearest its
+/// centre; holes (a basivertebral vein, a dark nucleus cleft) filled. Written into `plane` as id.
+void growRegion(const mr::Plane& pl, Shape& s, const std::function<bool(long, long)>& inRegion, std::vector<std::uint16_t>& plane) {
+  const long r0 = std::max(0L, long(s.r) - 60), r1 = std::min(pl.rows, long(s.r) + 61);
+  const long c0 = std::max(0L, long(s.c) - 60), c1 = std::min(pl.cols, long(s.c) + 61);
+  const long w = c1 - c0, h = r1 - r0;
+  if (w <= 0 || h <= 0) return;
+  std::vector<std::uint8_t> ok(size_t(w * h), 0), in(size_t(w * h), 0);
+  long seed = -1;
+  double seedDist = 1e30;
+  for (long r = r0; r < r1; ++r)
+    for (long c = c0; c < c1; ++c) {
+      if (!pl.inside(r, c) || !inRegion(r, c)) continue;
+      in[size_t((r - r0) * w + c - c0)] = 1;
+      if (!s.accepts(pl.at(r, c))) continue;
+      ok[size_t((r - r0) * w + c - c0)] = 1;
+      const double d = std::hypot(double(r) - s.r, double(c) - s.c);
+      if (d < seedDist) seedDist = d, seed = (r - r0) * w + c - c0;
+    }
+  if (seed < 0 || seedDist > 6) return;
+  std::vector<std::uint8_t> grown(ok.size(), 0);
+  std::vector<long> stack{seed};
+  grown[size_t(seed)] = 1;
+  while (!stack.empty()) {
+    const long i = stack.back();
+    stack.pop_back();
+    const long x = i % w, y = i / w;
+    for (long n : {x > 0 ? i - 1 : -1, x + 1 < w ? i + 1 : -1, y > 0 ? i - w : -1, y + 1 < h ? i + w : -1})
+      if (n >= 0 && ok[size_t(n)] && !grown[size_t(n)]) grown[size_t(n)] = 1, stack.push_back(n);
+  }
+  // holes: region pixels not reachable from the window's edge through non-grown region pixels
+  std::vector<std::uint8_t> outside(ok.size(), 0);
+  stack.clear();
+  for (long i = 0; i < w * h; ++i) {
+    const long x = i % w, y = i / w;
+    if (!grown[size_t(i)] && (x == 0 || y == 0 || x + 1 == w || y + 1 == h || !in[size_t(i)])) outside[size_t(i)] = 1, stack.push_back(i);
+  }
+  while (!stack.empty()) {
+    const long i = stack.back();
+    stack.pop_back();
+    const long x = i % w, y = i / w;
+    for (long n : {x > 0 ? i - 1 : -1, x + 1 < w ? i + 1 : -1, y > 0 ? i - w : -1, y + 1 < h ? i + w : -1})
+      if (n >= 0 && !grown[size_t(n)] && !outside[size_t(n)]) outside[size_t(n)] = 1, stack.push_back(n);
+  }
+  s.front = s.back = 0;
+  for (long i = 0; i < w * h; ++i) {
+    if (outside[size_t(i)] || !in[size_t(i)]) continue;
+    const long r = r0 + i / w, c = c0 + i % w;
+    std::uint16_t& px = plane[size_t(r * pl.cols + c)];
+    if (px && px != s.id) continue;
+    px = s.id;
+    const double t = (double(r) - s.r) * s.ur + (double(c) - s.c) * s.uc;
+    s.front = std::max(s.front, -t), s.back = std::max(s.back, t);
+  }
+}
+
+/// Median and spread of the region's values within 6 mm of the body centre.
+void bodyStatistics(const mr::Plane& pl, Shape& s, const std::function<bool(long, long)>& inRegion) {
+  std::vector<double> v;
+  for (long r = long(s.r) - 6; r <= long(s.r) + 6; ++r)
+    for (long c = long(s.c) - 6; c <= long(s.c) + 6; ++c)
+      if (pl.inside(r, c) && inRegion(r, c)) v.push_back(pl.at(r, c));
+  if (v.empty()) {
+    s.median = -1, s.tolerance = 0;
+    return;
+  }
+  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
+  s.median = v[v.size() / 2];
+  for (double& x : v) x = std::abs(x - s.median);
+  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
+  s.tolerance = std::max(0.10, 3 * 1.4826 * v[v.size() / 2]);
+}
+
+struct MidPlane {
+  long slice = -1;
+  mr::Plane plane;
+  mr::DiscChain chain;
+};
+
+/// The slice whose disc chain scores best among up to 9 spread over the middle third of the series.
+MidPlane chooseMidPlane(const MrImage& mr, int lr, const MrSegmentationParams& p) {
+  const long n = long(mr.GetLargestPossibleRegion().GetSize()[size_t(lr)]);
+  const long first = n / 3, last = std::max(first, (2 * n - 1) / 3);
+  const long step = std::max(1L, (last - first + 8) / 9);
+  MidPlane best;
+  for (long s = first; s <= last; s += step) {
+    mr::Plane plane = mr::samplePlane(mr, lr, s);
+    mr::DiscChain chain = mr::findDiscChain(plane, p);
+    if (best.slice < 0 || chain.score > best.chain.score) best = {s, std::move(plane), std::move(chain)};
+  }
+  return best;
+}
+
+struct Column {
+  std::vector<Shape> discs, bodies;      ///< bodies[i] above discs[i]; bodies.back() below the last disc
+  std::vector<DiscGeometry> heights;
+  std::vector<std::uint16_t> plane;      ///< the shapes' ids on the mid-plane
+  bool cutTop = false, cutBottom = false, sacrum = false;
+  double spacing = 0;
+};
+
+double signedOffset(const mr::Disc& d, double r, double c) {  // along the disc's normal, + = caudal
+  return (r - d.r) * std::cos(d.angle) - (c - d.c) * std::sin(d.angle);
+}
+
+/// The lowest disc is L5-S1 when it is tilted like one and bone continues below it.
+bool sacrumBelow(const mr::Plane& pl, const std::vector<mr::Disc>& d, const MrSegmentationParams& p) {
+  const mr::Disc& last = d.back();
+  const double tilt = std::abs(last.angle) * 180 / kPi;
+  const double turn = d.size() > 1 ? std::abs(last.angle - d[d.size() - 2].angle) * 180 / kPi : 0;
+  if (tilt < p.sacrumTiltDeg && turn < 12) return false;
+  for (double t = 3; t <= p.sacrumMinMm; t += 1)
+    if (!pl.inside(long(std::lround(last.r + t * std::cos(last.angle))), long(std::lround(last.c - t * std::sin(last.angle)))))
+      return false;
+  return true;
+}
+
+Shape discShape(const mr::Disc& d, size_t i) {
+  Shape s;
+  s.id = std::uint16_t(1000 + i), s.disc = true, s.r = d.r, s.c = d.c, s.ur = std::sin(d.angle), s.uc = std::cos(d.angle);
+  s.mid = 0.5 * (d.discMean + d.bodyMean), s.sign = d.discMean > d.bodyMean ? 1 : -1;
+  return s;
+}
+
+/// Body k of the column: between discs k-1 and k; the first above disc 0 and the last below the
+/// last disc reach `reach` mm beyond it.
+void addBody(const mr::Plane& pl, Column& col, const std::vector<mr::Disc>& d, size_t k, double reach) {
+  const size_t n = d.size();
+  const mr::Disc* upper = k > 0 ? &d[k - 1] : nullptr;
+  const mr::Disc* lower = k < n ? &d[k] : nullptr;
+  Shape s;
+  s.id = std::uint16_t(k + 1);
+  const double angle = upper && lower ? 0.5 * (upper->angle + lower->angle) : (upper ? upper->angle : lower->angle);
+  s.ur = std::sin(angle), s.uc = std::cos(angle);
+  const double upEdge = upper ? col.heights[k - 1].down : 0, downEdge = lower ? col.heights[k].up : 0;
+  if (upper && lower) {
+    s.r = 0.5 * (upper->r + lower->r), s.c = 0.5 * (upper->c + lower->c);
+  } else {
+    const mr::Disc& e = upper ? *upper : *lower;
+    const double dir = upper ? 1 : -1, off = dir * ((upper ? upEdge : downEdge) + 0.5 * reach);
+    s.r = e.r + off * std::cos(e.angle), s.c = e.c - off * std::sin(e.angle);
+  }
+  auto inRegion = [&](long r, long c) {
+    const double t = (double(r) - s.r) * s.ur + (double(c) - s.c) * s.uc;
+    if (std::abs(t) > 25) return false;
+    if (upper) {
+      const double o = signedOffset(*upper, double(r), double(c));
+      if (o <= upEdge || (!lower && o > upEdge + reach)) return false;
+    }
+    if (lower) {
+      const double o = signedOffset(*lower, double(r), double(c));
+      if (o >= -downEdge || (!upper && o < -downEdge - reach)) return false;
+    }
+    return true;
+  };
+  bodyStatistics(pl, s, inRegion);
+  if (s.median >= 0) growRegion(pl, s, inRegion, col.plane);
+  col.bodies.push_back(s);
+}
+
+/// Whether the straight run of `reach` mm beyond disc `d` (dir -1 up, +1 down) leaves the image.
+bool runsOut(const mr::Plane& pl, const mr::Disc& d, double dir, double reach) {
+  for (double t = 0; t <= reach; t += 1)
+    if (!pl.inside(long(std::lround(d.r + dir * t * std::cos(d.angle))), long(std::lround(d.c - dir * t * std::sin(d.angle)))))
+      return true;
+  return false;
+}
+
+Column buildColumn(const mr::Plane& pl, const std::vector<mr::Disc>& d, const MrSegmentationParams& p) {
+  Column col;
+  col.plane.assign(size_t(pl.rows * pl.cols), 0);
+  double gaps = 0;
+  for (size_t i = 0; i < d.size(); ++i) {
+    col.heights.push_back(discHeights(pl, d[i]));
+    if (i) gaps += std::hypot(d[i].r - d[i - 1].r, d[i].c - d[i - 1].c);
+  }
+  col.spacing = d.size() > 1 ? gaps / double(d.size() - 1) : 35;
+  double discH = 0;
+  for (const DiscGeometry& g : col.heights) discH += g.up + g.down;
+  const double bodyH = std::max(15.0, col.spacing - discH / double(d.size()));
+  for (size_t i = 0; i < d.size(); ++i) {
+    col.discs.push_back(discShape(d[i], i));
+    Shape& s = col.discs.back();
+    const DiscGeometry g = col.heights[i];
+    growRegion(pl, s, [&](long r, long c) {
+      const double t = (double(r) - s.r) * s.ur + (double(c) - s.c) * s.uc, o = signedOffset(d[i], double(r), double(c));
+      return std::abs(t) <= 24 && o >= -g.up - 0.5 && o <= g.down + 0.5;
+    }, col.plane);
+  }
+  col.sacrum = sacrumBelow(pl, d, p);
+  col.cutTop = runsOut(pl, d.front(), -1, col.heights.front().up + bodyH);
+  col.cutBottom = !col.sacrum && runsOut(pl, d.back(), 1, col.heights.back().down + bodyH);
+  for (size_t k = 0; k <= d.size(); ++k) addBody(pl, col, d, k, k == d.size() && col.sacrum ? p.sacrumMinMm + 10 : bodyH);
+  return col;
+}
+
+/// Every voxel within reach of the mid-plane takes the id of the shape it projects into when its
+/// own value passes that shape's test and it lies within the shape narrowed like an ellipse away
+/// from the mid-plane. On the mid-plane itself the 2D regions (holes filled) are taken as they are.
+void rasterise(const MrImage& mr, const mr::Plane& pl, const Column& col, const MrSegmentationParams& p, LabelImage& labels) {
+  std::vector<const Shape*> byId(1000 + col.discs.size() + 1, nullptr);
+  for (const auto* list : {&col.discs, &col.bodies})
+    for (const Shape& s : *list) byId[s.id] = &s;
+  const double halfSlice = 0.5 * mr.GetSpacing()[unsigned(mr::leftRightAxis(mr))];
+  itk::ImageRegionIteratorWithIndex<LabelImage> it(&labels, labels.GetLargestPossibleRegion());
+  for (; !it.IsAtEnd(); ++it) {
+    itk::Point<double, 3> q;
+    labels.TransformIndexToPhysicalPoint(it.GetIndex(), q);
+    const Vec3 x{q[0], q[1], q[2]};
+    const double d = dot(sub(x, pl.origin), pl.normal);
+    if (std::abs(d) > p.bodyHalfWidthLrMm) continue;
+    double rf, cf;
+    pl.rowCol(x, rf, cf);
+    const long r = long(std::lround(rf)), c = long(std::lround(cf));
+    if (r < 0 || c < 0 || r >= pl.rows || c >= pl.cols) continue;
+    const std::uint16_t id = col.plane[size_t(r * pl.cols + c)];
+    if (!id || id >= byId.size() || !byId[id]) continue;
+    const Shape& s = *byId[id];
+    if (std::abs(d) > halfSlice) {
+      const double f = std::sqrt(std::max(0.0, 1 - (d / p.bodyHalfWidthLrMm) * (d / p.bodyHalfWidthLrMm)));
+      const double t = (rf - s.r) * s.ur + (cf - s.c) * s.uc;
+      if (t < -s.front * f - 0.5 || t > s.back * f + 0.5 || !s.accepts(pl.normalise(mr.GetPixel(it.GetIndex())))) continue;
+    }
+    it.Set(id);
+  }
+}
+
+/// Points ~1 mm apart through the body and disc centres, caudal to cranial.
+std::vector<Vec3> centreline(const mr::Plane& pl, const Column& col) {
+  std::vector<Vec3> knots;
+  for (size_t k = col.bodies.size(); k-- > 0;) {
+    knots.push_back(pl.point(col.bodies[k].r, col.bodies[k].c));
+    if (k > 0) knots.push_back(pl.point(col.discs[k - 1].r, col.discs[k - 1].c));
+  }
+  std::vector<Vec3> line;
+  for (size_t i = 0; i + 1 < knots.size(); ++i) {
+    const double len = distance(knots[i], knots[i + 1]);
+    for (double t = 0; t < len; t += 1) line.push_back(axpy(knots[i], t / len, sub(knots[i + 1], knots[i])));
+  }
+  if (!knots.empty()) line.push_back(knots.back());
+  return line;
+}
+
+void describe(SpineSegmentation& seg, const mr::Plane& pl, const Column& col, const std::vector<mr::Disc>& d) {
+  auto cranial = [&](const Shape& s) {  // unit vector across the shape, towards the head, LPS
+    return normalized(sub(pl.point(s.r - s.uc, s.c + s.ur), pl.point(s.r, s.c)));
+  };
+  for (size_t k = 0; k < col.bodies.size(); ++k) {
+    const Shape& s = col.bodies[k];
+    SegmentedVertebra v;
+    v.id = s.id, v.bodyCentre = pl.point(s.r, s.c), v.axis = cranial(s);
+    if (k > 0 && k < d.size())
+      v.heightMm = std::hypot(d[k].r - d[k - 1].r, d[k].c - d[k - 1].c) - col.heights[k - 1].down - col.heights[k].up;
+    v.cutTop = k == 0 && col.cutTop;
+    v.cutBottom = k + 1 == col.bodies.size() && col.cutBottom;
+    v.sacrumLike = k + 1 == col.bodies.size() && col.sacrum;
+    seg.vertebrae.push_back(v);
+  }
+  for (size_t i = 0; i < col.discs.size(); ++i) {
+    SegmentedDisc s;
+    s.id = col.discs[i].id, s.centre = pl.point(d[i].r, d[i].c), s.normal = cranial(col.discs[i]);
+    s.heightMm = col.heights[i].up + col.heights[i].down, s.prominenceHu = d[i].score;
+    seg.discs.push_back(s);
+  }
+}
+
+}  // namespace
+
+SpineSegmentation segmentSpineMr(const MrImage& mr, const MrSegmentationParams& p) {
+  SpineSegmentation seg;
+  seg.labels = LabelImage::New();
+  seg.labels->CopyInformation(&mr);
+  seg.labels->SetRegions(mr.GetLargestPossibleRegion());
+  seg.labels->Allocate(true);
+  const int lr = mr::sagittalSliceAxis(mr);
+  if (lr < 0) {
+    seg.notes.push_back("MR levels are found on sagittal images; this series is not sagittal, so no level is segmented");
+    return seg;
+  }
+  MidPlane mid = chooseMidPlane(mr, lr, p);
+  if (mid.chain.discs.size() < 2) {
+    seg.notes.push_back("no chain of intervertebral discs found on the sagittal MR: no level is segmented");
+    return seg;
+  }
+  Column col = buildColumn(mid.plane, mid.chain.discs, p);
+  rasterise(mr, mid.plane, col, p, *seg.labels);
+  describe(seg, mid.plane, col, mid.chain.discs);
+  seg.centreline = centreline(mid.plane, col);
+  if (mr.GetLargestPossibleRegion().GetSize()[size_t(lr)] == 1)
+    seg.notes.push_back("one sagittal slice only: levels segmented on it alone; their extent across the midline and "
+                        "far-lateral discs are not assessed");
+  seg.notes.push_back("MR: ribs are not assessed, so the lumbar count is not checked against a last rib-bearing vertebra");
+  if (!col.sacrum)
+    seg.notes.push_back("the lowest disc found is not tilted like L5-S1 with the sacrum below it: the sacrum is not identified");
+  return seg;
+}
+
+}  // namespace spine
