@@ -6,6 +6,8 @@
 // like vertebrae (22-55 mm, each step within 40 % of the previous one) down a smooth column.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 
 #include "MrParts.h"
@@ -130,9 +132,25 @@ std::vector<Disc> localMaxima(const std::vector<Disc>& score, const Plane& plane
   return out;  // row order
 }
 
+/// Spread of the values between two discs (the middle of the body they enclose, 24 mm wide): low
+/// for a vertebral body, high for the laminae, joints, fat and muscle behind the canal.
+double bodySpread(const Plane& plane, const Disc& a, const Disc& b) {
+  const double vr = b.r - a.r, vc = b.c - a.c, len = std::hypot(vr, vc);
+  double sum = 0, sq = 0, n = 0;
+  for (double t = 0.3; t <= 0.7; t += 1 / len)
+    for (double s = -12; s <= 12; s += 1) {
+      const long r = long(std::lround(a.r + t * vr + s * vc / len)), c = long(std::lround(a.c + t * vc - s * vr / len));
+      if (!plane.inside(r, c)) return 1;
+      const double v = plane.at(r, c);
+      sum += v, sq += v * v, n += 1;
+    }
+  const double mean = sum / n;
+  return std::sqrt(std::max(0.0, sq / n - mean * mean));
+}
+
 /// Highest-scoring chain (each link: the next disc 22-55 mm further down, at most 40 degrees off
-/// vertical, spacing close to the previous link's).
-DiscChain bestChain(const std::vector<Disc>& c, const MrSegmentationParams& p) {
+/// vertical, spacing close to the previous link's, a homogeneous body between them).
+DiscChain bestChain(const Plane& plane, const std::vector<Disc>& c, const MrSegmentationParams& p) {
   const size_t n = c.size();
   auto linkOk = [&](const Disc& a, const Disc& b) {
     const double dr = b.r - a.r, dc = std::abs(b.c - a.c), d = std::hypot(dr, dc);
@@ -143,13 +161,14 @@ DiscChain bestChain(const std::vector<Disc>& c, const MrSegmentationParams& p) {
   for (size_t i = 0; i < n; ++i)
     for (size_t j = 0; j < i; ++j) {
       if (!linkOk(c[j], c[i])) continue;
-      std::pair<double, std::pair<size_t, size_t>> v{c[j].score + c[i].score, none};
+      const double body = -p.bodySpreadWeight * bodySpread(plane, c[j], c[i]);
+      std::pair<double, std::pair<size_t, size_t>> v{c[j].score + c[i].score + body, none};
       const double d2 = std::hypot(c[i].r - c[j].r, c[i].c - c[j].c);
       for (size_t k = 0; k < j; ++k) {
         auto it = best.find({k, j});
         if (it == best.end()) continue;
         const double d1 = std::hypot(c[j].r - c[k].r, c[j].c - c[k].c);
-        const double s = it->second.first + c[i].score - 1.5 * std::abs(std::log(d2 / d1)) - 0.3;
+        const double s = it->second.first + c[i].score + body - 1.5 * std::abs(std::log(d2 / d1));
         if (s > v.first) v = {s, {k, j}};
       }
       best[{j, i}] = v;
@@ -184,12 +203,19 @@ double chainColumnAt(const DiscChain& chain, double r) {
 /// least 15 mm in front of the best one, of 3 or more discs and half its score, is taken instead.
 DiscChain findDiscChain(const Plane& plane, const MrSegmentationParams& p) {
   std::vector<Disc> candidates = localMaxima(scorePlane(plane, p), plane, p.minScore);
-  DiscChain chain = bestChain(candidates, p);
+  DiscChain chain = bestChain(plane, candidates, p);
+  if (std::getenv("SPINE_MR_DEBUG")) {
+    std::fprintf(stderr, "candidates:");
+    for (const Disc& d : candidates) std::fprintf(stderr, " (%.0f,%.0f %.2f %.0f)", d.r, d.c, d.score, d.angle * 57.3);
+    std::fprintf(stderr, "\nchain %.2f:", chain.score);
+    for (const Disc& d : chain.discs) std::fprintf(stderr, " (%.0f,%.0f %.2f)", d.r, d.c, d.score);
+    std::fprintf(stderr, "\n");
+  }
   while (chain.discs.size() >= 2) {
     std::vector<Disc> front;
     for (const Disc& d : candidates)
       if (d.c < chainColumnAt(chain, d.r) - 15) front.push_back(d);
-    DiscChain anterior = bestChain(front, p);
+    DiscChain anterior = bestChain(plane, front, p);
     if (anterior.discs.size() < 3 || anterior.score < 0.5 * chain.score) break;
     chain = std::move(anterior);
     candidates = std::move(front);

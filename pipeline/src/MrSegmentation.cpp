@@ -24,9 +24,9 @@ struct Shape {
   double ur = 0, uc = 1;         ///< along the disc / across the body (anterior-posterior)
   double front = 0, back = 0;    ///< extent along u either side of the centre, mm
   bool disc = false;
-  double mid = 0, sign = 1;      ///< disc: value on the disc side of mid (sign = +1 brighter)
-  double median = 0, tolerance = 0;  ///< body
-  bool accepts(double v) const { return disc ? (v - mid) * sign > 0 : std::abs(v - median) <= tolerance; }
+  double median = 0, tolerance = 0;  ///< body: values within tolerance of median
+  /// Off the mid-plane a body voxel must look like the body; a disc is taken by its place alone.
+  bool accepts(double v) const { return disc || std::abs(v - median) <= tolerance; }
 };
 
 struct DiscGeometry {
@@ -177,11 +177,33 @@ bool sacrumBelow(const mr::Plane& pl, const std::vector<mr::Disc>& d, const MrSe
   return true;
 }
 
-Shape discShape(const mr::Disc& d, size_t i) {
+/// Disc i is everything between the bodies above and below it, across their front-to-back extent
+/// (nucleus and annulus, bright or dark); where a body edge is not found within 12 mm, the disc's
+/// measured half height stands in.
+void fillDisc(const mr::Plane& pl, Column& col, const mr::Disc& d, size_t i) {
   Shape s;
   s.id = std::uint16_t(1000 + i), s.disc = true, s.r = d.r, s.c = d.c, s.ur = std::sin(d.angle), s.uc = std::cos(d.angle);
-  s.mid = 0.5 * (d.discMean + d.bodyMean), s.sign = d.discMean > d.bodyMean ? 1 : -1;
-  return s;
+  const Shape &above = col.bodies[i], &below = col.bodies[i + 1];
+  auto extent = [](double a, double b) { return std::clamp(a > 0 && b > 0 ? 0.5 * (a + b) : std::max(a, b), 8.0, 25.0); };
+  s.front = extent(above.front, below.front), s.back = extent(above.back, below.back);
+  const double nr = s.uc, nc = -s.ur;  // caudal normal
+  auto idAt = [&](double r, double c) {
+    const long rr = long(std::lround(r)), cc = long(std::lround(c));
+    return pl.inside(rr, cc) ? col.plane[size_t(rr * pl.cols + cc)] : std::uint16_t(0);
+  };
+  for (double t = -s.front; t <= s.back; t += 0.5) {
+    const double br = s.r + t * s.ur, bc = s.c + t * s.uc;
+    double up = col.heights[i].up, down = col.heights[i].down;
+    for (double k = 0.5; k <= 12; k += 0.5)
+      if (idAt(br - k * nr, bc - k * nc) == above.id) { up = k - 0.5; break; }
+    for (double k = 0.5; k <= 12; k += 0.5)
+      if (idAt(br + k * nr, bc + k * nc) == below.id) { down = k - 0.5; break; }
+    for (double k = -up; k <= down; k += 0.5) {
+      const long rr = long(std::lround(br + k * nr)), cc = long(std::lround(bc + k * nc));
+      if (pl.inside(rr, cc) && !col.plane[size_t(rr * pl.cols + cc)]) col.plane[size_t(rr * pl.cols + cc)] = s.id;
+    }
+  }
+  col.discs.push_back(s);
 }
 
 /// Body k of the column: between discs k-1 and k; the first above disc 0 and the last below the
@@ -240,20 +262,43 @@ Column buildColumn(const mr::Plane& pl, const std::vector<mr::Disc>& d, const Mr
   double discH = 0;
   for (const DiscGeometry& g : col.heights) discH += g.up + g.down;
   const double bodyH = std::max(15.0, col.spacing - discH / double(d.size()));
-  for (size_t i = 0; i < d.size(); ++i) {
-    col.discs.push_back(discShape(d[i], i));
-    Shape& s = col.discs.back();
-    const DiscGeometry g = col.heights[i];
-    growRegion(pl, s, [&](long r, long c) {
-      const double t = (double(r) - s.r) * s.ur + (double(c) - s.c) * s.uc, o = signedOffset(d[i], double(r), double(c));
-      return std::abs(t) <= 24 && o >= -g.up - 0.5 && o <= g.down + 0.5;
-    }, col.plane);
-  }
   col.sacrum = sacrumBelow(pl, d, p);
   col.cutTop = runsOut(pl, d.front(), -1, col.heights.front().up + bodyH);
   col.cutBottom = !col.sacrum && runsOut(pl, d.back(), 1, col.heights.back().down + bodyH);
   for (size_t k = 0; k <= d.size(); ++k) addBody(pl, col, d, k, k == d.size() && col.sacrum ? p.sacrumMinMm + 10 : bodyH);
+  for (size_t i = 0; i < d.size(); ++i) fillDisc(pl, col, d[i], i);
   return col;
+}
+
+/// Fraction of the voxels within 4 mm of the enclosed bodies' centres that look like their body,
+/// on the slice `offset` mm to the side of the plane.
+double bodyPresence(const MrImage& mr, const mr::Plane& pl, const Column& col, double offset) {
+  double hits = 0, total = 0;
+  for (size_t k = 1; k + 1 < col.bodies.size(); ++k) {
+    const Shape& b = col.bodies[k];
+    for (int dr = -4; dr <= 4; dr += 2)
+      for (int dc = -4; dc <= 4; dc += 2) {
+        const Vec3 x = axpy(pl.point(b.r + dr, b.c + dc), offset, pl.normal);
+        MrImage::IndexType idx;
+        if (!mr.TransformPhysicalPointToIndex(itk::Point<double, 3>(x.data()), idx)) continue;
+        total += 1;
+        hits += b.accepts(pl.normalise(mr.GetPixel(idx)));
+      }
+  }
+  return total > 0 ? hits / total : 0;
+}
+
+/// The chain may be best on a slice off the midline (a pedicle or a facet makes a disc band
+/// crisper); the mid-plane is the middle of the slices where the bodies found on it are present.
+/// Returns the offset of that middle from the plane, mm.
+double midlineOffset(const MrImage& mr, int lr, const mr::Plane& pl, const Column& col) {
+  if (col.bodies.size() < 3) return 0;
+  const double step = mr.GetSpacing()[unsigned(lr)];
+  const double here = bodyPresence(mr, pl, col, 0);
+  double lo = 0, hi = 0;
+  while (lo > -40 && bodyPresence(mr, pl, col, lo - step) >= 0.5 * here) lo -= step;
+  while (hi < 40 && bodyPresence(mr, pl, col, hi + step) >= 0.5 * here) hi += step;
+  return std::round(0.5 * (lo + hi) / step) * step;
 }
 
 /// Every voxel within reach of the mid-plane takes the id of the shape it projects into when its
@@ -345,6 +390,13 @@ SpineSegmentation segmentSpineMr(const MrImage& mr, const MrSegmentationParams& 
     return seg;
   }
   Column col = buildColumn(mid.plane, mid.chain.discs, p);
+  const double shift = midlineOffset(mr, lr, mid.plane, col);
+  if (shift != 0) {  // the same discs, on the slice in the middle of the bodies
+    mr::Plane centre = mr::samplePlane(mr, lr, mid.slice + long(std::lround(shift / mr.GetSpacing()[unsigned(lr)])));
+    for (mr::Disc& d : mid.chain.discs) centre.rowCol(mid.plane.point(d.r, d.c), d.r, d.c);
+    mid.plane = std::move(centre);
+    col = buildColumn(mid.plane, mid.chain.discs, p);
+  }
   rasterise(mr, mid.plane, col, p, *seg.labels);
   describe(seg, mid.plane, col, mid.chain.discs);
   seg.centreline = centreline(mid.plane, col);

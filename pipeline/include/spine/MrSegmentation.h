@@ -16,7 +16,8 @@ struct MrSegmentationParams {
   double minScore = 0.5;          ///< disc contrast over the bodies' spread (dimensionless)
   double minSpacingMm = 22;       ///< disc to disc: thoracolumbar vertebra + disc at the smallest
   double maxSpacingMm = 55;
-  double bodyHalfWidthLrMm = 20;  ///< vertebral bodies and discs reach this far either side of the mid-plane
+  double bodySpreadWeight = 2;    ///< chain penalty per unit of spread of the body between two discs
+  double bodyHalfWidthLrMm = 23;  ///< vertebral bodies and discs reach this far either side of the mid-plane
   double sacrumTiltDeg = 20;      ///< the lowest disc tilted at least this much (or 12 degrees more than the one above)
   double sacrumMinMm = 35;        ///< bone below the lowest disc for it to be the sacrum
 };
