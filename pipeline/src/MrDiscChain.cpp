@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <string>
 
 #include "MrParts.h"
 
@@ -65,23 +66,26 @@ void rotatePlane(const Plane& p, double angle, std::vector<float>& value, std::v
     }
 }
 
-/// Disc score of every pixel of the rotated plane (its own frame).
+/// Disc score of every pixel of the rotated plane (its own frame), the best over three disc
+/// heights: the body bands start 2, 5 or 8 mm from the centre (a thoracic disc to a thick lumbar one).
 std::vector<Disc> scoreRotated(const Integral& in, const MrSegmentationParams& p) {
   std::vector<Disc> out(size_t(in.rows * in.cols));
   const long half = long(p.discWidthMm / 2), band = long(p.discBandMm), flank = long(p.flankMm);
-  const long gap = band / 2 + 1 + flank / 2;  // flank band centres this far from the disc band's
   for (long r = 0; r < in.rows; ++r)
     for (long c = 0; c < in.cols; ++c) {
       Disc& d = out[size_t(r * in.cols + c)];
       d.score = -1;
-      double m, vm, mu, vu, md, vd;
+      double m, vm;
       if (!in.box(r - band / 2, r - band / 2 + band, c - half, c + half, m, vm)) continue;
-      if (!in.box(r - gap - flank / 2, r - gap + flank / 2, c - half, c + half, mu, vu)) continue;
-      if (!in.box(r + gap - flank / 2, r + gap + flank / 2, c - half, c + half, md, vd)) continue;
-      if (mu < 0.08 || md < 0.08) continue;  // air or the image's edge is not a vertebral body
-      const double body = 0.5 * (mu + md);
-      d.score = (std::abs(m - body) - 0.7 * std::abs(mu - md)) / (0.04 + std::sqrt(vu) + std::sqrt(vd));
-      d.discMean = m, d.bodyMean = body;
+      for (long near : {2L, 5L, 8L}) {
+        double mu, vu, md, vd;
+        if (!in.box(r - near - flank, r - near, c - half, c + half, mu, vu)) continue;
+        if (!in.box(r + near + 1, r + near + 1 + flank, c - half, c + half, md, vd)) continue;
+        if (mu < 0.08 || md < 0.08) continue;  // air or the image's edge is not a vertebral body
+        const double body = 0.5 * (mu + md);
+        const double score = (std::abs(m - body) - 0.7 * std::abs(mu - md)) / (0.04 + std::sqrt(vu) + std::sqrt(vd));
+        if (score > d.score) d.score = score, d.discMean = m, d.bodyMean = body;
+      }
     }
   return out;
 }
@@ -204,12 +208,19 @@ double chainColumnAt(const DiscChain& chain, double r) {
 DiscChain findDiscChain(const Plane& plane, const MrSegmentationParams& p) {
   std::vector<Disc> candidates = localMaxima(scorePlane(plane, p), plane, p.minScore);
   DiscChain chain = bestChain(plane, candidates, p);
-  if (std::getenv("SPINE_MR_DEBUG")) {
-    std::fprintf(stderr, "candidates:");
-    for (const Disc& d : candidates) std::fprintf(stderr, " (%.0f,%.0f %.2f %.0f)", d.r, d.c, d.score, d.angle * 57.3);
-    std::fprintf(stderr, "\nchain %.2f:", chain.score);
-    for (const Disc& d : chain.discs) std::fprintf(stderr, " (%.0f,%.0f %.2f)", d.r, d.c, d.score);
-    std::fprintf(stderr, "\n");
+  if (const char* dir = std::getenv("SPINE_MR_DEBUG")) {  // development aid: the plane and its candidates
+    static int count = 0;
+    const std::string base = std::string(dir) + "/plane-" + std::to_string(count++);
+    if (FILE* f = std::fopen((base + ".raw").c_str(), "wb")) {
+      std::fwrite(plane.value.data(), sizeof(float), plane.value.size(), f);
+      std::fclose(f);
+    }
+    if (FILE* f = std::fopen((base + ".txt").c_str(), "w")) {
+      std::fprintf(f, "%ld %ld\n", plane.rows, plane.cols);
+      for (const Disc& d : candidates) std::fprintf(f, "c %.0f %.0f %.3f %.3f\n", d.r, d.c, d.score, d.angle);
+      for (const Disc& d : chain.discs) std::fprintf(f, "k %.0f %.0f %.3f %.3f\n", d.r, d.c, d.score, d.angle);
+      std::fclose(f);
+    }
   }
   while (chain.discs.size() >= 2) {
     std::vector<Disc> front;
