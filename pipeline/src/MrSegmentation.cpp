@@ -43,20 +43,60 @@ double bandValue(const mr::Plane& pl, double r, double c, double ur, double uc) 
   return n ? sum / n : NAN;
 }
 
-/// Half heights of a disc: from its centre along the normal while the band stays on the disc side.
-DiscGeometry discHeights(const mr::Plane& pl, const mr::Disc& d) {
-  const double ur = std::sin(d.angle), uc = std::cos(d.angle), nr = uc, nc = -ur;
-  const double mid = 0.5 * (d.discMean + d.bodyMean), sign = d.discMean > d.bodyMean ? 1 : -1;
+/// The run of a disc profile around its strongest departure of one polarity from the bodies'
+/// level, beyond half that departure; its area (summed departure) says how much disc it holds.
+struct ProfileRun {
+  int top = 0, bottom = 0;
+  double area = -1;
+};
+
+template <size_t N>
+ProfileRun runAround(const double (&v)[N], int reach, double body, double sign) {
+  ProfileRun run;
+  int peak = 0;
+  bool any = false;
+  for (int k = -6; k <= 6; ++k)
+    if (!std::isnan(v[k + reach]) && (!any || sign * v[k + reach] > sign * v[peak + reach])) peak = k, any = true;
+  if (!any || sign * (v[peak + reach] - body) <= 0) return run;
+  const double mid = 0.5 * (v[peak + reach] + body);
+  auto inside = [&](int k) { return k > -reach && k < reach && !std::isnan(v[k + reach]) && sign * (v[k + reach] - mid) > 0; };
+  run.top = run.bottom = peak;
+  while (inside(run.top - 1)) --run.top;
+  while (inside(run.bottom + 1)) ++run.bottom;
+  run.area = 0;
+  for (int k = run.top; k <= run.bottom; ++k) run.area += sign * (v[k + reach] - body);
+  return run;
+}
+
+/// A disc's extent across itself at half contrast: along its normal, the bodies' level 9-14 mm
+/// away, and the run around the strongest bright or dark departure within 6 mm of the detected
+/// centre (the one holding more contrast: a disc, not a thin endplate line). The centre moves to
+/// the middle of that run, and the tilt to the one (within 15 degrees) giving the run the most
+/// contrast: the detector's peak sits where its fixed-size bands fit best, not at the disc's middle.
+DiscGeometry discHeights(const mr::Plane& pl, mr::Disc& d) {
+  constexpr int reach = 14;
   DiscGeometry g;
-  for (int dir : {-1, 1}) {
-    double h = 1.5;
-    for (int k = 1; k <= 8; ++k) {
-      double v = bandValue(pl, d.r + dir * k * nr, d.c + dir * k * nc, ur, uc);
-      if (std::isnan(v) || (v - mid) * sign <= 0) break;
-      h = std::max(h, k + 0.5);
+  ProfileRun best;
+  double bestAngle = d.angle;
+  for (double turn = -15; turn <= 15; turn += 2.5) {
+    const double angle = d.angle + turn * kPi / 180, ur = std::sin(angle), uc = std::cos(angle), nr = uc, nc = -ur;
+    double v[2 * reach + 1];
+    for (int k = -reach; k <= reach; ++k) v[k + reach] = bandValue(pl, d.r + k * nr, d.c + k * nc, ur, uc);
+    double body = 0, n = 0;
+    for (int k = 9; k <= reach; ++k)
+      for (int s : {-1, 1})
+        if (!std::isnan(v[s * k + reach])) body += v[s * k + reach], n += 1;
+    if (n == 0) continue;
+    for (double sign : {1.0, -1.0}) {
+      ProfileRun run = runAround(v, reach, body / n, sign);
+      if (run.area > best.area) best = run, bestAngle = angle;
     }
-    (dir < 0 ? g.up : g.down) = h;
   }
+  if (best.area < 0) return g;
+  d.angle = bestAngle;
+  const double centre = 0.5 * (best.top + best.bottom), nr = std::cos(d.angle), nc = -std::sin(d.angle);
+  d.r += centre * nr, d.c += centre * nc;
+  g.up = g.down = std::max(1.0, 0.5 * (best.bottom - best.top) + 0.5);
   return g;
 }
 
@@ -177,9 +217,11 @@ bool sacrumBelow(const mr::Plane& pl, const std::vector<mr::Disc>& d, const MrSe
   return true;
 }
 
+/// Beyond its contrast-measured half height a disc reaches at most this far towards a body edge.
+constexpr double kDiscMarginMm = 1;
+
 /// Disc i is everything between the bodies above and below it, across their front-to-back extent
-/// (nucleus and annulus, bright or dark); where a body edge is not found within 12 mm, the disc's
-/// measured half height stands in.
+/// (nucleus and annulus, bright or dark), up to its measured half height plus the margin.
 void fillDisc(const mr::Plane& pl, Column& col, const mr::Disc& d, size_t i) {
   Shape s;
   s.id = std::uint16_t(1000 + i), s.disc = true, s.r = d.r, s.c = d.c, s.ur = std::sin(d.angle), s.uc = std::cos(d.angle);
@@ -194,10 +236,10 @@ void fillDisc(const mr::Plane& pl, Column& col, const mr::Disc& d, size_t i) {
   for (double t = -s.front; t <= s.back; t += 0.5) {
     const double br = s.r + t * s.ur, bc = s.c + t * s.uc;
     double up = col.heights[i].up, down = col.heights[i].down;
-    for (double k = 0.5; k <= 12; k += 0.5)
-      if (idAt(br - k * nr, bc - k * nc) == above.id) { up = k - 0.5; break; }
-    for (double k = 0.5; k <= 12; k += 0.5)
-      if (idAt(br + k * nr, bc + k * nc) == below.id) { down = k - 0.5; break; }
+    for (double k = 0.5; k <= col.heights[i].up + kDiscMarginMm; k += 0.5)
+      if (idAt(br - k * nr, bc - k * nc) == above.id || k + 0.5 > col.heights[i].up + kDiscMarginMm) { up = k - 0.5; break; }
+    for (double k = 0.5; k <= col.heights[i].down + kDiscMarginMm; k += 0.5)
+      if (idAt(br + k * nr, bc + k * nc) == below.id || k + 0.5 > col.heights[i].down + kDiscMarginMm) { down = k - 0.5; break; }
     for (double k = -up; k <= down; k += 0.5) {
       const long rr = long(std::lround(br + k * nr)), cc = long(std::lround(bc + k * nc));
       if (pl.inside(rr, cc) && !col.plane[size_t(rr * pl.cols + cc)]) col.plane[size_t(rr * pl.cols + cc)] = s.id;
@@ -250,7 +292,7 @@ bool runsOut(const mr::Plane& pl, const mr::Disc& d, double dir, double reach) {
   return false;
 }
 
-Column buildColumn(const mr::Plane& pl, const std::vector<mr::Disc>& d, const MrSegmentationParams& p) {
+Column buildColumn(const mr::Plane& pl, std::vector<mr::Disc>& d, const MrSegmentationParams& p) {
   Column col;
   col.plane.assign(size_t(pl.rows * pl.cols), 0);
   double gaps = 0;
