@@ -90,27 +90,18 @@ LevelTable analyseCtLevels(const CtImage& ct, const SegmentationParams& params) 
   return buildLevelTable(seg, numberLevels(evidenceOf(seg)));
 }
 
-/// MR numbering is measured too unreliable to put names on levels (docs/evaluation.md: the disc
-/// chain misses or adds a level on most real series), so the sacrum-based numbering is offered as
-/// a candidate in words and the levels stay unnamed.
+/// MR numbering uses the same anchors as CT, but ribs are not assessed on MR: the names count up
+/// from the sacrum assuming five lumbar vertebrae and are never better than provisional.
 LevelTable analyseMrLevels(const MrImage& mr, const MrSegmentationParams& params) {
   SpineSegmentation seg = segmentSpineMr(mr, params);
-  NumberingVerdict counted = numberLevels(evidenceOf(seg));
-  NumberingVerdict verdict;
-  verdict.status = "not_identified";
-  verdict.vertebraNames.assign(seg.vertebrae.size(), "");
-  if (counted.status != "not_identified") {
-    std::string names;
-    for (const std::string& n : counted.vertebraNames) names += (names.empty() ? "" : ", ") + (n.empty() ? "?" : n);
-    verdict.candidates = {"counted up from the lowest disc found, taken as L5-S1 (top to bottom): " + names};
-    verdict.anchors = {"sacrum (tentative: lowest disc tilted like L5-S1)"};
+  NumberingVerdict verdict = numberLevels(evidenceOf(seg));
+  if (verdict.status == "provisional" && verdict.anchors == std::vector<std::string>{"sacrum"}) {
+    verdict.anchors = {"sacrum (below the lowest disc found, tilted like L5-S1)"};
+    verdict.summary = "Named upwards from the sacrum assuming 5 lumbar vertebrae: ribs are not assessed on MR, so a sixth "
+                      "lumbar or a missing vertebra would shift every name; a whole-spine localiser or a CT decides it.";
+    verdict.candidates = {"L6 present (six lumbar vertebrae): every name above the sacrum one level higher",
+                          "4 lumbar vertebrae or a sacralised L5: every name one level lower"};
   }
-  verdict.summary = seg.vertebrae.empty()
-                        ? "No vertebra was found on the MR: no level is named."
-                        : "Discs and vertebral bodies were found on the sagittal MR but are not named: MR numbering in this "
-                          "version misses or adds a level too often to be trusted, and ribs are not assessed.";
-  verdict.reviewerMustConfirm = "Count the levels yourself from C2 or on a whole-spine localiser before choosing a surgical "
-                                "level; the names here are absent.";
   return buildLevelTable(seg, verdict);
 }
 

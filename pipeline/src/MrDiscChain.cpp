@@ -153,12 +153,15 @@ double bodySpread(const Plane& plane, const Disc& a, const Disc& b) {
 }
 
 /// Highest-scoring chain (each link: the next disc 22-55 mm further down, at most 40 degrees off
-/// vertical, spacing close to the previous link's, a homogeneous body between them).
+/// vertical, both discs across the link, spacing close to the previous link's, a homogeneous body between them).
 DiscChain bestChain(const Plane& plane, const std::vector<Disc>& c, const MrSegmentationParams& p) {
   const size_t n = c.size();
   auto linkOk = [&](const Disc& a, const Disc& b) {
-    const double dr = b.r - a.r, dc = std::abs(b.c - a.c), d = std::hypot(dr, dc);
-    return dr > 0 && d >= p.minSpacingMm && d <= p.maxSpacingMm && dc < 0.8 * dr;
+    const double dr = b.r - a.r, dc = b.c - a.c, d = std::hypot(dr, dc);
+    if (dr <= 0 || d < p.minSpacingMm || d > p.maxSpacingMm || std::abs(dc) >= 0.8 * dr) return false;
+    // a disc lies across the column: its normal (cos, -sin) in (row, col) runs along the link
+    const double minCos = std::cos(p.maxDiscTurnDeg * kPi / 180);
+    return (dr * std::cos(a.angle) - dc * std::sin(a.angle)) / d >= minCos && (dr * std::cos(b.angle) - dc * std::sin(b.angle)) / d >= minCos;
   };
   std::map<std::pair<size_t, size_t>, std::pair<double, std::pair<size_t, size_t>>> best;  // (j, i) -> score, previous link
   const std::pair<size_t, size_t> none{n, n};

@@ -16,10 +16,11 @@ struct MrSegmentationParams {
   double minScore = 0.5;          ///< disc contrast over the bodies' spread (dimensionless)
   double minSpacingMm = 22;       ///< disc to disc: thoracolumbar vertebra + disc at the smallest
   double maxSpacingMm = 55;
+  double maxDiscTurnDeg = 30;     ///< a disc's normal and the column between it and the next disc
   double bodySpreadWeight = 2;    ///< chain penalty per unit of spread of the body between two discs
   double bodyHalfWidthLrMm = 23;  ///< vertebral bodies and discs reach this far either side of the mid-plane
-  double sacrumTiltDeg = 20;      ///< the lowest disc tilted at least this much (or 12 degrees more than the one above)
-  double sacrumMinMm = 35;        ///< bone below the lowest disc for it to be the sacrum
+  double sacrumTiltDeg = 15;      ///< the lowest disc tilted at least this much (or 12 degrees more than the one above)
+  double sacrumMinMm = 20;        ///< bone below the lowest disc for it to be the sacrum
 };
 
 /// Throws nothing on anatomy it cannot find: the result is then empty with a note saying why.
