@@ -49,7 +49,13 @@ struct DiscChain {
   double score = 0;
 };
 
-/// The best chain of disc-like bands on the plane, regularly spaced along a smooth column.
+/// A disc's extent across itself at half contrast, bright or dark; moves its centre to the middle
+/// of that extent and its tilt to the one (within 15 degrees) holding the most contrast. Returns
+/// the half height, mm.
+double refineDisc(const Plane& plane, Disc& d);
+
+/// The best chain of disc-like bands on the plane, regularly spaced along a smooth column; each
+/// candidate refined by refineDisc() first.
 DiscChain findDiscChain(const Plane& plane, const MrSegmentationParams& p);
 
 }  // namespace spine::mr

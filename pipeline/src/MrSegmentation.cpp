@@ -33,73 +33,6 @@ struct DiscGeometry {
   double up = 2, down = 2;  ///< half heights above and below the centre along the normal
 };
 
-double bandValue(const mr::Plane& pl, double r, double c, double ur, double uc) {
-  double sum = 0;
-  int n = 0;
-  for (int t = -6; t <= 6; ++t) {
-    const long rr = long(std::lround(r + t * ur)), cc = long(std::lround(c + t * uc));
-    if (pl.inside(rr, cc)) sum += pl.at(rr, cc), ++n;
-  }
-  return n ? sum / n : NAN;
-}
-
-/// The run of a disc profile around its strongest departure of one polarity from the bodies'
-/// level, beyond half that departure; its area (summed departure) says how much disc it holds.
-struct ProfileRun {
-  int top = 0, bottom = 0;
-  double area = -1;
-};
-
-template <size_t N>
-ProfileRun runAround(const double (&v)[N], int reach, double body, double sign) {
-  ProfileRun run;
-  int peak = 0;
-  bool any = false;
-  for (int k = -6; k <= 6; ++k)
-    if (!std::isnan(v[k + reach]) && (!any || sign * v[k + reach] > sign * v[peak + reach])) peak = k, any = true;
-  if (!any || sign * (v[peak + reach] - body) <= 0) return run;
-  const double mid = 0.5 * (v[peak + reach] + body);
-  auto inside = [&](int k) { return k > -reach && k < reach && !std::isnan(v[k + reach]) && sign * (v[k + reach] - mid) > 0; };
-  run.top = run.bottom = peak;
-  while (inside(run.top - 1)) --run.top;
-  while (inside(run.bottom + 1)) ++run.bottom;
-  run.area = 0;
-  for (int k = run.top; k <= run.bottom; ++k) run.area += sign * (v[k + reach] - body);
-  return run;
-}
-
-/// A disc's extent across itself at half contrast: along its normal, the bodies' level 9-14 mm
-/// away, and the run around the strongest bright or dark departure within 6 mm of the detected
-/// centre (the one holding more contrast: a disc, not a thin endplate line). The centre moves to
-/// the middle of that run, and the tilt to the one (within 15 degrees) giving the run the most
-/// contrast: the detector's peak sits where its fixed-size bands fit best, not at the disc's middle.
-DiscGeometry discHeights(const mr::Plane& pl, mr::Disc& d) {
-  constexpr int reach = 14;
-  DiscGeometry g;
-  ProfileRun best;
-  double bestAngle = d.angle;
-  for (double turn = -15; turn <= 15; turn += 2.5) {
-    const double angle = d.angle + turn * kPi / 180, ur = std::sin(angle), uc = std::cos(angle), nr = uc, nc = -ur;
-    double v[2 * reach + 1];
-    for (int k = -reach; k <= reach; ++k) v[k + reach] = bandValue(pl, d.r + k * nr, d.c + k * nc, ur, uc);
-    double body = 0, n = 0;
-    for (int k = 9; k <= reach; ++k)
-      for (int s : {-1, 1})
-        if (!std::isnan(v[s * k + reach])) body += v[s * k + reach], n += 1;
-    if (n == 0) continue;
-    for (double sign : {1.0, -1.0}) {
-      ProfileRun run = runAround(v, reach, body / n, sign);
-      if (run.area > best.area) best = run, bestAngle = angle;
-    }
-  }
-  if (best.area < 0) return g;
-  d.angle = bestAngle;
-  const double centre = 0.5 * (best.top + best.bottom), nr = std::cos(d.angle), nc = -std::sin(d.angle);
-  d.r += centre * nr, d.c += centre * nc;
-  g.up = g.down = std::max(1.0, 0.5 * (best.bottom - best.top) + 0.5);
-  return g;
-}
-
 /// Pixels of `inRegion` passing the shape's test and 4-connected to the accepted pixel nearest its
 /// centre; holes (a basivertebral vein, a dark nucleus cleft) filled. Written into `plane` as id.
 void growRegion(const mr::Plane& pl, Shape& s, const std::function<bool(long, long)>& inRegion, std::vector<std::uint16_t>& plane) {
@@ -297,7 +230,10 @@ Column buildColumn(const mr::Plane& pl, std::vector<mr::Disc>& d, const MrSegmen
   col.plane.assign(size_t(pl.rows * pl.cols), 0);
   double gaps = 0;
   for (size_t i = 0; i < d.size(); ++i) {
-    col.heights.push_back(discHeights(pl, d[i]));
+    {
+      const double half = mr::refineDisc(pl, d[i]);
+      col.heights.push_back({half, half});
+    }
     if (i) gaps += std::hypot(d[i].r - d[i - 1].r, d[i].c - d[i - 1].c);
   }
   col.spacing = d.size() > 1 ? gaps / double(d.size() - 1) : 35;
