@@ -42,7 +42,27 @@ struct AnalyzeOptions {
   spine::reports::OutputOptions outputs;
 };
 
-void printLevels(const spine::LevelTable& t, const AnalyzeOptions& o) {
+/// One line per axial stack: which of its slices cut which disc.
+void printAxialSeries(const nlohmann::json& report) {
+  for (const nlohmann::json& a : report.value("axial_series", nlohmann::json::array())) {
+    if (!a["assigned"].get<bool>()) {
+      std::printf("axial:    %s not assigned to levels: %s\n", a["series"].get<std::string>().c_str(), a["why"].get<std::string>().c_str());
+      continue;
+    }
+    std::string line;
+    const nlohmann::json& byLevel = a["slices_by_level"];
+    for (const nlohmann::json& disc : report["discs"]) {  // cranial to caudal
+      const std::string level = disc["name"];
+      if (!byLevel.contains(level)) continue;
+      const nlohmann::json& indices = byLevel[level];
+      line += (line.empty() ? "" : "; ") + level + " slices " + std::to_string(indices.front().get<int>() + 1) + "-" +
+              std::to_string(indices.back().get<int>() + 1);
+    }
+    std::printf("axial:    %s: %s\n", a["series"].get<std::string>().c_str(), line.empty() ? "no slice through a disc" : line.c_str());
+  }
+}
+
+void printLevels(const spine::LevelTable& t, const nlohmann::json& report, const AnalyzeOptions& o) {
   const auto& v = t.verdict;
   std::printf("numbering: %s%s%s\n", v.status == "confirmed" ? "" : "WARNING: ", v.status.c_str(),
               v.anomaly.empty() ? "" : (" - " + v.anomaly).c_str());
@@ -55,6 +75,7 @@ void printLevels(const spine::LevelTable& t, const AnalyzeOptions& o) {
   std::string names;
   for (const auto& e : t.vertebrae) names += (names.empty() ? "" : " ") + e.name;
   std::printf("levels:   %zu vertebrae, %zu discs: %s\n", t.vertebrae.size(), t.discs.size(), names.c_str());
+  printAxialSeries(report);
   if (o.target.empty()) return;
   const spine::LevelEntry* e = t.find(o.target);
   if (e)
@@ -64,7 +85,7 @@ void printLevels(const spine::LevelTable& t, const AnalyzeOptions& o) {
     std::printf("target:   %s NOT LOCATED: confirm it yourself on the images\n", o.target.c_str());
 }
 
-void printSummary(const spine::Study& study, const AnalyzeOptions& o, const spine::LevelTable* levels) {
+void printSummary(const spine::Study& study, const nlohmann::json& report, const AnalyzeOptions& o, const spine::LevelTable* levels) {
   std::printf("input:    %s (%s, %zu file(s), %zu skipped)\n", study.input.c_str(), study.inputKind.c_str(),
               study.filesSeen, study.skipped.size());
   std::printf("series:   %zu found\n", study.series.size());
@@ -77,7 +98,7 @@ void printSummary(const spine::Study& study, const AnalyzeOptions& o, const spin
   std::printf("warnings: %zu\n", warnings.size());
   for (const std::string& w : warnings) std::printf("  - %s\n", w.c_str());
   if (levels) {
-    printLevels(*levels, o);
+    printLevels(*levels, report, o);
   } else {
     std::printf("levels:   NONE IDENTIFIED\n");
     if (!o.target.empty()) std::printf("target:   %s NOT LOCATED: confirm it yourself on the images\n", o.target.c_str());
@@ -186,7 +207,7 @@ int analyze(const AnalyzeOptions& o) {
     writeOutputs(report, study, levels ? levels->labels.GetPointer() : nullptr, o);
     if (o.outputs.deidentify) spine::deidentifyReport(report);
     spine::writeReportAtomically(report, o.outDir);
-    printSummary(study, o, levels ? &*levels : nullptr);
+    printSummary(study, report, o, levels ? &*levels : nullptr);
     printFindings(report);
     return 0;
   } catch (const spine::SpineError& e) {

@@ -1,5 +1,7 @@
 #include "spine/Report.h"
 
+#include "spine/AxialAssignment.h"
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -130,6 +132,22 @@ void addFindings(json& report, const DetectorRun& run) {
   }
 }
 
+/// Each axial stack with its slices' levels, and the slices grouped by level (schema 1.3.0).
+json axialSeriesJson(const std::vector<AxialSeriesAssignment>& all) {
+  json out = json::array();
+  for (const AxialSeriesAssignment& a : all) {
+    json slices = json::array(), byLevel = json::object();
+    for (const AxialSlice& s : a.slices) {
+      slices.push_back({{"index", s.index}, {"sop_instance_uid", s.sopInstanceUid}, {"position_mm", s.positionMm},
+                        {"level", s.level.empty() ? json(nullptr) : json(s.level)}});
+      if (!s.level.empty()) byLevel[s.level].push_back(s.index);
+    }
+    out.push_back({{"series", a.seriesKey}, {"series_number", a.seriesNumber}, {"description", a.description},
+                   {"assigned", a.assigned}, {"why", a.why}, {"slices", slices}, {"slices_by_level", byLevel}});
+  }
+  return out;
+}
+
 }  // namespace
 
 json buildReport(const Study& study, const ReportOptions& options, const LevelTable* levels, const DetectorRun* detectors) {
@@ -166,6 +184,7 @@ json buildReport(const Study& study, const ReportOptions& options, const LevelTa
     report["discs"] = discs;
     report["label_map"] = "labels.nii.gz";
     if (options.target) report["target"] = targetJson(*options.target, *levels);
+    report["axial_series"] = axialSeriesJson(assignAxialSlices(study, *levels));
     if (detectors) addFindings(report, *detectors);
     return report;
   }
@@ -195,6 +214,11 @@ void deidentifyReport(json& report) {
     if (w.is_string() && !path.empty())
       for (std::size_t at; (at = w.get<std::string>().find(path)) != std::string::npos;)
         w = w.get<std::string>().replace(at, path.size(), "(input)");
+  if (report.contains("axial_series"))
+    for (json& a : report["axial_series"]) {
+      a["description"] = "";
+      for (json& sl : a["slices"]) sl["sop_instance_uid"] = "";
+    }
   report["deidentified"] = true;
 }
 

@@ -11,7 +11,7 @@
 
 namespace spine {
 
-inline constexpr const char* kReportSchemaVersion = "1.2.0";
+inline constexpr const char* kReportSchemaVersion = "1.3.0";
 
 struct ReportOptions {
   std::optional<std::string> target;  ///< --target, e.g. "L4-L5"
