@@ -3,13 +3,11 @@
 // disc on T2) or darker (T1, a degenerated disc). The score is that contrast over the spread of
 // the two body bands, tried at 13 tilts from -45 to 45 degrees. The basivertebral vein and the
 // posterior elements give such bands too, so the discs are the best chain of candidates spaced
-// like vertebrae (22-55 mm, each step within 40 % of the previous one) down a smooth column.
+// like vertebrae (22-55 mm, regular steps), each lying across the column, with homogeneous bodies
+// between them.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <map>
-#include <string>
 
 #include "MrParts.h"
 
@@ -266,20 +264,6 @@ DiscChain findDiscChain(const Plane& plane, const MrSegmentationParams& p) {
   std::vector<Disc> candidates = localMaxima(scorePlane(plane, p), plane, p.minScore);
   for (Disc& d : candidates) refineDisc(plane, d);
   DiscChain chain = bestChain(plane, candidates, p);
-  if (const char* dir = std::getenv("SPINE_MR_DEBUG")) {  // development aid: the plane and its candidates
-    static int count = 0;
-    const std::string base = std::string(dir) + "/plane-" + std::to_string(count++);
-    if (FILE* f = std::fopen((base + ".raw").c_str(), "wb")) {
-      std::fwrite(plane.value.data(), sizeof(float), plane.value.size(), f);
-      std::fclose(f);
-    }
-    if (FILE* f = std::fopen((base + ".txt").c_str(), "w")) {
-      std::fprintf(f, "%ld %ld\n", plane.rows, plane.cols);
-      for (const Disc& d : candidates) std::fprintf(f, "c %.0f %.0f %.3f %.3f\n", d.r, d.c, d.score, d.angle);
-      for (const Disc& d : chain.discs) std::fprintf(f, "k %.0f %.0f %.3f %.3f\n", d.r, d.c, d.score, d.angle);
-      std::fclose(f);
-    }
-  }
   return chain;
 }
 
