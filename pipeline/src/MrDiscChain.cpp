@@ -82,7 +82,7 @@ std::vector<Disc> scoreRotated(const Integral& in, const MrSegmentationParams& p
         if (mu < 0.08 || md < 0.08) continue;  // air or the image's edge is not a vertebral body
         const double body = 0.5 * (mu + md);
         const double score = (std::abs(m - body) - 0.7 * std::abs(mu - md)) / (0.04 + std::sqrt(vu) + std::sqrt(vd));
-        if (score > d.score) d.score = score, d.discMean = m, d.bodyMean = body;
+        if (score > d.score) d.score = score;
       }
     }
   return out;

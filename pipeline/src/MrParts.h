@@ -41,7 +41,6 @@ struct Disc {
   double r = 0, c = 0;   ///< centre on the plane
   double angle = 0;      ///< radians: the disc runs along (cos, sin) in (col, row)
   double score = 0;      ///< contrast over the bodies' spread
-  double discMean = 0, bodyMean = 0;
 };
 
 struct DiscChain {
