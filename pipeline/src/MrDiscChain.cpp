@@ -262,7 +262,6 @@ double refineDisc(const Plane& pl, Disc& d) {
 /// The best chain of disc candidates on the plane.
 DiscChain findDiscChain(const Plane& plane, const MrSegmentationParams& p) {
   std::vector<Disc> candidates = localMaxima(scorePlane(plane, p), plane, p.minScore);
-  for (Disc& d : candidates) refineDisc(plane, d);
   DiscChain chain = bestChain(plane, candidates, p);
   return chain;
 }

@@ -53,8 +53,7 @@ struct DiscChain {
 /// the half height, mm.
 double refineDisc(const Plane& plane, Disc& d);
 
-/// The best chain of disc-like bands on the plane, regularly spaced along a smooth column; each
-/// candidate refined by refineDisc() first.
+/// The best chain of disc-like bands on the plane, regularly spaced along a smooth column.
 DiscChain findDiscChain(const Plane& plane, const MrSegmentationParams& p);
 
 }  // namespace spine::mr
