@@ -134,20 +134,25 @@ std::vector<Disc> localMaxima(const std::vector<Disc>& score, const Plane& plane
   return out;  // row order
 }
 
-/// Spread of the values between two discs (the middle of the body they enclose, 24 mm wide): low
-/// for a vertebral body, high for the laminae, joints, fat and muscle behind the canal.
-double bodySpread(const Plane& plane, const Disc& a, const Disc& b) {
+/// Mean and spread of the values between two discs (the middle of the body they enclose, 24 mm
+/// wide): a vertebral body is homogeneous; the laminae, joints, fat and muscle behind the canal
+/// are not.
+struct BodyStats {
+  double mean = 0, spread = 1;
+};
+
+BodyStats bodyBetween(const Plane& plane, const Disc& a, const Disc& b) {
   const double vr = b.r - a.r, vc = b.c - a.c, len = std::hypot(vr, vc);
   double sum = 0, sq = 0, n = 0;
   for (double t = 0.3; t <= 0.7; t += 1 / len)
     for (double s = -12; s <= 12; s += 1) {
       const long r = long(std::lround(a.r + t * vr + s * vc / len)), c = long(std::lround(a.c + t * vc - s * vr / len));
-      if (!plane.inside(r, c)) return 1;
+      if (!plane.inside(r, c)) return {};
       const double v = plane.at(r, c);
       sum += v, sq += v * v, n += 1;
     }
   const double mean = sum / n;
-  return std::sqrt(std::max(0.0, sq / n - mean * mean));
+  return {mean, std::sqrt(std::max(0.0, sq / n - mean * mean))};
 }
 
 /// Highest-scoring chain (each link: the next disc 22-55 mm further down, at most 40 degrees off
@@ -166,13 +171,14 @@ DiscChain bestChain(const Plane& plane, const std::vector<Disc>& c, const MrSegm
   for (size_t i = 0; i < n; ++i)
     for (size_t j = 0; j < i; ++j) {
       if (!linkOk(c[j], c[i])) continue;
-      const double body = -p.bodySpreadWeight * bodySpread(plane, c[j], c[i]);
+      const double body = -p.bodySpreadWeight * bodyBetween(plane, c[j], c[i]).spread;
       std::pair<double, std::pair<size_t, size_t>> v{c[j].score + c[i].score + body, none};
       const double d2 = std::hypot(c[i].r - c[j].r, c[i].c - c[j].c);
       for (size_t k = 0; k < j; ++k) {
         auto it = best.find({k, j});
         if (it == best.end()) continue;
         const double d1 = std::hypot(c[j].r - c[k].r, c[j].c - c[k].c);
+        if (d2 > p.maxSpacingRatio * d1 || d1 > p.maxSpacingRatio * d2) continue;  // vertebral heights change gradually
         const double s = it->second.first + c[i].score + body - 1.5 * std::abs(std::log(d2 / d1));
         if (s > v.first) v = {s, {k, j}};
       }
@@ -259,10 +265,37 @@ double refineDisc(const Plane& pl, Disc& d) {
   return std::max(1.0, 0.5 * (best.bottom - best.top) + 0.5);
 }
 
-/// The best chain of disc candidates on the plane.
+namespace {
+
+/// Drops discs from either end of the chain while the "body" they add differs in mean by more
+/// than `maxChange` (relative) from the chain's median body: soft tissue in front of the sacrum or
+/// the thorax can continue a chain geometrically, but it is not marrow.
+void trimUnlikeEnds(const Plane& plane, DiscChain& chain, double maxChange) {
+  auto means = [&]() {
+    std::vector<double> m;
+    for (size_t i = 0; i + 1 < chain.discs.size(); ++i) m.push_back(bodyBetween(plane, chain.discs[i], chain.discs[i + 1]).mean);
+    return m;
+  };
+  while (chain.discs.size() >= 4) {
+    std::vector<double> m = means(), sorted = m;
+    std::nth_element(sorted.begin(), sorted.begin() + long(sorted.size() / 2), sorted.end());
+    const double median = sorted[sorted.size() / 2];
+    const bool top = std::abs(m.front() - median) > maxChange * median, bottom = std::abs(m.back() - median) > maxChange * median;
+    if (!top && !bottom) break;
+    if (bottom)
+      chain.discs.pop_back();
+    else
+      chain.discs.erase(chain.discs.begin());
+  }
+}
+
+}  // namespace
+
+/// The best chain of disc candidates on the plane, its ends trimmed to marrow-like bodies.
 DiscChain findDiscChain(const Plane& plane, const MrSegmentationParams& p) {
   std::vector<Disc> candidates = localMaxima(scorePlane(plane, p), plane, p.minScore);
   DiscChain chain = bestChain(plane, candidates, p);
+  trimUnlikeEnds(plane, chain, p.maxBodyChange);
   return chain;
 }
 

@@ -16,7 +16,9 @@ struct MrSegmentationParams {
   double minScore = 0.5;          ///< disc contrast over the bodies' spread (dimensionless)
   double minSpacingMm = 22;       ///< disc to disc: thoracolumbar vertebra + disc at the smallest
   double maxSpacingMm = 55;
+  double maxSpacingRatio = 1.3;  ///< one disc-to-disc step at most this much longer or shorter than the previous one
   double maxDiscTurnDeg = 30;     ///< a disc's normal and the column between it and the next disc
+  double maxBodyChange = 0.2;      ///< an end "body" whose mean differs more (relative) from the chain's median is cut off
   double bodySpreadWeight = 2;    ///< chain penalty per unit of spread of the body between two discs
   double bodyHalfWidthLrMm = 23;  ///< vertebral bodies and discs reach this far either side of the mid-plane
   double sacrumTiltDeg = 15;      ///< the lowest disc tilted at least this much (or 12 degrees more than the one above)
