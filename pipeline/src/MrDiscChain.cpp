@@ -289,6 +289,32 @@ void trimUnlikeEnds(const Plane& plane, DiscChain& chain, double maxChange) {
   }
 }
 
+double median(std::vector<double> v) {
+  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+bool continuesBelow(const Plane& plane, const DiscChain& chain, const std::vector<Disc>& candidates, const MrSegmentationParams& p) {
+  const std::vector<Disc>& d = chain.discs;
+  if (d.size() < 3) return false;
+  std::vector<double> scores, bodies, steps;
+  for (size_t i = 0; i < d.size(); ++i) {
+    scores.push_back(d[i].score);
+    if (i) bodies.push_back(bodyBetween(plane, d[i - 1], d[i]).mean), steps.push_back(std::hypot(d[i].r - d[i - 1].r, d[i].c - d[i - 1].c));
+  }
+  const double score = median(scores), body = median(bodies), step = steps.back();
+  const Disc& last = d.back();
+  const double minCos = std::cos(p.maxDiscTurnDeg * kPi / 180);
+  for (const Disc& c : candidates) {
+    const double dr = c.r - last.r, dc = c.c - last.c, len = std::hypot(dr, dc);
+    if (dr <= 0 || len < step / p.maxSpacingRatio || len > step * p.maxSpacingRatio || c.score < 0.7 * score) continue;
+    if ((dr * std::cos(last.angle) - dc * std::sin(last.angle)) / len < minCos || (dr * std::cos(c.angle) - dc * std::sin(c.angle)) / len < minCos)
+      continue;
+    if (std::abs(bodyBetween(plane, last, c).mean - body) <= p.maxBodyChange * body) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 /// The best chain of disc candidates on the plane, its ends trimmed to marrow-like bodies.
@@ -296,6 +322,7 @@ DiscChain findDiscChain(const Plane& plane, const MrSegmentationParams& p) {
   std::vector<Disc> candidates = localMaxima(scorePlane(plane, p), plane, p.minScore);
   DiscChain chain = bestChain(plane, candidates, p);
   trimUnlikeEnds(plane, chain, p.maxBodyChange);
+  chain.continuesBelow = continuesBelow(plane, chain, candidates, p);
   return chain;
 }
 

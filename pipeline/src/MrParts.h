@@ -44,8 +44,11 @@ struct Disc {
 };
 
 struct DiscChain {
-  std::vector<Disc> discs;  ///< cranial to caudal
+  std::vector<Disc> discs;      ///< cranial to caudal
   double score = 0;
+  /// A candidate the chain left out would continue it downwards like a disc (spaced, tilted and
+  /// scoring like the chain's, a marrow-like body above it): the chain may have stopped early.
+  bool continuesBelow = false;
 };
 
 /// A disc's extent across itself at half contrast, bright or dark; moves its centre to the middle

@@ -138,8 +138,11 @@ double signedOffset(const mr::Disc& d, double r, double c) {  // along the disc'
   return (r - d.r) * std::cos(d.angle) - (c - d.c) * std::sin(d.angle);
 }
 
-/// The lowest disc is L5-S1 when it is tilted like one and bone continues below it.
-bool sacrumBelow(const mr::Plane& pl, const std::vector<mr::Disc>& d, const MrSegmentationParams& p) {
+/// The lowest disc is L5-S1 when it is tilted like one, bone continues below it, and no disc
+/// that the chain left out continues the column below it.
+bool sacrumBelow(const mr::Plane& pl, const mr::DiscChain& chain, const MrSegmentationParams& p) {
+  if (chain.continuesBelow) return false;
+  const std::vector<mr::Disc>& d = chain.discs;
   const mr::Disc& last = d.back();
   const double tilt = std::abs(last.angle) * 180 / kPi;
   const double turn = d.size() > 1 ? std::abs(last.angle - d[d.size() - 2].angle) * 180 / kPi : 0;
@@ -225,7 +228,8 @@ bool runsOut(const mr::Plane& pl, const mr::Disc& d, double dir, double reach) {
   return false;
 }
 
-Column buildColumn(const mr::Plane& pl, std::vector<mr::Disc>& d, const MrSegmentationParams& p) {
+Column buildColumn(const mr::Plane& pl, mr::DiscChain& chain, const MrSegmentationParams& p) {
+  std::vector<mr::Disc>& d = chain.discs;
   Column col;
   col.plane.assign(size_t(pl.rows * pl.cols), 0);
   double gaps = 0;
@@ -240,7 +244,7 @@ Column buildColumn(const mr::Plane& pl, std::vector<mr::Disc>& d, const MrSegmen
   double discH = 0;
   for (const DiscGeometry& g : col.heights) discH += g.up + g.down;
   const double bodyH = std::max(15.0, col.spacing - discH / double(d.size()));
-  col.sacrum = sacrumBelow(pl, d, p);
+  col.sacrum = sacrumBelow(pl, chain, p);
   col.cutTop = runsOut(pl, d.front(), -1, col.heights.front().up + bodyH);
   col.cutBottom = !col.sacrum && runsOut(pl, d.back(), 1, col.heights.back().down + bodyH);
   for (size_t k = 0; k <= d.size(); ++k) addBody(pl, col, d, k, k == d.size() && col.sacrum ? p.sacrumMinMm + 10 : bodyH);
@@ -367,13 +371,13 @@ SpineSegmentation segmentSpineMr(const MrImage& mr, const MrSegmentationParams& 
     seg.notes.push_back("no chain of intervertebral discs found on the sagittal MR: no level is segmented");
     return seg;
   }
-  Column col = buildColumn(mid.plane, mid.chain.discs, p);
+  Column col = buildColumn(mid.plane, mid.chain, p);
   const double shift = midlineOffset(mr, lr, mid.plane, col);
   if (shift != 0) {  // the same discs, on the slice in the middle of the bodies
     mr::Plane centre = mr::samplePlane(mr, lr, mid.slice + long(std::lround(shift / mr.GetSpacing()[unsigned(lr)])));
     for (mr::Disc& d : mid.chain.discs) centre.rowCol(mid.plane.point(d.r, d.c), d.r, d.c);
     mid.plane = std::move(centre);
-    col = buildColumn(mid.plane, mid.chain.discs, p);
+    col = buildColumn(mid.plane, mid.chain, p);
   }
   rasterise(mr, mid.plane, col, p, *seg.labels);
   describe(seg, mid.plane, col, mid.chain.discs);
