@@ -54,6 +54,9 @@ TEST(AxialAssignmentTest, EachDiscsNearestAxialSliceIsReportedAtThatDisc) {
     EXPECT_EQ((*nearest)["level"], disc["name"]) << "slice " << (*nearest)["index"];
   }
   EXPECT_NE(r.out.find("axial:    series"), std::string::npos) << r.out;
+  const std::string html = slurp(dir.sub("out/report.html"));
+  EXPECT_NE(html.find("Axial slices by level"), std::string::npos);
+  EXPECT_NE(html.find("L4-L5 slices"), std::string::npos);
 }
 
 TEST(AxialAssignmentTest, AStackInAnotherFrameOfReferenceIsNotAssigned) {

@@ -109,6 +109,7 @@ std::string renderHtml(const ReportDocument& d, const std::string& reportDir) {
   section(h, d.verdict, "numbering", true);
   section(h, d.target, "target", false);
   section(h, d.findings, "findings", false);
+  if (!d.axial.lines.empty()) section(h, d.axial, "axial", false);
   table(h, d.levels);
   images(h, d.keyImages, reportDir);
   section(h, d.limits, "limits", false);

@@ -188,6 +188,7 @@ void writePdf(const ReportDocument& d, const std::string& reportDir, const std::
     flow.title(d.title);
     for (const Field& f : d.identity) flow.field(f.first, f.second);
     for (const ReportSection* s : {&d.verdict, &d.target, &d.findings}) section(flow, *s);
+    if (!d.axial.lines.empty()) section(flow, d.axial);
     levelTable(flow, d.levels);
     if (!d.keyImages.empty()) flow.heading("Key images", false, 240);
     for (std::size_t i = 0; i < d.keyImages.size(); i += 2) {

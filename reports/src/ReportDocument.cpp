@@ -92,6 +92,31 @@ ReportSection findingsOf(const viewer::ReviewModel& m) {
   return s;
 }
 
+/// The study's axial stacks: which slices (1-based, along the stack) cut each disc, cranial to
+/// caudal, as a radiologist reads herniations; or why a stack was not assigned.
+ReportSection axialOf(const json& report, bool deidentify) {
+  ReportSection s;
+  for (const json& a : report.value("axial_series", json::array())) {
+    s.heading = "Axial slices by level";
+    const std::string description = deidentify ? "" : a.value("description", std::string());  // descriptions can hold names
+    const std::string name = a.value("series", std::string("?")) + (description.empty() ? "" : " (" + description + ")");
+    if (!a.value("assigned", false)) {
+      s.lines.push_back(name + ": not assigned to levels: " + a.value("why", std::string("")));
+      continue;
+    }
+    const json byLevel = a.value("slices_by_level", json::object());
+    std::string line;
+    for (const json& disc : report.value("discs", json::array())) {
+      const std::string level = disc.value("name", std::string());
+      if (!byLevel.contains(level) || byLevel[level].empty()) continue;
+      line += (line.empty() ? "" : "; ") + level + " slices " + std::to_string(byLevel[level].front().get<int>() + 1) + "-" +
+              std::to_string(byLevel[level].back().get<int>() + 1);
+    }
+    s.lines.push_back(name + ": " + (line.empty() ? "no slice cuts a disc" : line));
+  }
+  return s;
+}
+
 ReportTable levelsOf(const viewer::ReviewModel& m) {
   ReportTable t;
   t.header = {"Level", "Kind", "Label", "Centroid (LPS)", "Confidence", "Findings"};
@@ -108,7 +133,10 @@ ReportTable levelsOf(const viewer::ReviewModel& m) {
 ReportSection limitsOf(const json& report, const viewer::ReviewModel& m) {
   ReportSection s;
   s.heading = "Limits of this analysis";
-  if (m.levels.empty()) s.lines.push_back("No level was identified (MR segmentation and numbering are not in this version).");
+  if (m.levels.empty()) s.lines.push_back("No level was identified.");
+  if (report.value("volume", json::object()).value("modality", std::string()) == "MR")
+    s.lines.push_back("MR: vertebral bodies and discs are segmented, not the posterior elements; ribs are not assessed, so "
+                      "the lumbar count is not checked.");
   s.lines.push_back("Not assessed by this version: disc herniation, canal and foraminal stenosis, fusion status, adjacent "
                     "segment degeneration, MR susceptibility artefacts.");
   for (const json& d : report.value("detectors", json::array()))
@@ -152,6 +180,7 @@ ReportDocument buildReportDocument(const json& report, const viewer::ReviewModel
   d.verdict = verdictOf(model);
   d.target = targetOf(report, model);
   d.findings = findingsOf(model);
+  d.axial = axialOf(report, deidentify);
   d.levels = levelsOf(model);
   for (const json& k : report.value("key_images", json::array()))
     if (k.is_string()) d.keyImages.push_back({std::filesystem::path(k.get<std::string>()).stem().string() + " view", k.get<std::string>()});

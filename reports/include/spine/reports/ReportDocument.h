@@ -1,6 +1,7 @@
 #pragma once
 // The human report's content, decided once and rendered twice (HTML and PDF): the numbering
 // verdict and its anchors first, the target and whether a person confirmed it, findings per level,
+// the axial slices through each disc,
 // the level table, key images, the limits of the analysis, and the software and its parameters.
 #include <string>
 #include <utility>
@@ -34,7 +35,7 @@ struct KeyImage {
 struct ReportDocument {
   std::string title = "SpineReview: pre-surgical spine review";
   std::vector<Field> identity;        ///< patient and study; empty when de-identified
-  ReportSection verdict, target, findings, limits, software;
+  ReportSection verdict, target, findings, axial, limits, software;  ///< axial: empty when the study has no axial stack
   ReportTable levels;
   std::vector<KeyImage> keyImages;
   std::string disclaimer;
