@@ -105,5 +105,16 @@ TEST(MrLevelsDataTest, RealSagittalMrBodiesAreNamedWhereTheManualMasksPutThem) {
   }
 }
 
+TEST(MrLevelsDataTest, ARealSingleSagittalSliceIsAnalysedWithItsLimitStated) {
+  const std::string image = sharedData("spider-midsag-herniation/nifti/spider_2_t2_midsag.nii.gz");
+  SKIP_WITHOUT_SHARED_DATA(image);
+  std::vector<std::string> warnings;
+  Volume v = readVolumeFile(image, Modality::MR, std::uint64_t(1) << 30, warnings);
+  LevelTable t = analyseMrLevels(*v.mr, MrSegmentationParams{});
+  EXPECT_TRUE(mentions(t.notes, "one sagittal slice only"));
+  EXPECT_GE(t.discs.size(), 4u) << "the lumbar discs of the slice";
+  EXPECT_NE(t.verdict.status, "confirmed");
+}
+
 }  // namespace
 }  // namespace spine::test
