@@ -33,12 +33,18 @@ void joinStudy(const ScratchFolder& dir, const std::string& series, const std::s
   if (!std::filesystem::exists(dir.sub("study/" + reference))) std::filesystem::rename(dir.sub(reference + "/dicom"), dir.sub("study/" + reference));
 }
 
-TEST(AxialAssignmentTest, EachDiscsNearestAxialSliceIsReportedAtThatDisc) {
-  ScratchFolder dir;
+/// A sagittal and an axial phantom series in one study (the axial in the same frame of reference
+/// or not), analysed by the CLI into dir/out.
+CliResult analyseTwoSeriesStudy(const ScratchFolder& dir, bool sameFrame) {
   writeMrPhantom(dir, "sagittal", "sagittal", 1.0);
   writeMrPhantom(dir, "axial", "axial", 4.0);
-  joinStudy(dir, "axial", "sagittal", true);
-  CliResult r = runCli("analyze " + dir.sub("study") + " --out " + dir.sub("out") + " --quiet --no-dicom", dir);
+  joinStudy(dir, "axial", "sagittal", sameFrame);
+  return runCli("analyze " + dir.sub("study") + " --out " + dir.sub("out") + " --quiet --no-dicom", dir);
+}
+
+TEST(AxialAssignmentTest, EachDiscsNearestAxialSliceIsReportedAtThatDisc) {
+  ScratchFolder dir;
+  CliResult r = analyseTwoSeriesStudy(dir, true);
   ASSERT_EQ(r.code, 0) << r.err;
   json report = json::parse(slurp(dir.sub("out/report.json")));
   ASSERT_EQ(report["axial_series"].size(), 1u);
@@ -61,10 +67,7 @@ TEST(AxialAssignmentTest, EachDiscsNearestAxialSliceIsReportedAtThatDisc) {
 
 TEST(AxialAssignmentTest, AStackInAnotherFrameOfReferenceIsNotAssigned) {
   ScratchFolder dir;
-  writeMrPhantom(dir, "sagittal", "sagittal", 1.0);
-  writeMrPhantom(dir, "axial", "axial", 4.0);
-  joinStudy(dir, "axial", "sagittal", false);
-  CliResult r = runCli("analyze " + dir.sub("study") + " --out " + dir.sub("out") + " --quiet --no-dicom", dir);
+  CliResult r = analyseTwoSeriesStudy(dir, false);
   ASSERT_EQ(r.code, 0) << r.err;
   json report = json::parse(slurp(dir.sub("out/report.json")));
   ASSERT_EQ(report["axial_series"].size(), 1u);

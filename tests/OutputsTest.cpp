@@ -352,12 +352,18 @@ TEST(VolumeInput, NiftiGetsHumanAndResearchOutputsButNoDicom) {
   EXPECT_NE(report["outputs"]["warnings"][0].get<std::string>().find("not DICOM"), std::string::npos);
 }
 
+/// The phantom of testdata/phantoms/SPEC.json analysed by the CLI into a folder nobody created yet
+/// (dir/out/nested); its report.
+json analyseMrPhantom(const ScratchFolder& dir, const std::string& spec) {
+  EXPECT_EQ(runCli("phantom " + std::string(SPINE_SOURCE_DIR) + "/testdata/phantoms/" + spec + ".json " + dir.sub("mr"), dir).code, 0);
+  CliResult r = runCli("analyze " + dir.sub("mr/dicom") + " --out " + dir.sub("out/nested") + " --quiet", dir);
+  EXPECT_EQ(r.code, 0) << r.err;
+  return json::parse(slurp(dir.sub("out/nested/report.json")));
+}
+
 TEST(MrStudy, ProvisionalLevelsReachEveryOutputAndTheReportSaysWhy) {
   ScratchFolder dir;
-  ASSERT_EQ(runCli("phantom " + std::string(SPINE_SOURCE_DIR) + "/testdata/phantoms/lumbar-mr-t2.json " + dir.sub("mr"), dir).code, 0);
-  CliResult r = runCli("analyze " + dir.sub("mr/dicom") + " --out " + dir.sub("out/nested") + " --quiet", dir);
-  ASSERT_EQ(r.code, 0) << r.err;
-  json report = json::parse(slurp(dir.sub("out/nested/report.json")));
+  json report = analyseMrPhantom(dir, "lumbar-mr-t2");
   EXPECT_EQ(report["numbering"]["status"], "provisional");
   EXPECT_FALSE(report["discs"].empty());
   for (const std::string f : {"labels.nii.gz", "report.html", "report.pdf", "dicom/seg.dcm", "dicom/sr.dcm"})
@@ -367,10 +373,7 @@ TEST(MrStudy, ProvisionalLevelsReachEveryOutputAndTheReportSaysWhy) {
 
 TEST(MrStudy, AnAxialSeriesWithNoLevelsGetsItsReportIntoANewFolder) {
   ScratchFolder dir;
-  ASSERT_EQ(runCli("phantom " + std::string(SPINE_SOURCE_DIR) + "/testdata/phantoms/axial-mr-t2.json " + dir.sub("mr"), dir).code, 0);
-  CliResult r = runCli("analyze " + dir.sub("mr/dicom") + " --out " + dir.sub("out/nested") + " --quiet", dir);
-  ASSERT_EQ(r.code, 0) << r.err;
-  json report = json::parse(slurp(dir.sub("out/nested/report.json")));
+  json report = analyseMrPhantom(dir, "axial-mr-t2");
   EXPECT_TRUE(report["vertebrae"].empty());
   EXPECT_TRUE(fs::exists(dir.sub("out/nested/report.html")));
   EXPECT_NE(report.dump().find("not sagittal"), std::string::npos);
