@@ -29,9 +29,18 @@ struct Shape {
   bool accepts(double v) const { return disc || std::abs(v - median) <= tolerance; }
 };
 
-struct DiscGeometry {
-  double up = 2, down = 2;  ///< half heights above and below the centre along the normal
-};
+/// Marks every pixel 4-connected to the stack's through pixels `passable` lets through (w x h window).
+template <typename Passable>
+void flood(std::vector<std::uint8_t>& mark, std::vector<long> stack, long w, long h, Passable passable) {
+  for (long i : stack) mark[size_t(i)] = 1;
+  while (!stack.empty()) {
+    const long i = stack.back();
+    stack.pop_back();
+    const long x = i % w, y = i / w;
+    for (long n : {x > 0 ? i - 1 : -1, x + 1 < w ? i + 1 : -1, y > 0 ? i - w : -1, y + 1 < h ? i + w : -1})
+      if (n >= 0 && !mark[size_t(n)] && passable(n)) mark[size_t(n)] = 1, stack.push_back(n);
+  }
+}
 
 /// Pixels of `inRegion` passing the shape's test and 4-connected to the accepted pixel nearest its
 /// centre; holes (a basivertebral vein, a dark nucleus cleft) filled. Written into `plane` as id.
@@ -53,33 +62,15 @@ void growRegion(const mr::Plane& pl, Shape& s, const std::function<bool(long, lo
       if (d < seedDist) seedDist = d, seed = (r - r0) * w + c - c0;
     }
   if (seed < 0 || seedDist > 6) return;
-  std::vector<std::uint8_t> grown(ok.size(), 0);
-  std::vector<long> stack{seed};
-  grown[size_t(seed)] = 1;
-  while (!stack.empty()) {
-    const long i = stack.back();
-    stack.pop_back();
-    const long x = i % w, y = i / w;
-    for (long n : {x > 0 ? i - 1 : -1, x + 1 < w ? i + 1 : -1, y > 0 ? i - w : -1, y + 1 < h ? i + w : -1})
-      if (n >= 0 && ok[size_t(n)] && !grown[size_t(n)]) grown[size_t(n)] = 1, stack.push_back(n);
-  }
-  // holes: region pixels not reachable from the window's edge through non-grown region pixels
-  std::vector<std::uint8_t> outside(ok.size(), 0);
-  stack.clear();
-  for (long i = 0; i < w * h; ++i) {
-    const long x = i % w, y = i / w;
-    if (!grown[size_t(i)] && (x == 0 || y == 0 || x + 1 == w || y + 1 == h || !in[size_t(i)])) outside[size_t(i)] = 1, stack.push_back(i);
-  }
-  while (!stack.empty()) {
-    const long i = stack.back();
-    stack.pop_back();
-    const long x = i % w, y = i / w;
-    for (long n : {x > 0 ? i - 1 : -1, x + 1 < w ? i + 1 : -1, y > 0 ? i - w : -1, y + 1 < h ? i + w : -1})
-      if (n >= 0 && !grown[size_t(n)] && !outside[size_t(n)]) outside[size_t(n)] = 1, stack.push_back(n);
-  }
+  std::vector<std::uint8_t> grown(ok.size(), 0), outside(ok.size(), 0);
+  flood(grown, {seed}, w, h, [&](long n) { return ok[size_t(n)] != 0; });
+  std::vector<long> edge;  // outside the shape: reachable from the window's edge or the region's border
+  for (long i = 0; i < w * h; ++i)
+    if (!grown[size_t(i)] && (i % w == 0 || i / w == 0 || i % w + 1 == w || i / w + 1 == h || !in[size_t(i)])) edge.push_back(i);
+  flood(outside, edge, w, h, [&](long n) { return !grown[size_t(n)]; });
   s.front = s.back = 0;
   for (long i = 0; i < w * h; ++i) {
-    if (outside[size_t(i)] || !in[size_t(i)]) continue;
+    if (outside[size_t(i)]) continue;
     const long r = r0 + i / w, c = c0 + i % w;
     std::uint16_t& px = plane[size_t(r * pl.cols + c)];
     if (px && px != s.id) continue;
@@ -128,7 +119,7 @@ MidPlane chooseMidPlane(const MrImage& mr, int lr, const MrSegmentationParams& p
 
 struct Column {
   std::vector<Shape> discs, bodies;      ///< bodies[i] above discs[i]; bodies.back() below the last disc
-  std::vector<DiscGeometry> heights;
+  std::vector<double> discHalf;          ///< each disc's half height along its normal, mm
   std::vector<std::uint16_t> plane;      ///< the shapes' ids on the mid-plane
   bool cutTop = false, cutBottom = false, sacrum = false;
   double spacing = 0;
@@ -171,11 +162,13 @@ void fillDisc(const mr::Plane& pl, Column& col, const mr::Disc& d, size_t i) {
   };
   for (double t = -s.front; t <= s.back; t += 0.5) {
     const double br = s.r + t * s.ur, bc = s.c + t * s.uc;
-    double up = col.heights[i].up, down = col.heights[i].down;
-    for (double k = 0.5; k <= col.heights[i].up + kDiscMarginMm; k += 0.5)
-      if (idAt(br - k * nr, bc - k * nc) == above.id || k + 0.5 > col.heights[i].up + kDiscMarginMm) { up = k - 0.5; break; }
-    for (double k = 0.5; k <= col.heights[i].down + kDiscMarginMm; k += 0.5)
-      if (idAt(br + k * nr, bc + k * nc) == below.id || k + 0.5 > col.heights[i].down + kDiscMarginMm) { down = k - 0.5; break; }
+    auto extent = [&](double dir, std::uint16_t body) {  // to the body's edge, at most the half height + margin
+      const double limit = col.discHalf[i] + kDiscMarginMm;
+      for (double k = 0.5; k <= limit; k += 0.5)
+        if (idAt(br + dir * k * nr, bc + dir * k * nc) == body) return k - 0.5;
+      return limit - 0.5;
+    };
+    const double up = extent(-1, above.id), down = extent(1, below.id);
     for (double k = -up; k <= down; k += 0.5) {
       const long rr = long(std::lround(br + k * nr)), cc = long(std::lround(bc + k * nc));
       if (pl.inside(rr, cc) && !col.plane[size_t(rr * pl.cols + cc)]) col.plane[size_t(rr * pl.cols + cc)] = s.id;
@@ -194,7 +187,7 @@ void addBody(const mr::Plane& pl, Column& col, const std::vector<mr::Disc>& d, s
   s.id = std::uint16_t(k + 1);
   const double angle = upper && lower ? 0.5 * (upper->angle + lower->angle) : (upper ? upper->angle : lower->angle);
   s.ur = std::sin(angle), s.uc = std::cos(angle);
-  const double upEdge = upper ? col.heights[k - 1].down : 0, downEdge = lower ? col.heights[k].up : 0;
+  const double upEdge = upper ? col.discHalf[k - 1] : 0, downEdge = lower ? col.discHalf[k] : 0;
   if (upper && lower) {
     s.r = 0.5 * (upper->r + lower->r), s.c = 0.5 * (upper->c + lower->c);
   } else {
@@ -234,19 +227,16 @@ Column buildColumn(const mr::Plane& pl, mr::DiscChain& chain, const MrSegmentati
   col.plane.assign(size_t(pl.rows * pl.cols), 0);
   double gaps = 0;
   for (size_t i = 0; i < d.size(); ++i) {
-    {
-      const double half = mr::refineDisc(pl, d[i]);
-      col.heights.push_back({half, half});
-    }
+    col.discHalf.push_back(mr::refineDisc(pl, d[i]));
     if (i) gaps += std::hypot(d[i].r - d[i - 1].r, d[i].c - d[i - 1].c);
   }
   col.spacing = d.size() > 1 ? gaps / double(d.size() - 1) : 35;
   double discH = 0;
-  for (const DiscGeometry& g : col.heights) discH += g.up + g.down;
+  for (double half : col.discHalf) discH += 2 * half;
   const double bodyH = std::max(15.0, col.spacing - discH / double(d.size()));
   col.sacrum = sacrumBelow(pl, chain, p);
-  col.cutTop = runsOut(pl, d.front(), -1, col.heights.front().up + bodyH);
-  col.cutBottom = !col.sacrum && runsOut(pl, d.back(), 1, col.heights.back().down + bodyH);
+  col.cutTop = runsOut(pl, d.front(), -1, col.discHalf.front() + bodyH);
+  col.cutBottom = !col.sacrum && runsOut(pl, d.back(), 1, col.discHalf.back() + bodyH);
   for (size_t k = 0; k <= d.size(); ++k) addBody(pl, col, d, k, k == d.size() && col.sacrum ? p.sacrumMinMm + 10 : bodyH);
   for (size_t i = 0; i < d.size(); ++i) fillDisc(pl, col, d[i], i);
   return col;
@@ -339,7 +329,7 @@ void describe(SpineSegmentation& seg, const mr::Plane& pl, const Column& col, co
     SegmentedVertebra v;
     v.id = s.id, v.bodyCentre = pl.point(s.r, s.c), v.axis = cranial(s);
     if (k > 0 && k < d.size())
-      v.heightMm = std::hypot(d[k].r - d[k - 1].r, d[k].c - d[k - 1].c) - col.heights[k - 1].down - col.heights[k].up;
+      v.heightMm = std::hypot(d[k].r - d[k - 1].r, d[k].c - d[k - 1].c) - col.discHalf[k - 1] - col.discHalf[k];
     v.cutTop = k == 0 && col.cutTop;
     v.cutBottom = k + 1 == col.bodies.size() && col.cutBottom;
     v.sacrumLike = k + 1 == col.bodies.size() && col.sacrum;
@@ -348,7 +338,7 @@ void describe(SpineSegmentation& seg, const mr::Plane& pl, const Column& col, co
   for (size_t i = 0; i < col.discs.size(); ++i) {
     SegmentedDisc s;
     s.id = col.discs[i].id, s.centre = pl.point(d[i].r, d[i].c), s.normal = cranial(col.discs[i]);
-    s.heightMm = col.heights[i].up + col.heights[i].down, s.prominenceHu = d[i].score;
+    s.heightMm = 2 * col.discHalf[i], s.prominenceHu = d[i].score;  // on MR the disc score, dimensionless
     seg.discs.push_back(s);
   }
 }
