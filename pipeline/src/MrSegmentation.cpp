@@ -129,10 +129,10 @@ double signedOffset(const mr::Disc& d, double r, double c) {  // along the disc'
   return (r - d.r) * std::cos(d.angle) - (c - d.c) * std::sin(d.angle);
 }
 
-/// The lowest disc is L5-S1 when it is tilted like one, bone continues below it, and no disc
-/// that the chain left out continues the column below it.
+/// The lowest disc is L5-S1 when the chain has enough discs to trust, the disc is tilted like
+/// L5-S1, bone continues below it, and no disc that the chain left out continues the column below.
 bool sacrumBelow(const mr::Plane& pl, const mr::DiscChain& chain, const MrSegmentationParams& p) {
-  if (chain.continuesBelow) return false;
+  if (chain.continuesBelow || chain.discs.size() < p.minDiscsToName) return false;
   const std::vector<mr::Disc>& d = chain.discs;
   const mr::Disc& last = d.back();
   const double tilt = std::abs(last.angle) * 180 / kPi;
@@ -377,7 +377,8 @@ SpineSegmentation segmentSpineMr(const MrImage& mr, const MrSegmentationParams& 
                         "far-lateral discs are not assessed");
   seg.notes.push_back("MR: ribs are not assessed, so the lumbar count is not checked against a last rib-bearing vertebra");
   if (!col.sacrum)
-    seg.notes.push_back("the lowest disc found is not tilted like L5-S1 with the sacrum below it: the sacrum is not identified");
+    seg.notes.push_back("the sacrum is not identified below the lowest disc found (fewer than " + std::to_string(p.minDiscsToName) +
+                        " discs found, the lowest not tilted like L5-S1, or the column seeming to continue below it): no level is named");
   return seg;
 }
 
