@@ -129,11 +129,23 @@ double signedOffset(const mr::Disc& d, double r, double c) {  // along the disc'
   return (r - d.r) * std::cos(d.angle) - (c - d.c) * std::sin(d.angle);
 }
 
-/// The lowest disc is L5-S1 when the chain has enough discs to trust, the disc is tilted like
-/// L5-S1, bone continues below it, and no disc that the chain left out continues the column below.
+/// The lowest disc is L5-S1 when the chain has enough discs to trust, the disc is not in front of
+/// the column's line, it is tilted like L5-S1, bone continues below it, and no disc that the chain
+/// left out continues the column below.
+/// How far (mm) the lowest disc lies in front of where the two discs above it point: the lordosis
+/// and the sacral promontory put L5-S1 behind that line, a disc of soft tissue in front of the
+/// sacrum lies in front of it.
+double frontOfColumnLine(const std::vector<mr::Disc>& d) {
+  const mr::Disc &a = d[d.size() - 3], &b = d[d.size() - 2], &c = d.back();
+  const double step = std::hypot(b.r - a.r, b.c - a.c), next = std::hypot(c.r - b.r, c.c - b.c);
+  const double predictedCol = b.c + (b.c - a.c) * next / step;
+  return predictedCol - c.c;  // columns run anterior to posterior
+}
+
 bool sacrumBelow(const mr::Plane& pl, const mr::DiscChain& chain, const MrSegmentationParams& p) {
-  if (chain.continuesBelow || chain.discs.size() < p.minDiscsToName) return false;
+  if (chain.continuesBelow || chain.discs.size() < std::max<size_t>(3, p.minDiscsToName)) return false;
   const std::vector<mr::Disc>& d = chain.discs;
+  if (frontOfColumnLine(d) > p.maxLastDiscFrontMm) return false;
   const mr::Disc& last = d.back();
   const double tilt = std::abs(last.angle) * 180 / kPi;
   const double turn = d.size() > 1 ? std::abs(last.angle - d[d.size() - 2].angle) * 180 / kPi : 0;

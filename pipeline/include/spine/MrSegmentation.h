@@ -22,6 +22,7 @@ struct MrSegmentationParams {
   double bodySpreadWeight = 2;    ///< chain penalty per unit of spread of the body between two discs
   double bodyHalfWidthLrMm = 23;  ///< vertebral bodies and discs reach this far either side of the mid-plane
   size_t minDiscsToName = 4;      ///< fewer discs found in a chain: too little of the column to count from the sacrum
+  double maxLastDiscFrontMm = 2;  ///< the lowest disc this far in front of the line of the two above it is not L5-S1
   double sacrumTiltDeg = 15;      ///< the lowest disc tilted at least this much (or 12 degrees more than the one above)
   double sacrumMinMm = 20;        ///< bone below the lowest disc for it to be the sacrum
 };
