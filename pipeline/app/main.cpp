@@ -27,6 +27,7 @@
 #include "spine/SemiSynthetic.h"
 #include "spine/Study.h"
 #include "spine/reports/AnalysisOutputs.h"
+#include "spine/reports/ReportDocument.h"
 #include "spine/reports/SlicerModule.h"
 #include "spine/viewer/ReviewSession.h"
 #include "spine/viewer/Viewer.h"
@@ -42,26 +43,6 @@ struct AnalyzeOptions {
   spine::reports::OutputOptions outputs;
 };
 
-/// One line per axial stack: which of its slices cut which disc.
-void printAxialSeries(const nlohmann::json& report) {
-  for (const nlohmann::json& a : report.value("axial_series", nlohmann::json::array())) {
-    if (!a["assigned"].get<bool>()) {
-      std::printf("axial:    %s not assigned to levels: %s\n", a["series"].get<std::string>().c_str(), a["why"].get<std::string>().c_str());
-      continue;
-    }
-    std::string line;
-    const nlohmann::json& byLevel = a["slices_by_level"];
-    for (const nlohmann::json& disc : report["discs"]) {  // cranial to caudal
-      const std::string level = disc["name"];
-      if (!byLevel.contains(level)) continue;
-      const nlohmann::json& indices = byLevel[level];
-      line += (line.empty() ? "" : "; ") + level + " slices " + std::to_string(indices.front().get<int>() + 1) + "-" +
-              std::to_string(indices.back().get<int>() + 1);
-    }
-    std::printf("axial:    %s: %s\n", a["series"].get<std::string>().c_str(), line.empty() ? "no slice through a disc" : line.c_str());
-  }
-}
-
 void printLevels(const spine::LevelTable& t, const nlohmann::json& report, const AnalyzeOptions& o) {
   const auto& v = t.verdict;
   std::printf("numbering: %s%s%s\n", v.status == "confirmed" ? "" : "WARNING: ", v.status.c_str(),
@@ -75,7 +56,7 @@ void printLevels(const spine::LevelTable& t, const nlohmann::json& report, const
   std::string names;
   for (const auto& e : t.vertebrae) names += (names.empty() ? "" : " ") + e.name;
   std::printf("levels:   %zu vertebrae, %zu discs: %s\n", t.vertebrae.size(), t.discs.size(), names.c_str());
-  printAxialSeries(report);
+  for (const std::string& line : spine::reports::axialSliceLines(report, o.outputs.deidentify)) std::printf("axial:    %s\n", line.c_str());
   if (o.target.empty()) return;
   const spine::LevelEntry* e = t.find(o.target);
   if (e)
@@ -85,7 +66,7 @@ void printLevels(const spine::LevelTable& t, const nlohmann::json& report, const
     std::printf("target:   %s NOT LOCATED: confirm it yourself on the images\n", o.target.c_str());
 }
 
-void printSummary(const spine::Study& study, const nlohmann::json& report, const AnalyzeOptions& o, const spine::LevelTable* levels) {
+void printSummary(const spine::Study& study, const nlohmann::json& report, const AnalyzeOptions& o, const spine::LevelTable& levels) {
   std::printf("input:    %s (%s, %zu file(s), %zu skipped)\n", study.input.c_str(), study.inputKind.c_str(),
               study.filesSeen, study.skipped.size());
   std::printf("series:   %zu found\n", study.series.size());
@@ -97,12 +78,7 @@ void printSummary(const spine::Study& study, const nlohmann::json& report, const
   std::vector<std::string> warnings = spine::allWarnings(study);
   std::printf("warnings: %zu\n", warnings.size());
   for (const std::string& w : warnings) std::printf("  - %s\n", w.c_str());
-  if (levels) {
-    printLevels(*levels, report, o);
-  } else {
-    std::printf("levels:   NONE IDENTIFIED\n");
-    if (!o.target.empty()) std::printf("target:   %s NOT LOCATED: confirm it yourself on the images\n", o.target.c_str());
-  }
+  printLevels(levels, report, o);
   std::printf("report:   %s/report.json\n", o.outDir.c_str());
 }
 
@@ -185,7 +161,7 @@ int analyze(const AnalyzeOptions& o) {
     spine::Study study = spine::loadStudy(o.input, params);
     spine::ReportOptions reportOptions;
     if (!o.target.empty()) reportOptions.target = o.target;
-    std::optional<spine::LevelTable> levels;
+    spine::LevelTable levels;
     if (study.volume.modality == spine::Modality::CT) {
       if (!o.quiet) std::fprintf(stderr, "spinereview: segmenting and numbering the spine\n");
       spine::SegmentationParams sp;
@@ -195,19 +171,19 @@ int analyze(const AnalyzeOptions& o) {
       if (!o.quiet) std::fprintf(stderr, "spinereview: segmenting and numbering the spine (sagittal MR)\n");
       levels = spine::analyseMrLevels(*study.volume.mr, spine::MrSegmentationParams{});
     }
-    spine::writeLabelsAtomically(*levels, o.outDir);
+    spine::writeLabelsAtomically(levels, o.outDir);
     std::optional<spine::DetectorRun> findings;
-    if (o.detectors) findings = runDetectors(detectors, study, levels ? &*levels : nullptr, o.quiet);
-    nlohmann::json report = spine::buildReport(study, reportOptions, levels ? &*levels : nullptr, findings ? &*findings : nullptr);
+    if (o.detectors) findings = runDetectors(detectors, study, &levels, o.quiet);
+    nlohmann::json report = spine::buildReport(study, reportOptions, &levels, findings ? &*findings : nullptr);
     report["parameters"] = {{"target", o.target},           {"modality", o.modality},          {"max_memory_mib", o.maxMemoryMiB},
                             {"max_unpacked_mib", o.maxUnpackedMiB}, {"threads", o.threads},   {"timeout_s", o.timeoutSeconds},
                             {"isolation", o.isolate},       {"detectors", o.detectors},        {"plugins", o.pluginDir},
                             {"key_images", o.keyImages},    {"deidentify", o.outputs.deidentify}, {"dicom_outputs", o.outputs.dicom}};
-    if (o.keyImages) addKeyImages(report, study, levels ? levels->labels.GetPointer() : nullptr, o);
-    writeOutputs(report, study, levels ? levels->labels.GetPointer() : nullptr, o);
+    if (o.keyImages) addKeyImages(report, study, levels.labels.GetPointer(), o);
+    writeOutputs(report, study, levels.labels.GetPointer(), o);
     if (o.outputs.deidentify) spine::deidentifyReport(report);
     spine::writeReportAtomically(report, o.outDir);
-    printSummary(study, report, o, levels ? &*levels : nullptr);
+    printSummary(study, report, o, levels);
     printFindings(report);
     return 0;
   } catch (const spine::SpineError& e) {

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "MrParts.h"
+#include "spine/Statistics.h"
 
 namespace spine::mr {
 
@@ -277,21 +278,15 @@ void trimUnlikeEnds(const Plane& plane, DiscChain& chain, double maxChange) {
     return m;
   };
   while (chain.discs.size() >= 4) {
-    std::vector<double> m = means(), sorted = m;
-    std::nth_element(sorted.begin(), sorted.begin() + long(sorted.size() / 2), sorted.end());
-    const double median = sorted[sorted.size() / 2];
-    const bool top = std::abs(m.front() - median) > maxChange * median, bottom = std::abs(m.back() - median) > maxChange * median;
+    const std::vector<double> m = means();
+    const double usual = median(m);
+    const bool top = std::abs(m.front() - usual) > maxChange * usual, bottom = std::abs(m.back() - usual) > maxChange * usual;
     if (!top && !bottom) break;
     if (bottom)
       chain.discs.pop_back();
     else
       chain.discs.erase(chain.discs.begin());
   }
-}
-
-double median(std::vector<double> v) {
-  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
-  return v[v.size() / 2];
 }
 
 bool continuesBelow(const Plane& plane, const DiscChain& chain, const std::vector<Disc>& candidates, const MrSegmentationParams& p) {

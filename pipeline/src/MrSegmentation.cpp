@@ -10,6 +10,7 @@
 #include <itkImageRegionIteratorWithIndex.h>
 
 #include "MrParts.h"
+#include "spine/Statistics.h"
 
 namespace spine {
 
@@ -90,11 +91,9 @@ void bodyStatistics(const mr::Plane& pl, Shape& s, const std::function<bool(long
     s.median = -1, s.tolerance = 0;
     return;
   }
-  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
-  s.median = v[v.size() / 2];
+  s.median = median(v);
   for (double& x : v) x = std::abs(x - s.median);
-  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
-  s.tolerance = std::max(0.10, 3 * 1.4826 * v[v.size() / 2]);
+  s.tolerance = std::max(0.10, 3 * 1.4826 * median(v));
 }
 
 struct MidPlane {
@@ -288,11 +287,11 @@ double midlineOffset(const MrImage& mr, int lr, const mr::Plane& pl, const Colum
 /// Every voxel within reach of the mid-plane takes the id of the shape it projects into when its
 /// own value passes that shape's test and it lies within the shape narrowed like an ellipse away
 /// from the mid-plane. On the mid-plane itself the 2D regions (holes filled) are taken as they are.
-void rasterise(const MrImage& mr, const mr::Plane& pl, const Column& col, const MrSegmentationParams& p, LabelImage& labels) {
+void rasterise(const MrImage& mr, int lr, const mr::Plane& pl, const Column& col, const MrSegmentationParams& p, LabelImage& labels) {
   std::vector<const Shape*> byId(1000 + col.discs.size() + 1, nullptr);
   for (const auto* list : {&col.discs, &col.bodies})
     for (const Shape& s : *list) byId[s.id] = &s;
-  const double halfSlice = 0.5 * mr.GetSpacing()[unsigned(mr::leftRightAxis(mr))];
+  const double halfSlice = 0.5 * mr.GetSpacing()[unsigned(lr)];
   itk::ImageRegionIteratorWithIndex<LabelImage> it(&labels, labels.GetLargestPossibleRegion());
   for (; !it.IsAtEnd(); ++it) {
     itk::Point<double, 3> q;
@@ -381,7 +380,7 @@ SpineSegmentation segmentSpineMr(const MrImage& mr, const MrSegmentationParams& 
     mid.plane = std::move(centre);
     col = buildColumn(mid.plane, mid.chain, p);
   }
-  rasterise(mr, mid.plane, col, p, *seg.labels);
+  rasterise(mr, lr, mid.plane, col, p, *seg.labels);
   describe(seg, mid.plane, col, mid.chain.discs);
   seg.centreline = centreline(mid.plane, col);
   if (mr.GetLargestPossibleRegion().GetSize()[size_t(lr)] == 1)

@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include "spine/Statistics.h"
+
 
 namespace spine {
 
@@ -33,11 +35,6 @@ std::map<std::uint16_t, double> posteriorReach(const LevelTable& t) {
       }
   for (std::uint16_t label : cut) reach.erase(label);
   return reach;
-}
-
-double median(std::vector<double> v) {
-  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
-  return v[v.size() / 2];
 }
 
 }  // namespace

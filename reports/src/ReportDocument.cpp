@@ -92,28 +92,11 @@ ReportSection findingsOf(const viewer::ReviewModel& m) {
   return s;
 }
 
-/// The study's axial stacks: which slices (1-based, along the stack) cut each disc, cranial to
-/// caudal, as a radiologist reads herniations; or why a stack was not assigned.
+/// The axial stacks as a section (empty when the study has none).
 ReportSection axialOf(const json& report, bool deidentify) {
   ReportSection s;
-  for (const json& a : report.value("axial_series", json::array())) {
-    s.heading = "Axial slices by level";
-    const std::string description = deidentify ? "" : a.value("description", std::string());  // descriptions can hold names
-    const std::string name = a.value("series", std::string("?")) + (description.empty() ? "" : " (" + description + ")");
-    if (!a.value("assigned", false)) {
-      s.lines.push_back(name + ": not assigned to levels: " + a.value("why", std::string("")));
-      continue;
-    }
-    const json byLevel = a.value("slices_by_level", json::object());
-    std::string line;
-    for (const json& disc : report.value("discs", json::array())) {
-      const std::string level = disc.value("name", std::string());
-      if (!byLevel.contains(level) || byLevel[level].empty()) continue;
-      line += (line.empty() ? "" : "; ") + level + " slices " + std::to_string(byLevel[level].front().get<int>() + 1) + "-" +
-              std::to_string(byLevel[level].back().get<int>() + 1);
-    }
-    s.lines.push_back(name + ": " + (line.empty() ? "no slice cuts a disc" : line));
-  }
+  s.lines = axialSliceLines(report, deidentify);
+  if (!s.lines.empty()) s.heading = "Axial slices by level";
   return s;
 }
 
@@ -171,6 +154,28 @@ ReportSection softwareOf(const json& report, bool deidentify) {
 }
 
 }  // namespace
+
+std::vector<std::string> axialSliceLines(const json& report, bool deidentify) {
+  std::vector<std::string> lines;
+  for (const json& a : report.value("axial_series", json::array())) {
+    const std::string description = deidentify ? "" : a.value("description", std::string());  // descriptions can hold names
+    const std::string name = a.value("series", std::string("?")) + (description.empty() ? "" : " (" + description + ")");
+    if (!a.value("assigned", false)) {
+      lines.push_back(name + ": not assigned to levels: " + a.value("why", std::string("")));
+      continue;
+    }
+    const json byLevel = a.value("slices_by_level", json::object());
+    std::string line;
+    for (const json& disc : report.value("discs", json::array())) {  // cranial to caudal
+      const std::string level = disc.value("name", std::string());
+      if (!byLevel.contains(level) || byLevel[level].empty()) continue;
+      line += (line.empty() ? "" : "; ") + level + " slices " + std::to_string(byLevel[level].front().get<int>() + 1) + "-" +
+              std::to_string(byLevel[level].back().get<int>() + 1);
+    }
+    lines.push_back(name + ": " + (line.empty() ? "no slice cuts a disc" : line));
+  }
+  return lines;
+}
 
 ReportDocument buildReportDocument(const json& report, const viewer::ReviewModel& model, const DicomSourceHeader* header,
                                    bool deidentify) {

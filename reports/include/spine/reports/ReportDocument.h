@@ -41,6 +41,11 @@ struct ReportDocument {
   std::string disclaimer;
 };
 
+/// One line per axial stack of report.json: which of its slices (1-based, along the stack) cut
+/// each disc, cranial to caudal, or why the stack was not assigned. Read by the human report and
+/// the console.
+std::vector<std::string> axialSliceLines(const nlohmann::json& report, bool deidentify);
+
 /// Builds the document from an analysis' report.json (and its model). `header` gives the patient
 /// and study fields; pass nullptr (or `deidentify`) to leave them out, the input path too.
 ReportDocument buildReportDocument(const nlohmann::json& report, const viewer::ReviewModel& model,
