@@ -1,6 +1,7 @@
 #include "BuiltInDetectors.h"
 
 #include "hardware/HardwareDetector.h"
+#include "herniation/HerniationDetector.h"
 #include "laminectomy/LaminectomyDetector.h"
 
 namespace spine {
@@ -9,6 +10,7 @@ std::vector<std::unique_ptr<Detector>> builtInDetectors() {
   std::vector<std::unique_ptr<Detector>> list;
   list.push_back(std::make_unique<HardwareDetector>());
   list.push_back(std::make_unique<LaminectomyDetector>());
+  list.push_back(std::make_unique<HerniationDetector>());
   return list;
 }
 

@@ -117,11 +117,17 @@ ReportSection limitsOf(const json& report, const viewer::ReviewModel& m) {
   ReportSection s;
   s.heading = "Limits of this analysis";
   if (m.levels.empty()) s.lines.push_back("No level was identified.");
-  if (report.value("volume", json::object()).value("modality", std::string()) == "MR")
+  if (report.value("volume", json::object()).value("modality", std::string()) == "MR") {
     s.lines.push_back("MR: vertebral bodies and discs are segmented, not the posterior elements; ribs are not assessed, so "
                       "the lumbar count is not checked.");
-  s.lines.push_back("Not assessed by this version: disc herniation, canal and foraminal stenosis, fusion status, adjacent "
-                    "segment degeneration, MR susceptibility artefacts.");
+    s.lines.push_back("Not assessed on MR by this version: disc herniation, canal and foraminal stenosis, adjacent segment "
+                      "degeneration, susceptibility artefacts of metal.");
+  } else {
+    s.lines.push_back("Herniation on CT is disc-dense material measured beyond the posterior vertebral line; MR is the "
+                      "reference for disc herniation, and discs next to metal or without contrast to the canal are listed "
+                      "as not assessed. Not assessed by this version: canal and foraminal stenosis, fusion status, adjacent "
+                      "segment degeneration.");
+  }
   for (const json& d : report.value("detectors", json::array()))
     if (d.value("outcome", "") != "ran")
       s.lines.push_back("Detector " + d.value("detector", std::string("?")) + " " + d.value("outcome", std::string("?")) + ": " +

@@ -11,4 +11,11 @@ inline double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+/// The value below which a fraction q (0-1) of `v` lies (nearest rank); `v` must not be empty.
+inline double quantile(std::vector<double> v, double q) {
+  const size_t k = std::min(v.size() - 1, size_t(q * double(v.size())));
+  std::nth_element(v.begin(), v.begin() + long(k), v.end());
+  return v[k];
+}
+
 }  // namespace spine

@@ -1,0 +1,152 @@
+#include "DiscBlock.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <vnl/algo/vnl_symmetric_eigensystem.h>
+
+#include "spine/Statistics.h"
+
+namespace spine::herniation {
+
+namespace {
+
+/// A frame at `centre` with normal n: y is LPS posterior made orthogonal to it.
+DiscFrame frameAt(const Vec3& centre, Vec3 n) {
+  DiscFrame f;
+  f.centre = centre;
+  if (n[2] < 0) n = scale(n, -1);  // LPS +z is cranial whatever the patient's position
+  f.z = normalized(n);
+  f.y = normalized(axpy({0, 1, 0}, -f.z[1], f.z));  // LPS +y is posterior
+  f.x = cross(f.y, f.z);                            // y x z = patient left (+x)
+  return f;
+}
+
+/// The disc's centroid and axes: normal = the axis of least spread of its voxels.
+DiscFrame frameOf(const std::vector<Vec3>& points) {
+  Vec3 centre{0, 0, 0};
+  for (const Vec3& p : points) centre = add(centre, p);
+  centre = scale(centre, 1.0 / double(points.size()));
+  vnl_matrix<double> cov(3, 3, 0.0);
+  for (const Vec3& p : points) {
+    const Vec3 r = sub(p, centre);
+    for (int a = 0; a < 3; ++a)
+      for (int b = 0; b < 3; ++b) cov(a, b) += r[a] * r[b];
+  }
+  vnl_symmetric_eigensystem<double> eig(cov);
+  return frameAt(centre, {eig.get_eigenvector(0)[0], eig.get_eigenvector(0)[1], eig.get_eigenvector(0)[2]});
+}
+
+/// One [1 2 1]/4 pass along each axis of an n[0] x n[1] x n[2] block (edges keep their value):
+/// takes the pixel noise of a thin-slice CT down before thresholds are applied.
+void smooth121(std::vector<float>& v, const int n[3]) {
+  const size_t stride[3] = {1, size_t(n[0]), size_t(n[0]) * n[1]};
+  std::vector<float> copy;
+  for (int a = 0; a < 3; ++a) {
+    copy = v;
+    const size_t s = stride[a];
+    for (int k = 0; k < n[2]; ++k)
+      for (int j = 0; j < n[1]; ++j)
+        for (int i = 0; i < n[0]; ++i) {
+          const int pos = a == 0 ? i : a == 1 ? j : k;
+          if (pos == 0 || pos + 1 == n[a]) continue;
+          const size_t idx = (size_t(k) * n[1] + j) * n[0] + i;
+          v[idx] = 0.25f * copy[idx - s] + 0.5f * copy[idx] + 0.25f * copy[idx + s];
+        }
+  }
+}
+
+/// The LPS points of every disc label's voxels, per disc of the table: one pass over the label
+/// map, with a table from label value to disc (most voxels are background or vertebrae).
+std::vector<std::vector<Vec3>> discVoxels(const LevelTable& t) {
+  std::vector<int> discOf(65536, -1);
+  for (size_t i = 0; i < t.discs.size(); ++i) discOf[t.discs[i].label] = int(i);
+  std::vector<std::vector<Vec3>> points(t.discs.size());
+  const LabelImage& labels = *t.labels;
+  const auto size = labels.GetLargestPossibleRegion().GetSize();
+  const LabelPixel* v = labels.GetBufferPointer();
+  itk::Point<double, 3> p;
+  for (size_t k = 0; k < size[2]; ++k)
+    for (size_t j = 0; j < size[1]; ++j)
+      for (size_t i = 0; i < size[0]; ++i, ++v) {
+        if (*v == 0 || discOf[*v] < 0) continue;
+        labels.TransformIndexToPhysicalPoint({{long(i), long(j), long(k)}}, p);
+        points[size_t(discOf[*v])].push_back({p[0], p[1], p[2]});
+      }
+  return points;
+}
+
+/// Moves each frame to the middle of its disc's posterior half and measures that half's height.
+void centreOnPosteriorHalf(const std::vector<Vec3>& points, DiscFrame& frame) {
+  std::vector<double> heights;
+  for (const Vec3& p : points) {
+    const Vec3 r = sub(p, frame.centre);
+    if (dot(r, frame.y) > 0 && std::abs(dot(r, frame.x)) < 10) heights.push_back(dot(r, frame.z));
+  }
+  if (heights.size() < 20) return;
+  const double lo = quantile(heights, 0.05), hi = quantile(heights, 0.95);
+  frame.centre = axpy(frame.centre, (lo + hi) / 2, frame.z);
+  frame.halfHeight = (hi - lo) / 2;
+}
+
+}  // namespace
+
+std::vector<DiscFrame> discFrames(const LevelTable& t, std::vector<bool>& valid) {
+  std::vector<DiscFrame> frames(t.discs.size());
+  valid.assign(t.discs.size(), false);
+  if (!t.labels) return frames;
+  const std::vector<std::vector<Vec3>> points = discVoxels(t);
+  for (size_t i = 0; i < t.discs.size(); ++i) {
+    if (points[i].size() < 50) continue;
+    frames[i] = frameOf(points[i]), valid[i] = true;
+    centreOnPosteriorHalf(points[i], frames[i]);
+  }
+  return frames;
+}
+
+DiscBlock::DiscBlock(const CtImage& ct, const DiscFrame& frame, double halfWidth, double yMin, double yMax,
+                     double halfHeight)
+    : m_frame(frame), m_min{-halfWidth, yMin, -halfHeight} {
+  m_n[0] = int(2 * halfWidth / kStepMm) + 1, m_n[1] = int((yMax - yMin) / kStepMm) + 1;
+  m_n[2] = int(2 * halfHeight / kStepMm) + 1;
+  m_hu.assign(size_t(m_n[0]) * m_n[1] * m_n[2], -1000.f);
+  const auto inverse = ct.GetInverseDirection();
+  const auto size = ct.GetLargestPossibleRegion().GetSize();
+  const CtPixel* buf = ct.GetBufferPointer();
+  auto indexOf = [&](const Vec3& p) {
+    Vec3 c{0, 0, 0};
+    for (int a = 0; a < 3; ++a)
+      for (int b = 0; b < 3; ++b) c[a] += inverse(a, b) / ct.GetSpacing()[a] * (p[b] - ct.GetOrigin()[b]);
+    return c;
+  };
+  const Vec3 c0 = indexOf(frame.world(m_min[0], m_min[1], m_min[2]));
+  Vec3 step[3];
+  for (int a = 0; a < 3; ++a) {
+    Vec3 d{0, 0, 0};
+    d[a] = kStepMm;
+    step[a] = sub(indexOf(frame.world(m_min[0] + d[0], m_min[1] + d[1], m_min[2] + d[2])), c0);
+  }
+  auto voxel = [&](long i, long j, long k) { return float(buf[(size_t(k) * size[1] + j) * size[0] + i]); };
+  for (int k = 0; k < m_n[2]; ++k)
+    for (int j = 0; j < m_n[1]; ++j)
+      for (int i = 0; i < m_n[0]; ++i) {
+        const Vec3 c = axpy(axpy(axpy(c0, i, step[0]), j, step[1]), k, step[2]);
+        const long x0 = long(std::floor(c[0])), y0 = long(std::floor(c[1])), z0 = long(std::floor(c[2]));
+        if (x0 < 0 || y0 < 0 || z0 < 0 || x0 + 1 >= long(size[0]) || y0 + 1 >= long(size[1]) || z0 + 1 >= long(size[2]))
+          continue;
+        const double fx = c[0] - x0, fy = c[1] - y0, fz = c[2] - z0;
+        double value = 0;
+        for (int dz = 0; dz < 2; ++dz)
+          for (int dy = 0; dy < 2; ++dy)
+            for (int dx = 0; dx < 2; ++dx)
+              value += (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy) * (dz ? fz : 1 - fz) * voxel(x0 + dx, y0 + dy, z0 + dz);
+        m_hu[index(i, j, k)] = float(value);
+      }
+  smooth121(m_hu, m_n);
+}
+
+int DiscBlock::clampIndex(int axis, double mm) const {
+  return std::clamp(int(std::lround((mm - m_min[axis]) / kStepMm)), 0, m_n[axis] - 1);
+}
+
+}  // namespace spine::herniation
