@@ -1,5 +1,6 @@
 #include "BuiltInDetectors.h"
 
+#include "adjacent-segment/AdjacentSegmentDetector.h"
 #include "hardware/HardwareDetector.h"
 #include "herniation/HerniationDetector.h"
 #include "laminectomy/LaminectomyDetector.h"
@@ -11,6 +12,7 @@ std::vector<std::unique_ptr<Detector>> builtInDetectors() {
   list.push_back(std::make_unique<HardwareDetector>());
   list.push_back(std::make_unique<LaminectomyDetector>());
   list.push_back(std::make_unique<HerniationDetector>());
+  list.push_back(std::make_unique<AdjacentSegmentDetector>());
   return list;
 }
 

@@ -48,6 +48,19 @@ std::string oneDecimal(double value) {
   return text;
 }
 
+Finding notAssessed(const std::string& level, std::uint16_t label, const Vec3& where, const std::string& what,
+                    const std::string& why) {
+  Finding f;
+  f.kind = "not-assessed";
+  f.levels = {level};
+  f.certainty = "definite";
+  f.evidenceLabel = label;
+  f.evidencePoints = {where};
+  f.details = {{"what", what}, {"why", why}};
+  f.summary = level + ": " + what + " not assessed (" + why + "); review this level yourself.";
+  return f;
+}
+
 Finding detectorFailure(const std::string& detector, const std::string& why) {
   Finding f;
   f.kind = "detector-failure";

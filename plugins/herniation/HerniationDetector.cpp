@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "DiscBlock.h"
+#include "common/DiscBlock.h"
 #include "spine/Parallel.h"
 #include "spine/Statistics.h"
 
@@ -12,7 +12,7 @@ namespace spine {
 
 namespace {
 
-using herniation::DiscBlock;
+using discs::DiscBlock;
 constexpr double kStep = DiscBlock::kStepMm;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -356,7 +356,7 @@ Finding materialFinding(const LevelEntry& disc, const Material& m, const Classif
   f.levels = {disc.name};
   f.certainty = !bulge && m.depth >= p.probableDepthMm ? "probable" : "possible";
   f.evidenceLabel = disc.label;
-  const herniation::DiscFrame& fr = c.block.frame();
+  const discs::DiscFrame& fr = c.block.frame();
   f.evidencePoints = {fr.world(m.apex[0], m.apex[1], m.apex[2]), fr.world(m.apex[0], c.line.at(0), 0)};
   const std::string line = "the posterior vertebral line (the bodies' posterior edges above and below)";
   f.measurements = {{"depth", m.depth, "mm", "farthest half-maximum edge of disc-dense material (grown at >= " + oneDecimal(c.tau) + " HU) beyond " + line},
@@ -385,15 +385,7 @@ Finding materialFinding(const LevelEntry& disc, const Material& m, const Classif
 }
 
 Finding notAssessed(const LevelEntry& disc, const std::string& why) {
-  Finding f;
-  f.kind = "not-assessed";
-  f.levels = {disc.name};
-  f.certainty = "definite";
-  f.evidenceLabel = disc.label;
-  f.evidencePoints = {disc.centroid};
-  f.details = {{"what", "herniation"}, {"why", why}};
-  f.summary = disc.name + ": herniation not assessed (" + why + "); review this disc yourself.";
-  return f;
+  return spine::notAssessed(disc.name, disc.label, disc.centroid, "herniation", why);
 }
 
 /// Volume of metal in the block (0 when none).
@@ -407,7 +399,7 @@ double metalMm3(const DiscBlock& b, double metalHu) {
 
 /// Every finding of one disc: the deepest material beyond the line that is worth reporting, or why
 /// the disc could not be judged.
-std::vector<Finding> judgeDisc(const CtImage& ct, const herniation::DiscFrame& frame, const LevelEntry& disc,
+std::vector<Finding> judgeDisc(const CtImage& ct, const discs::DiscFrame& frame, const LevelEntry& disc,
                                const HerniationParams& p) {
   const double halfHeight = std::clamp(frame.halfHeight > 0 ? frame.halfHeight : disc.heightMm / 2, 2.0, 10.0);
   const DiscBlock block(ct, frame, 30, -6, 42, halfHeight + std::max(p.reachMm, p.lineSlabMm + 6) + 1);
@@ -465,7 +457,7 @@ std::vector<Finding> HerniationDetector::detect(const DetectorInput& input) cons
   if (!input.levels || !input.levels->labels || !input.volume.ct) return out;
   const LevelTable& t = *input.levels;
   std::vector<bool> valid;
-  const std::vector<herniation::DiscFrame> frames = herniation::discFrames(t, valid);
+  const std::vector<discs::DiscFrame> frames = discs::discFrames(t, valid);
   std::vector<std::vector<Finding>> perDisc(t.discs.size());
   parallelFor(unsigned(t.discs.size()), 2, [&](unsigned i) {
     perDisc[i] = valid[i] ? judgeDisc(*input.volume.ct, frames[i], t.discs[i], m_params)

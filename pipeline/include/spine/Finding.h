@@ -40,6 +40,11 @@ Finding findingFromJson(const nlohmann::json& j, const std::string& source);
 /// A measurement as written in a finding's summary: one decimal ("4.2").
 std::string oneDecimal(double value);
 
+/// A finding that says what a detector could not judge at one level and why ("not-assessed"), so the
+/// gap is never silent: `what` ("herniation", "adjacent segment"), `why` in plain words.
+Finding notAssessed(const std::string& level, std::uint16_t label, const Vec3& where, const std::string& what,
+                    const std::string& why);
+
 /// A finding that says a detector could not run or failed, so the report shows the gap.
 Finding detectorFailure(const std::string& detector, const std::string& why);
 

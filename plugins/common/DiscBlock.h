@@ -1,19 +1,20 @@
 #pragma once
 // The CT around one disc, resampled on a 0.5 mm grid in the disc's own frame: x to the patient's
-// left, y posterior (towards the canal), z along the disc's normal (cranial). The herniation
-// detector measures in this block; what it finds is mapped back to LPS with world().
+// left, y posterior (towards the canal), z along the disc's normal (cranial). The disc detectors
+// (herniation, adjacent segment) measure in such blocks; what they find maps back to LPS with world().
 #include <vector>
 
 #include "spine/LevelTable.h"
 #include "spine/PixelTypes.h"
 #include "spine/Vec3.h"
 
-namespace spine::herniation {
+namespace spine::discs {
 
 struct DiscFrame {
   Vec3 centre{0, 0, 0};  ///< the middle of the disc's posterior half, LPS mm
   Vec3 x{1, 0, 0}, y{0, 1, 0}, z{0, 0, 1};
   double halfHeight = 0;  ///< half the height of the disc's posterior half (a lordotic disc is a wedge)
+  Vec3 centroid{0, 0, 0}; ///< the disc label's centroid, LPS mm
   Vec3 world(double u, double v, double w) const { return axpy(axpy(axpy(centre, u, x), v, y), w, z); }
 };
 
@@ -68,4 +69,4 @@ private:
   std::vector<float> m_hu;
 };
 
-}  // namespace spine::herniation
+}  // namespace spine::discs

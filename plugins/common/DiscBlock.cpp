@@ -7,7 +7,7 @@
 
 #include "spine/Statistics.h"
 
-namespace spine::herniation {
+namespace spine::discs {
 
 namespace {
 
@@ -99,6 +99,7 @@ std::vector<DiscFrame> discFrames(const LevelTable& t, std::vector<bool>& valid)
   for (size_t i = 0; i < t.discs.size(); ++i) {
     if (points[i].size() < 50) continue;
     frames[i] = frameOf(points[i]), valid[i] = true;
+    frames[i].centroid = frames[i].centre;
     centreOnPosteriorHalf(points[i], frames[i]);
   }
   return frames;
@@ -149,4 +150,4 @@ int DiscBlock::clampIndex(int axis, double mm) const {
   return std::clamp(int(std::lround((mm - m_min[axis]) / kStepMm)), 0, m_n[axis] - 1);
 }
 
-}  // namespace spine::herniation
+}  // namespace spine::discs
