@@ -4,6 +4,7 @@
 #include "hardware/HardwareDetector.h"
 #include "herniation/HerniationDetector.h"
 #include "laminectomy/LaminectomyDetector.h"
+#include "stenosis/StenosisDetector.h"
 
 namespace spine {
 
@@ -13,6 +14,7 @@ std::vector<std::unique_ptr<Detector>> builtInDetectors() {
   list.push_back(std::make_unique<LaminectomyDetector>());
   list.push_back(std::make_unique<HerniationDetector>());
   list.push_back(std::make_unique<AdjacentSegmentDetector>());
+  list.push_back(std::make_unique<StenosisDetector>());
   return list;
 }
 

@@ -52,6 +52,8 @@ LevelSet phantomTruthSet(const std::string& file) {
     addNames(s, t.at("discs"));
     for (const json& h : t.value("herniations", json::array())) s.findings["herniation"].insert(h.at("level").get<std::string>());
     s.findings["herniation"];  // known, possibly empty
+    for (const json& h : t.value("stenoses", json::array())) s.findings["canal-stenosis"].insert(h.at("level").get<std::string>());
+    if (t.contains("stenoses")) s.findings["canal-stenosis"];  // truths written before stenosis existed do not know
     s.findings["hardware"];
     for (const json& h : t.value("hardware", json::array())) {
       if (h.contains("level") && h.at("kind") != "laminectomy") s.findings["hardware"].insert(h.at("level").get<std::string>());
@@ -132,7 +134,7 @@ LevelSet readPrediction(const std::string& dir) {
     addNames(s, r.value("vertebrae", json::array()));
     addNames(s, r.value("discs", json::array()));
     s.numberingConfirmed = r.at("numbering").value("status", "") == "confirmed";
-    s.findings["herniation"], s.findings["hardware"];
+    s.findings["herniation"], s.findings["hardware"], s.findings["canal-stenosis"];
     auto collect = [&](const json& f, const std::string& where) {
       std::string kind = f.value("kind", "");
       const json details = f.value("details", json::object());

@@ -123,6 +123,7 @@ json phantomTruth(const PhantomSpec& spec, const Anatomy& a, const LabelImage& l
       {"anomalies", a.anomalies},
       {"herniations", a.herniations},
       {"degenerated_discs", a.degeneratedDiscs},
+      {"stenoses", a.stenoses},
       {"hardware", a.hardware},
   };
 }

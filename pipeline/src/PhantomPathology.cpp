@@ -47,6 +47,23 @@ void addHerniation(Anatomy& a, const HerniationSpec& h, const PhantomSpec& spec)
                            {"base_lps_mm", toJson(d->frame.world(x, back, 0))}});
 }
 
+/// A hypertrophied ligamentum flavum: a dense ellipsoid from the back of the canal (the upper
+/// vertebra's) forward, at the disc level, until the canal's midline depth from the disc's posterior
+/// margin is the spec's.
+void addStenosis(Anatomy& a, const StenosisSpec& s, const PhantomSpec& spec) {
+  const DiscModel* d = a.disc(s.level);
+  if (!d) specError(spec, "stenosis level " + s.level + " is not a disc of this anatomy");
+  const VertebraModel* v = a.vertebra(d->upper);
+  const double front = d->depth / 2 + s.canalApMm, back = v->canalOffset + v->canalDepth / 2 + 3;
+  if (back - front < 2) specError(spec, "stenosis at " + s.level + ": canal_ap_mm is not narrower than the canal");
+  Frame f = d->frame;
+  f.centre = d->frame.world(0, (front + back) / 2, 0);
+  a.shapes.push_back(ellipsoid(f, {v->canalWidth / 2 + 1, (back - front) / 2, d->height / 2 + 3}, Tissue::Ligament, kHerniation,
+                               kKeepLabel));
+  a.stenoses.push_back({{"level", s.level}, {"canal_ap_mm", s.canalApMm}, {"grade", s.canalApMm < 10 ? "absolute" : "relative"},
+                        {"front_lps_mm", toJson(d->frame.world(0, front, 0))}, {"base_lps_mm", toJson(d->frame.world(0, d->depth / 2, 0))}});
+}
+
 Tissue metalOf(const std::string& material) {
   return material == "steel" ? Tissue::SteelMetal : material == "peek" ? Tissue::Peek : Tissue::Metal;
 }
@@ -148,6 +165,7 @@ void addLaminectomy(Anatomy& a, const HardwareSpec& h) {
 void buildPathology(Anatomy& a, const PhantomSpec& spec) {
   const bool mr = spec.modality == "MR";
   for (const auto& h : spec.herniations) addHerniation(a, h, spec);
+  for (const auto& s : spec.stenoses) addStenosis(a, s, spec);
   for (const auto& d : spec.degeneratedDiscs) {
     const DiscModel* disc = a.disc(d.level);
     if (!disc) specError(spec, "degenerated disc " + d.level + " is not a disc of this anatomy");

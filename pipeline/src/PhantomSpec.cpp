@@ -93,6 +93,16 @@ HerniationSpec parseHerniation(const json& j, const std::string& where, const st
   return h;
 }
 
+StenosisSpec parseStenosis(const json& j, const std::string& where, const std::string& file) {
+  StenosisSpec s;
+  Fields f(j, where, file);
+  f.get("level", s.level);
+  requireLevel(f, "level", s.level, true);
+  f.range("canal_ap_mm", s.canalApMm, 3, 14);
+  f.finish();
+  return s;
+}
+
 DegeneratedDiscSpec parseDegenerated(const json& j, const std::string& where, const std::string& file) {
   DegeneratedDiscSpec d;
   Fields f(j, where, file);
@@ -216,11 +226,12 @@ PhantomSpec parsePhantomSpec(const json& j, const std::string& file) {
   f.get("contrast", s.contrast);
   s.herniations = parseList<HerniationSpec>(f, "herniations", parseHerniation, file);
   s.degeneratedDiscs = parseList<DegeneratedDiscSpec>(f, "degenerated_discs", parseDegenerated, file);
+  s.stenoses = parseList<StenosisSpec>(f, "stenoses", parseStenosis, file);
   s.hardware = parseList<HardwareSpec>(f, "hardware", parseHardware, file);
   if (const json* a = f.child("acquisition")) s.acquisition = parseAcquisition(*a, file);
   if (const json* b = f.child("base")) s.base = parseBase(*b, file);
   f.finish();
-  if (s.base && (!s.herniations.empty() || !s.degeneratedDiscs.empty() || s.modality != "CT"))
+  if (s.base && (!s.herniations.empty() || !s.degeneratedDiscs.empty() || !s.stenoses.empty() || s.modality != "CT"))
     f.fail("base", "a real base scan takes hardware only, and must be CT (herniation insertion is not built)");
   if (s.transitional == "sacralized-L5" && s.lumbarCount != 5)
     f.fail("transitional", "sacralized-L5 needs lumbar_count 5 (the fused vertebra is the last lumbar)");

@@ -39,6 +39,7 @@ TissueLook look(Tissue t, const PhantomSpec& s) {
     case Tissue::SusceptibilityVoid: return {0, 0, 0, 0, 0, 1};
     case Tissue::PileUp: return {0, 1500, 1600, 0, 200, 2};
     case Tissue::Scar: return {60, 400, 260, 10, 30, 5};
+    case Tissue::Ligament: return {70, 330, 160, 8, 25, 3};  // hypertrophied ligamentum flavum: dense, dark on T2
     case Tissue::Count: break;
   }
   return {0, 0, 0, 0, 0, 1};

@@ -4,20 +4,15 @@
 // nomenclature (bulge, protrusion, extrusion; central, paracentral, foraminal, extraforaminal;
 // side), and the study-level "multi-level herniation" finding. Parameters and their evidence:
 // plugins/herniation/README.md.
+#include "common/DiscCanal.h"
 #include "spine/Detector.h"
 
 namespace spine {
 
 struct HerniationParams {
+  discs::CanalParams canal;       ///< opening each disc: the line, walls, values (common/DiscCanal.h)
   double reportDepthMm = 2.0;     ///< material this far beyond the line is reported ("possible")
   double probableDepthMm = 3.0;   ///< from here "probable" (CT never makes it "definite": MR is the reference)
-  double boneHu = 250;            ///< at or above: bone, never disc material
-  double metalHu = 2000;          ///< metal near the disc (the hardware detector's threshold): not assessed
-  double edgeHu = 40;             ///< a body's posterior edge: where the walk out of it first stays below this for 1 mm
-  double lineSlabMm = 4;          ///< the bodies' edges are measured this far above and below the disc space
-  double discMinHu = 40, discMaxHu = 130;  ///< a disc reads 60-110 HU on CT; outside this the samples are not disc
-  double minContrastHu = 20;      ///< disc minus its surroundings below this: the disc cannot be judged on this scan
-  double reachMm = 12;            ///< how far above and below the disc space migrated material is followed
   double minVolumeMm3 = 15;       ///< smaller material beyond the line is noise or partial volume
   double materialFraction = 0.25; ///< material's median at least this far from the threshold up to the disc's value
   double bulgeWidthFraction = 0.5; ///< shallow material at least this fraction of the disc's width wide: a bulge

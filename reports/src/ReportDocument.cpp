@@ -125,8 +125,9 @@ ReportSection limitsOf(const json& report, const viewer::ReviewModel& m) {
   } else {
     s.lines.push_back("Herniation on CT is disc-dense material measured beyond the posterior vertebral line; MR is the "
                       "reference for disc herniation, and discs next to metal or without contrast to the canal are listed "
-                      "as not assessed. Not assessed by this version: canal and foraminal stenosis, fusion status; adjacent "
-                      "segment degeneration only as disc height next to a fusion.");
+                      "as not assessed. Stenosis: the central canal's midline depth at lumbar discs only. Not assessed by this "
+                      "version: lateral recess and foraminal stenosis, fusion status; adjacent segment degeneration only as "
+                      "disc height next to a fusion.");
   }
   for (const json& d : report.value("detectors", json::array()))
     if (d.value("outcome", "") != "ran")

@@ -41,6 +41,7 @@ struct Anatomy {
   nlohmann::json herniations = nlohmann::json::array();
   nlohmann::json hardware = nlohmann::json::array();
   nlohmann::json degeneratedDiscs = nlohmann::json::array();
+  nlohmann::json stenoses = nlohmann::json::array();
   std::vector<std::string> anomalies;    ///< plain-words list of the count anomalies built in
 
   const VertebraModel* vertebra(const std::string& name) const;

@@ -13,7 +13,7 @@ namespace spine {
 enum class Tissue : std::uint8_t {
   Air, Table, Skin, Fat, SoftTissue, Muscle, Lung, Blood, Kidney, Liver, Brain, BowelGas,
   Cortical, Cancellous, Annulus, Nucleus, NucleusDegenerated, Herniation, DiscGas,
-  EpiduralFat, Csf, Cord, Nerve, Metal, SteelMetal, Peek, Halo, SusceptibilityVoid, PileUp, Scar, Count
+  EpiduralFat, Csf, Cord, Nerve, Metal, SteelMetal, Peek, Halo, SusceptibilityVoid, PileUp, Scar, Ligament, Count
 };
 
 /// Label value that leaves the label beneath unchanged (metal inside a vertebra stays that vertebra).

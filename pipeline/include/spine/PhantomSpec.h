@@ -21,6 +21,13 @@ struct HerniationSpec {
   double migrationMm = 0;             ///< extrusion only: + cranial, - caudal
 };
 
+/// Central canal stenosis at a disc level: a hypertrophied ligamentum flavum pushing forward from
+/// behind until the canal's midline depth, from the disc's posterior margin, is canalApMm.
+struct StenosisSpec {
+  std::string level = "L4-L5";  ///< disc name
+  double canalApMm = 8;
+};
+
 struct DegeneratedDiscSpec {
   std::string level = "L5-S1";
   double heightLoss = 0.4;  ///< fraction of the normal height lost
@@ -76,6 +83,7 @@ struct PhantomSpec {
   bool contrast = false;                ///< CT: iodinated contrast in vessels and kidneys
   std::vector<HerniationSpec> herniations;
   std::vector<DegeneratedDiscSpec> degeneratedDiscs;
+  std::vector<StenosisSpec> stenoses;
   std::vector<HardwareSpec> hardware;
   AcquisitionSpec acquisition;
   std::optional<BaseScanSpec> base;     ///< set: semi-synthetic (hardware placed into this real scan)
