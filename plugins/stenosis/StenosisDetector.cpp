@@ -98,10 +98,11 @@ Finding stenosisFinding(const LevelEntry& disc, const DiscCanal& c, const Depth&
 }
 
 std::vector<Finding> judgeDisc(const CtImage& ct, const discs::DiscFrame& frame, const LevelEntry& disc, const StenosisParams& p) {
-  if (disc.name.empty() || disc.name[0] != 'L')  // Verbiest's diameters are lumbar; the cord fills the canal above
-    return {notAssessed(disc.name, disc.label, disc.centroid, "stenosis",
-                        disc.name.rfind("disc ", 0) == 0 ? "its level is not named, and the lumbar diameters may not apply"
-                                                         : "not a lumbar disc: the lumbar canal diameters do not apply")};
+  // Verbiest's diameters are lumbar, and the cord fills the canal above the conus: other named discs
+  // are outside this detector's scope (the report says so); an unnamed one might be lumbar.
+  if (disc.name.rfind("disc ", 0) == 0)
+    return {notAssessed(disc.name, disc.label, disc.centroid, "stenosis", "its level is not named, and the lumbar diameters may not apply")};
+  if (disc.name.empty() || disc.name[0] != 'L') return {};
   const double halfHeight = std::clamp(frame.halfHeight > 0 ? frame.halfHeight : disc.heightMm / 2, 2.0, 10.0);
   const DiscCanal c(ct, frame, halfHeight, p.canal);
   if (!c.why.empty()) return {notAssessed(disc.name, disc.label, disc.centroid, "stenosis", c.why)};

@@ -77,16 +77,17 @@ void addFindings(const ReviewModel& m, SceneModel& s) {
     mark.tag = f.tag();
     mark.points = f.points;
     // Study-wide findings without a place of their own (the streak zone, a detector that failed,
-    // the multi-level summary whose levels have their own marks) are listed in the panel, not drawn
-    // on every level they name.
-    const bool placeless = f.kind == "metal-artefact" || f.kind == "detector-failure" || f.kind == "multi-level-herniation";
+    // the multi-level summary whose levels have their own marks) and the list of what a detector
+    // could not judge are in the panel, not drawn on every level they name.
+    const bool placeless = f.kind == "metal-artefact" || f.kind == "detector-failure" || f.kind == "multi-level-herniation" ||
+                           f.kind == "not-assessed";
+    if (placeless) mark.points.clear();
     if (mark.points.empty() && !placeless)
       for (const std::string& l : f.levels)
         if (int i = m.levelIndex(l); i >= 0) mark.points.push_back(m.levels[size_t(i)].centroid);
     if (f.kind == "hardware") mark.colour = {0.55, 0.75, 1.0};
     if (f.kind == "non-spinal-metal") mark.colour = {0.7, 0.7, 0.7};
     if (f.kind == "herniation") mark.colour = {1.0, 0.55, 0.2};
-    if (f.kind == "not-assessed") mark.colour = {0.8, 0.8, 0.55};
     s.findings.push_back(mark);
   }
 }
