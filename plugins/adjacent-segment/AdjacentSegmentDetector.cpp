@@ -16,18 +16,24 @@ using discs::DiscBlock;
 using discs::DiscFrame;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-/// Metal (mm3) inside each label of the level table: one pass over the CT, whose grid the label
-/// map shares.
-std::map<std::uint16_t, double> metalPerLabel(const CtImage& ct, const LabelImage& labels, double metalHu) {
+/// Metal (mm3) inside each label of the level table: one pass over the CT round the levels (the
+/// label map shares its grid).
+std::map<std::uint16_t, double> metalPerLabel(const CtImage& ct, const LevelTable& t, double metalHu) {
   std::map<std::uint16_t, double> metal;
-  const size_t n = ct.GetPixelContainer()->Size();
-  if (labels.GetPixelContainer()->Size() != n) return metal;
+  const LabelImage& labels = *t.labels;
+  if (labels.GetPixelContainer()->Size() != ct.GetPixelContainer()->Size()) return metal;
   const auto s = ct.GetSpacing();
+  const auto size = ct.GetLargestPossibleRegion().GetSize();
   const double voxel = s[0] * s[1] * s[2];
+  const itk::ImageRegion<3> box = discs::regionAround(ct, discs::levelCentroids(t), 80);  // a vertebra reaches 80 mm from its centroid at most
   const CtPixel* v = ct.GetBufferPointer();
   const LabelPixel* l = labels.GetBufferPointer();
-  for (size_t i = 0; i < n; ++i)
-    if (v[i] >= metalHu && l[i]) metal[l[i]] += voxel;
+  for (long k = box.GetIndex(2); k < box.GetUpperIndex()[2] + 1; ++k)
+    for (long j = box.GetIndex(1); j < box.GetUpperIndex()[1] + 1; ++j) {
+      const size_t row = (size_t(k) * size[1] + size_t(j)) * size[0];
+      for (long i = box.GetIndex(0); i < box.GetUpperIndex()[0] + 1; ++i)
+        if (v[row + size_t(i)] >= metalHu && l[row + size_t(i)]) metal[l[row + size_t(i)]] += voxel;
+    }
   return metal;
 }
 
@@ -158,7 +164,7 @@ std::vector<Finding> AdjacentSegmentDetector::detect(const DetectorInput& input)
   std::vector<Finding> out;
   if (!input.levels || !input.levels->labels || !input.volume.ct) return out;
   const LevelTable& t = *input.levels;
-  const std::vector<Construct> fused = constructs(t, metalPerLabel(*input.volume.ct, *t.labels, m_params.metalHu), m_params.minMetalMm3);
+  const std::vector<Construct> fused = constructs(t, metalPerLabel(*input.volume.ct, t, m_params.metalHu), m_params.minMetalMm3);
   if (fused.empty()) return out;
   std::vector<bool> valid, excluded(t.discs.size(), false);
   const std::vector<DiscFrame> frames = discs::discFrames(t, valid);

@@ -64,14 +64,16 @@ std::vector<std::vector<Vec3>> discVoxels(const LevelTable& t) {
   std::vector<std::vector<Vec3>> points(t.discs.size());
   const LabelImage& labels = *t.labels;
   const auto size = labels.GetLargestPossibleRegion().GetSize();
-  const LabelPixel* v = labels.GetBufferPointer();
+  const itk::ImageRegion<3> box = regionAround(labels, levelCentroids(t), 60);  // a disc is at most 60 mm wide
+  const LabelPixel* buffer = labels.GetBufferPointer();
   itk::Point<double, 3> p;
-  for (size_t k = 0; k < size[2]; ++k)
-    for (size_t j = 0; j < size[1]; ++j)
-      for (size_t i = 0; i < size[0]; ++i, ++v) {
-        if (*v == 0 || discOf[*v] < 0) continue;
-        labels.TransformIndexToPhysicalPoint({{long(i), long(j), long(k)}}, p);
-        points[size_t(discOf[*v])].push_back({p[0], p[1], p[2]});
+  for (long k = box.GetIndex(2); k < box.GetUpperIndex()[2] + 1; ++k)
+    for (long j = box.GetIndex(1); j < box.GetUpperIndex()[1] + 1; ++j)
+      for (long i = box.GetIndex(0); i < box.GetUpperIndex()[0] + 1; ++i) {
+        const LabelPixel v = buffer[(size_t(k) * size[1] + size_t(j)) * size[0] + size_t(i)];
+        if (v == 0 || discOf[v] < 0) continue;
+        labels.TransformIndexToPhysicalPoint({{i, j, k}}, p);
+        points[size_t(discOf[v])].push_back({p[0], p[1], p[2]});
       }
   return points;
 }
@@ -90,6 +92,35 @@ void centreOnPosteriorHalf(const std::vector<Vec3>& points, DiscFrame& frame) {
 }
 
 }  // namespace
+
+itk::ImageRegion<3> regionAround(const itk::ImageBase<3>& image, const std::vector<Vec3>& points, double marginMm) {
+  const auto size = image.GetLargestPossibleRegion().GetSize();
+  double lo[3] = {1e300, 1e300, 1e300}, hi[3] = {-1e300, -1e300, -1e300};
+  for (const Vec3& c : points)
+    for (int corner = 0; corner < 8; ++corner) {
+      itk::Point<double, 3> p;
+      for (int a = 0; a < 3; ++a) p[a] = c[a] + ((corner >> a) & 1 ? marginMm : -marginMm);
+      const auto idx = image.TransformPhysicalPointToContinuousIndex<double>(p);
+      for (int a = 0; a < 3; ++a) lo[a] = std::min(lo[a], idx[a]), hi[a] = std::max(hi[a], idx[a]);
+    }
+  itk::ImageRegion<3> region;  // empty
+  if (points.empty()) return region;
+  for (int a = 0; a < 3; ++a) {
+    const long first = std::clamp(long(std::floor(lo[a])), 0L, long(size[a]) - 1);
+    const long last = std::clamp(long(std::ceil(hi[a])), 0L, long(size[a]) - 1);
+    region.SetIndex(a, first);
+    region.SetSize(a, size_t(last - first + 1));
+  }
+  return region;
+}
+
+std::vector<Vec3> levelCentroids(const LevelTable& t) {
+  std::vector<Vec3> out;
+  for (const auto* list : {&t.vertebrae, &t.discs})
+    for (const LevelEntry& e : *list)
+      if (e.voxels > 0) out.push_back(e.centroid);
+  return out;
+}
 
 std::vector<DiscFrame> discFrames(const LevelTable& t, std::vector<bool>& valid) {
   std::vector<DiscFrame> frames(t.discs.size());

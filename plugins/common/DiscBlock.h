@@ -18,6 +18,14 @@ struct DiscFrame {
   Vec3 world(double u, double v, double w) const { return axpy(axpy(axpy(centre, u, x), v, y), w, z); }
 };
 
+/// The index box of `image` holding every point (LPS mm) with `marginMm` round it, clipped to the
+/// image (empty when no point is given): the detectors walk the spine's neighbourhood, not the
+/// whole scan.
+itk::ImageRegion<3> regionAround(const itk::ImageBase<3>& image, const std::vector<Vec3>& points, double marginMm);
+
+/// The centroids of the table's levels that have voxels (vertebrae and discs).
+std::vector<Vec3> levelCentroids(const LevelTable& t);
+
 /// One frame per disc of the table (same order), from the disc label's voxels: normal = the axis of
 /// least spread, turned cranially; y = LPS posterior made orthogonal to it; the centre moved to the
 /// middle of the disc's posterior half (within 10 mm of the midline), where herniations start. A

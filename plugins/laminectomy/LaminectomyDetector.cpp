@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
+#include <vector>
 
 #include "spine/Statistics.h"
 
@@ -14,8 +14,9 @@ namespace {
 /// Per vertebra label: how far its voxels reach behind its centroid (LPS +y), in mm. Vertebrae the
 /// image's edge cuts are left out: their missing parts are outside the field of view, not removed.
 std::map<std::uint16_t, double> posteriorReach(const LevelTable& t) {
-  std::map<std::uint16_t, double> centroidY, reach;
-  std::set<std::uint16_t> cut;
+  constexpr double kNone = -1e300;
+  std::vector<double> centroidY(65536, kNone), reach(65536, kNone);  // by label value: no map lookup per voxel
+  std::vector<bool> cut(65536, false);
   for (const LevelEntry& v : t.vertebrae) centroidY[v.label] = v.centroid[1];
   const LabelImage& labels = *t.labels;
   const auto size = labels.GetLargestPossibleRegion().GetSize();
@@ -26,15 +27,14 @@ std::map<std::uint16_t, double> posteriorReach(const LevelTable& t) {
   for (size_t k = 0; k < size[2]; ++k)
     for (size_t j = 0; j < size[1]; ++j)
       for (size_t i = 0; i < size[0]; ++i, ++v) {
-        if (*v == 0) continue;
-        auto c = centroidY.find(*v);
-        if (c == centroidY.end()) continue;
-        if (i == 0 || j == 0 || k == 0 || i + 1 == size[0] || j + 1 == size[1] || k + 1 == size[2]) cut.insert(*v);
-        double& r = reach[*v];
-        r = std::max(r, labels.GetOrigin()[1] + double(i) * dy[0] + double(j) * dy[1] + double(k) * dy[2] - c->second);
+        if (*v == 0 || centroidY[*v] == kNone) continue;
+        if (i == 0 || j == 0 || k == 0 || i + 1 == size[0] || j + 1 == size[1] || k + 1 == size[2]) cut[*v] = true;
+        reach[*v] = std::max(reach[*v], labels.GetOrigin()[1] + double(i) * dy[0] + double(j) * dy[1] + double(k) * dy[2] - centroidY[*v]);
       }
-  for (std::uint16_t label : cut) reach.erase(label);
-  return reach;
+  std::map<std::uint16_t, double> out;
+  for (const LevelEntry& e : t.vertebrae)
+    if (reach[e.label] != kNone && !cut[e.label]) out[e.label] = reach[e.label];
+  return out;
 }
 
 }  // namespace
