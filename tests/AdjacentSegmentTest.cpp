@@ -12,12 +12,7 @@ namespace {
 using nlohmann::json;
 
 std::vector<Finding> adjacentSegments(const std::string& specName) {
-  json spec = json::parse(slurp(std::string(SPINE_SOURCE_DIR) + "/testdata/phantoms/" + specName + ".json"));
-  PhantomResult r = generatePhantom(parsePhantomSpec(spec, specName));
-  Volume v;
-  v.ct = phantomCt(r);
-  LevelTable t = analyseCtLevels(*v.ct);
-  return AdjacentSegmentDetector().detect({v, &t});
+  return AdjacentSegmentDetector().detect(analyseCtPhantom(specName).input());
 }
 
 TEST(AdjacentSegmentTest, TheDegeneratedNeighbourOfAFusionIsFoundWithItsLoss) {

@@ -24,10 +24,8 @@ struct Analysed {
 
 /// The suite's phantom as its spec makes it, analysed in process.
 Analysed analyse(const std::string& specName) {
-  json spec = json::parse(slurp(std::string(SPINE_SOURCE_DIR) + "/testdata/phantoms/" + specName + ".json"));
-  Analysed a{generatePhantom(parsePhantomSpec(spec, specName)), {}, {}, {}};
-  a.volume.ct = phantomCt(a.phantom);
-  a.levels = analyseCtLevels(*a.volume.ct);
+  AnalysedCtPhantom p = analyseCtPhantom(specName);
+  Analysed a{std::move(p.phantom), std::move(p.volume), std::move(p.levels), {}};
   a.findings = HardwareDetector().detect({a.volume, &a.levels});
   return a;
 }

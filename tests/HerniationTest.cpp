@@ -19,13 +19,9 @@ struct Analysed {
 };
 
 Analysed analyse(const std::string& specName) {
-  json spec = json::parse(slurp(std::string(SPINE_SOURCE_DIR) + "/testdata/phantoms/" + specName + ".json"));
-  Analysed a{generatePhantom(parsePhantomSpec(spec, specName)), {}};
-  Volume v;
-  v.ct = phantomCt(a.phantom);
-  LevelTable t = analyseCtLevels(*v.ct);
-  a.findings = HerniationDetector().detect({v, &t});
-  return a;
+  AnalysedCtPhantom p = analyseCtPhantom(specName);
+  std::vector<Finding> findings = HerniationDetector().detect(p.input());
+  return {std::move(p.phantom), std::move(findings)};
 }
 
 std::vector<const Finding*> ofKind(const std::vector<Finding>& all, const std::string& kind) {

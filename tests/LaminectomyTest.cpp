@@ -11,12 +11,7 @@ namespace {
 using nlohmann::json;
 
 std::vector<Finding> laminectomies(const std::string& specName) {
-  json spec = json::parse(slurp(std::string(SPINE_SOURCE_DIR) + "/testdata/phantoms/" + specName + ".json"));
-  PhantomResult r = generatePhantom(parsePhantomSpec(spec, specName));
-  Volume v;
-  v.ct = phantomCt(r);
-  LevelTable t = analyseCtLevels(*v.ct);
-  return LaminectomyDetector().detect({v, &t});
+  return LaminectomyDetector().detect(analyseCtPhantom(specName).input());
 }
 
 TEST(LaminectomyTest, TheDecompressedLevelIsFlagged) {

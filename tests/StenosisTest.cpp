@@ -17,15 +17,11 @@ struct Analysed {
 };
 
 Analysed stenoses(const std::string& specName) {
-  json spec = json::parse(slurp(std::string(SPINE_SOURCE_DIR) + "/testdata/phantoms/" + specName + ".json"));
-  PhantomResult r = generatePhantom(parsePhantomSpec(spec, specName));
-  Volume v;
-  v.ct = phantomCt(r);
-  LevelTable t = analyseCtLevels(*v.ct);
+  const AnalysedCtPhantom a = analyseCtPhantom(specName);
   std::vector<Finding> found;
-  for (Finding& f : StenosisDetector().detect({v, &t}))
+  for (Finding& f : StenosisDetector().detect(a.input()))
     if (f.kind == "canal-stenosis") found.push_back(std::move(f));
-  return {r.truth, found};
+  return {a.phantom.truth, found};
 }
 
 TEST(StenosisTest, EachNarrowedDiscIsFoundWithItsDepthAndGrade) {

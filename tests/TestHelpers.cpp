@@ -116,6 +116,14 @@ typename Image::Pointer phantomImage(const PhantomResult& r) {
 
 CtImage::Pointer phantomCt(const PhantomResult& r) { return phantomImage<CtImage>(r); }
 
+AnalysedCtPhantom analyseCtPhantom(const std::string& specName) {
+  const nlohmann::json spec = nlohmann::json::parse(slurp(std::string(SPINE_SOURCE_DIR) + "/testdata/phantoms/" + specName + ".json"));
+  AnalysedCtPhantom a{generatePhantom(parsePhantomSpec(spec, specName)), {}, {}};
+  a.volume.ct = phantomCt(a.phantom);
+  a.levels = analyseCtLevels(*a.volume.ct);
+  return a;
+}
+
 MrImage::Pointer phantomMr(const PhantomResult& r) { return phantomImage<MrImage>(r); }
 
 }  // namespace spine::test

@@ -9,8 +9,10 @@
 
 #include <gtest/gtest.h>
 
+#include "spine/Detector.h"
 #include "spine/DicomSeriesWriter.h"
 #include "spine/Error.h"
+#include "spine/LevelTable.h"
 #include "spine/Phantom.h"
 #include "spine/Study.h"
 
@@ -65,6 +67,16 @@ Study load(const std::string& path);
 
 /// A phantom's image as a CT on its grid (for in-process analysis without writing DICOM).
 CtImage::Pointer phantomCt(const PhantomResult& r);
+
+/// A CT phantom of testdata/phantoms made from its spec and analysed in process (levels numbered),
+/// for the detector tests: what the phantom put there and what a detector gets.
+struct AnalysedCtPhantom {
+  PhantomResult phantom;
+  Volume volume;
+  LevelTable levels;
+  DetectorInput input() const { return {volume, &levels}; }
+};
+AnalysedCtPhantom analyseCtPhantom(const std::string& specName);
 /// The same for an MR phantom (float signal).
 MrImage::Pointer phantomMr(const PhantomResult& r);
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "spine/Finding.h"
+#include "spine/Parallel.h"
 #include "spine/Statistics.h"
 
 namespace spine::discs {
@@ -162,6 +162,22 @@ std::string measure(DiscCanal& c, const CanalParams& p) {
 }
 
 }  // namespace
+
+std::vector<Finding> judgeEachDisc(const LevelTable& t, const std::string& what,
+                                   const std::function<std::vector<Finding>(const DiscFrame&, const LevelEntry&)>& judge) {
+  std::vector<bool> valid;
+  const std::vector<DiscFrame> frames = discFrames(t, valid);
+  std::vector<std::vector<Finding>> perDisc(t.discs.size());
+  parallelFor(unsigned(t.discs.size()), 2, [&](unsigned i) {
+    const LevelEntry& d = t.discs[i];
+    perDisc[i] = valid[i] ? judge(frames[i], d)
+                          : std::vector<Finding>{notAssessed(d.name, d.label, d.centroid, what, "its segment holds too few voxels to place the disc")};
+  });
+  std::vector<Finding> out;
+  for (std::vector<Finding>& fs : perDisc)
+    for (Finding& f : fs) out.push_back(std::move(f));
+  return out;
+}
 
 DiscCanal::DiscCanal(const CtImage& ct, const DiscFrame& frame, double halfHeightMm, const CanalParams& p)
     : block(ct, frame, 30, -6, 42, halfHeightMm + std::max(p.reachMm, p.lineSlabMm + 6) + 1), halfHeight(halfHeightMm) {

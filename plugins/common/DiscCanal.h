@@ -3,11 +3,13 @@
 // posterior vertebral line of the bodies above and below, the bony walls of the canal and foramina,
 // and the values of the disc and of the tissue around it. The herniation and stenosis detectors
 // measure from here; plugins/herniation/README.md gives the steps and the evidence for the values.
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "common/DiscBlock.h"
+#include "spine/Finding.h"
 
 namespace spine::discs {
 
@@ -87,6 +89,11 @@ std::vector<size_t> flood(const DiscBlock& b, std::vector<size_t> stack, std::ve
 /// within the foramina's limits, the canal's depth and reachMm above and below the disc space; kept
 /// where they lie beyond the line (1 mm beyond it outside the disc space, clear of the bodies' walls).
 std::vector<std::uint8_t> materialBeyondLine(const DiscCanal& c);
+
+/// judge(frame, disc) for every disc of the table, two discs at a time, findings in table order; a
+/// disc whose segment is too small to place gets a not-assessed finding about `what` instead.
+std::vector<Finding> judgeEachDisc(const LevelTable& t, const std::string& what,
+                                   const std::function<std::vector<Finding>(const DiscFrame&, const LevelEntry&)>& judge);
 
 /// Median of the block over a box (mm, disc frame).
 double boxMedian(const DiscBlock& b, double x0, double x1, double y0, double y1, double z0, double z1);

@@ -5,7 +5,6 @@
 #include <limits>
 
 #include "common/DiscCanal.h"
-#include "spine/Parallel.h"
 #include "spine/Statistics.h"
 
 namespace spine {
@@ -200,18 +199,11 @@ Finding multiLevel(const std::vector<const Finding*>& herniated) {
 }  // namespace
 
 std::vector<Finding> HerniationDetector::detect(const DetectorInput& input) const {
-  std::vector<Finding> out;
-  if (!input.levels || !input.levels->labels || !input.volume.ct) return out;
-  const LevelTable& t = *input.levels;
-  std::vector<bool> valid;
-  const std::vector<discs::DiscFrame> frames = discs::discFrames(t, valid);
-  std::vector<std::vector<Finding>> perDisc(t.discs.size());
-  parallelFor(unsigned(t.discs.size()), 2, [&](unsigned i) {
-    perDisc[i] = valid[i] ? judgeDisc(*input.volume.ct, frames[i], t.discs[i], m_params)
-                          : std::vector<Finding>{notAssessed(t.discs[i], "its segment holds too few voxels to place the disc")};
+  if (!input.levels || !input.levels->labels || !input.volume.ct) return {};
+  const CtImage& ct = *input.volume.ct;
+  std::vector<Finding> out = discs::judgeEachDisc(*input.levels, "herniation", [&](const discs::DiscFrame& f, const LevelEntry& d) {
+    return judgeDisc(ct, f, d, m_params);
   });
-  for (std::vector<Finding>& fs : perDisc)
-    for (Finding& f : fs) out.push_back(std::move(f));
   std::vector<const Finding*> herniated;
   for (const Finding& f : out)
     if (f.kind == "herniation") herniated.push_back(&f);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "spine/Parallel.h"
 #include "spine/Statistics.h"
 
 namespace spine {
@@ -114,19 +113,11 @@ std::vector<Finding> judgeDisc(const CtImage& ct, const discs::DiscFrame& frame,
 }  // namespace
 
 std::vector<Finding> StenosisDetector::detect(const DetectorInput& input) const {
-  std::vector<Finding> out;
-  if (!input.levels || !input.levels->labels || !input.volume.ct) return out;
-  const LevelTable& t = *input.levels;
-  std::vector<bool> valid;
-  const std::vector<discs::DiscFrame> frames = discs::discFrames(t, valid);
-  std::vector<std::vector<Finding>> perDisc(t.discs.size());
-  parallelFor(unsigned(t.discs.size()), 2, [&](unsigned i) {
-    const LevelEntry& d = t.discs[i];
-    perDisc[i] = valid[i] ? judgeDisc(*input.volume.ct, frames[i], d, m_params)
-                          : std::vector<Finding>{notAssessed(d.name, d.label, d.centroid, "stenosis", "its segment holds too few voxels to place the disc")};
+  if (!input.levels || !input.levels->labels || !input.volume.ct) return {};
+  const CtImage& ct = *input.volume.ct;
+  std::vector<Finding> out = discs::judgeEachDisc(*input.levels, "stenosis", [&](const discs::DiscFrame& f, const LevelEntry& d) {
+    return judgeDisc(ct, f, d, m_params);
   });
-  for (std::vector<Finding>& fs : perDisc)
-    for (Finding& f : fs) out.push_back(std::move(f));
   for (Finding& f : out) f.detector = name();
   return out;
 }
