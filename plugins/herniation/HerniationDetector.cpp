@@ -181,13 +181,13 @@ Finding multiLevel(const std::vector<const Finding*>& herniated) {
   Finding f;
   f.kind = "multi-level-herniation";
   std::string names;
-  bool probable = true;
+  size_t probable = 0;
   for (const Finding* h : herniated) {
     f.levels.push_back(h->levels.front());
     names += (names.empty() ? "" : ", ") + h->levels.front();
-    probable = probable && h->certainty == "probable";
+    probable += h->certainty == "probable";
   }
-  f.certainty = probable ? "probable" : "possible";
+  f.certainty = probable >= 2 ? "probable" : "possible";  // as sure as its second most certain level
   f.details = {{"most_severe", worst->levels.front()}, {"count", herniated.size()}};
   f.measurements = {{"deepest", depth(worst), "mm", "depth of the most severe herniation"}};
   f.summary = "Herniation at " + std::to_string(herniated.size()) + " levels (" + names + "); most severe " +

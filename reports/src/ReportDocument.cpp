@@ -84,8 +84,9 @@ ReportSection findingsOf(const viewer::ReviewModel& m) {
   ReportSection s;
   s.heading = "Findings";
   for (const viewer::ReviewFinding& f : m.findings) {
-    std::string where = f.levels.empty() ? "study" : joined(f.levels, "");
-    s.lines.push_back(where + ": " + f.describe() + (f.certainty.empty() ? "" : " [" + f.certainty + "]"));
+    const std::string text = f.describe(), where = f.levels.empty() ? "study" : joined(f.levels, "");
+    const bool named = !f.levels.empty() && text.rfind(f.levels.front(), 0) == 0;  // the sentence names its level
+    s.lines.push_back((named ? "" : where + ": ") + text + (f.certainty.empty() ? "" : " [" + f.certainty + "]"));
     s.alert = s.alert || f.kind == "detector-failure";
   }
   if (s.lines.empty()) s.lines.push_back("No finding was reported by the detectors that ran (see Limits).");
