@@ -28,7 +28,8 @@ TEST(AdjacentSegmentTest, TheDegeneratedNeighbourOfAFusionIsFoundWithItsLoss) {
 }
 
 TEST(AdjacentSegmentTest, NoFusionNothingToJudge) {
-  EXPECT_TRUE(adjacentSegments("degenerated-ct").empty()) << "degenerated discs without a fusion are not adjacent segments";
+  EXPECT_TRUE(adjacentSegments("degenerated-ct").empty())
+      << "degenerated discs without a fusion are not adjacent segments";
 }
 
 }  // namespace

@@ -28,7 +28,8 @@ TEST(StenosisTest, EachNarrowedDiscIsFoundWithItsDepthAndGrade) {
   const Analysed a = stenoses("stenosis-ct");  // L4-L5 7 mm (absolute), L3-L4 11 mm (relative)
   ASSERT_EQ(a.findings.size(), a.truth.at("stenoses").size());
   for (const json& truth : a.truth.at("stenoses")) {
-    auto it = std::find_if(a.findings.begin(), a.findings.end(), [&](const Finding& f) { return f.levels.front() == truth.at("level"); });
+    auto it = std::find_if(a.findings.begin(), a.findings.end(),
+                           [&](const Finding& f) { return f.levels.front() == truth.at("level"); });
     ASSERT_NE(it, a.findings.end()) << truth.at("level");
     EXPECT_EQ(it->details.at("grade"), truth.at("grade"));
     EXPECT_NEAR(it->measurements.front().value, truth.at("canal_ap_mm").get<double>(), 1.0) << truth.at("level");

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <map>
 
 #include "common/DiscBlock.h"
@@ -14,7 +13,7 @@ namespace {
 
 using discs::DiscBlock;
 using discs::DiscFrame;
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using discs::kNaN;
 
 /// Metal (mm3) inside each label of the level table: one pass over the CT round the levels (the
 /// label map shares its grid).
@@ -25,7 +24,8 @@ std::map<std::uint16_t, double> metalPerLabel(const CtImage& ct, const LevelTabl
   const auto s = ct.GetSpacing();
   const auto size = ct.GetLargestPossibleRegion().GetSize();
   const double voxel = s[0] * s[1] * s[2];
-  const itk::ImageRegion<3> box = discs::regionAround(ct, discs::levelCentroids(t), 80);  // a vertebra reaches 80 mm from its centroid at most
+  const itk::ImageRegion<3> box =
+      discs::regionAround(ct, discs::levelCentroids(t), 80);  // a vertebra reaches 80 mm from its centroid at most
   const CtPixel* v = ct.GetBufferPointer();
   const LabelPixel* l = labels.GetBufferPointer();
   for (long k = box.GetIndex(2); k < box.GetUpperIndex()[2] + 1; ++k)
@@ -75,7 +75,8 @@ double endplateEdge(const DiscBlock& b, int i, int j, int dir, double soft, doub
   for (int k = k0 + dir; k >= 0 && k < b.nz(); k += dir) {
     if (b.at(i, j, k) < boneHu) continue;
     double peak = b.at(i, j, k);
-    for (int q = k; q >= 0 && q < b.nz() && std::abs(q - k) <= 6; q += dir) peak = std::max(peak, double(b.at(i, j, q)));
+    for (int q = k; q >= 0 && q < b.nz() && std::abs(q - k) <= 6; q += dir)
+      peak = std::max(peak, double(b.at(i, j, q)));
     const double half = (peak + soft) / 2;
     for (int q = k0 + dir; q >= 0 && q < b.nz(); q += dir) {
       const double before = b.at(i, j, q - dir), now = b.at(i, j, q);
@@ -117,12 +118,14 @@ DiscHeight meanHeight(const CtImage& ct, const DiscFrame& frame, const AdjacentS
   return h;
 }
 
-bool lumbar(const std::string& discName) { return !discName.empty() && discName[0] == 'L'; }
+bool lumbar(const std::string& discName) {
+  return !discName.empty() && discName[0] == 'L';
+}
 
 /// The patient's own free discs: not in a construct and not next to one; lumbar ones only when the
 /// disc judged is lumbar (thoracic discs are thinner).
-std::vector<double> referenceHeights(const LevelTable& t, const std::vector<DiscHeight>& h, const std::vector<bool>& excluded,
-                                     const std::string& judged) {
+std::vector<double> referenceHeights(const LevelTable& t, const std::vector<DiscHeight>& h,
+                                     const std::vector<bool>& excluded, const std::string& judged) {
   std::vector<double> ref;
   for (size_t d = 0; d < t.discs.size(); ++d)
     if (!excluded[d] && !std::isnan(h[d].mm) && (!lumbar(judged) || lumbar(t.discs[d].name))) ref.push_back(h[d].mm);
@@ -139,13 +142,16 @@ Finding adjacentFinding(const LevelEntry& disc, const DiscHeight& h, double expe
   f.certainty = loss >= p.probableLoss ? "probable" : "possible";
   f.evidenceLabel = disc.label;
   f.evidencePoints = {disc.centroid};
-  f.measurements = {{"mean_height", h.mm, "mm", "between the endplates' half-maximum edges along the disc's normal, mean from front to back of the median over 8 mm side to side"},
-                    {"expected_height", expected, "mm", "median mean height of the free discs (not fused, not next to a fusion)"},
-                    {"height_loss", 100 * loss, "%", "1 - mean height / expected height"},
-                    {"gas", 100 * h.gasFraction, "%", "samples between the endplates below " + oneDecimal(p.gasHu) + " HU"}};
+  f.measurements = {
+      {"mean_height", h.mm, "mm",
+       "between the endplates' half-maximum edges along the disc's normal, mean from front to back of the median over "
+       "8 mm side to side"},
+      {"expected_height", expected, "mm", "median mean height of the free discs (not fused, not next to a fusion)"},
+      {"height_loss", 100 * loss, "%", "1 - mean height / expected height"},
+      {"gas", 100 * h.gasFraction, "%", "samples between the endplates below " + oneDecimal(p.gasHu) + " HU"}};
   f.details = {{"construct", construct}, {"position", where}, {"vacuum_phenomenon", vacuum}};
-  f.summary = disc.name + ", " + where + " the fusion " + construct + ": mean height " + oneDecimal(h.mm) + " mm against " +
-              oneDecimal(expected) + " mm for the free discs (" + oneDecimal(100 * loss) + " % lost)" +
+  f.summary = disc.name + ", " + where + " the fusion " + construct + ": mean height " + oneDecimal(h.mm) +
+              " mm against " + oneDecimal(expected) + " mm for the free discs (" + oneDecimal(100 * loss) + " % lost)" +
               (vacuum ? ", gas in the disc" : "") + ": " + f.certainty + " adjacent segment degeneration.";
   return f;
 }
@@ -164,7 +170,8 @@ std::vector<Finding> AdjacentSegmentDetector::detect(const DetectorInput& input)
   std::vector<Finding> out;
   if (!input.levels || !input.levels->labels || !input.volume.ct) return out;
   const LevelTable& t = *input.levels;
-  const std::vector<Construct> fused = constructs(t, metalPerLabel(*input.volume.ct, t, m_params.metalHu), m_params.minMetalMm3);
+  const std::vector<Construct> fused =
+      constructs(t, metalPerLabel(*input.volume.ct, t, m_params.metalHu), m_params.minMetalMm3);
   if (fused.empty()) return out;
   std::vector<bool> valid, excluded(t.discs.size(), false);
   const std::vector<DiscFrame> frames = discs::discFrames(t, valid);
@@ -179,9 +186,11 @@ std::vector<Finding> AdjacentSegmentDetector::detect(const DetectorInput& input)
     for (const auto& [d, where] : adjacentDiscs(c, t.discs.size())) {
       const std::vector<double> ref = referenceHeights(t, heights, excluded, t.discs[d].name);
       if (std::isnan(heights[d].mm)) {
-        out.push_back(notAssessed(t.discs[d].name, t.discs[d].label, t.discs[d].centroid, "adjacent segment", "its height could not be measured"));
+        out.push_back(notAssessed(t.discs[d].name, t.discs[d].label, t.discs[d].centroid, "adjacent segment",
+                                  "its height could not be measured"));
       } else if (ref.size() < 2) {
-        out.push_back(notAssessed(t.discs[d].name, t.discs[d].label, t.discs[d].centroid, "adjacent segment", "fewer than two free discs to compare its height with"));
+        out.push_back(notAssessed(t.discs[d].name, t.discs[d].label, t.discs[d].centroid, "adjacent segment",
+                                  "fewer than two free discs to compare its height with"));
       } else if (const double expected = median(ref); 1 - heights[d].mm / expected >= m_params.possibleLoss) {
         const std::string construct = t.vertebrae[c.top].name + " to " + t.vertebrae[c.bottom].name;
         out.push_back(adjacentFinding(t.discs[d], heights[d], expected, construct, where, m_params));

@@ -9,22 +9,22 @@
 namespace spine {
 
 struct AdjacentSegmentParams {
-  double metalHu = 2000;         ///< the hardware detector's metal threshold
-  double minMetalMm3 = 50;       ///< metal in a vertebra's (or disc's) label from which it counts as instrumented
-  double boneHu = 250;           ///< endplates: the first bone along the disc's normal
-  double possibleLoss = 0.25;    ///< height loss against the free discs from which a finding is "possible"
-  double probableLoss = 0.40;    ///< ... and "probable"
-  double gasHu = -200;           ///< below: gas in the disc
+  double metalHu = 2000;       ///< the hardware detector's metal threshold
+  double minMetalMm3 = 50;     ///< metal in a vertebra's (or disc's) label from which it counts as instrumented
+  double boneHu = 250;         ///< endplates: the first bone along the disc's normal
+  double possibleLoss = 0.25;  ///< height loss against the free discs from which a finding is "possible"
+  double probableLoss = 0.40;  ///< ... and "probable"
+  double gasHu = -200;         ///< below: gas in the disc
 };
 
 class AdjacentSegmentDetector : public Detector {
-public:
+ public:
   explicit AdjacentSegmentDetector(AdjacentSegmentParams p = {}) : m_params(p) {}
   std::string name() const override { return "adjacent-segment"; }
   bool appliesTo(Modality m) const override { return m == Modality::CT; }
   std::vector<Finding> detect(const DetectorInput& input) const override;
 
-private:
+ private:
   AdjacentSegmentParams m_params;
 };
 

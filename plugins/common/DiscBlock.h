@@ -1,7 +1,9 @@
 #pragma once
 // The CT around one disc, resampled on a 0.5 mm grid in the disc's own frame: x to the patient's
 // left, y posterior (towards the canal), z along the disc's normal (cranial). The disc detectors
-// (herniation, adjacent segment) measure in such blocks; what they find maps back to LPS with world().
+// (herniation, stenosis, adjacent segment) measure in such blocks; what they find maps back to LPS
+// with world().
+#include <limits>
 #include <vector>
 
 #include "spine/LevelTable.h"
@@ -10,11 +12,13 @@
 
 namespace spine::discs {
 
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();  ///< not measured
+
 struct DiscFrame {
   Vec3 centre{0, 0, 0};  ///< the middle of the disc's posterior half, LPS mm
   Vec3 x{1, 0, 0}, y{0, 1, 0}, z{0, 0, 1};
-  double halfHeight = 0;  ///< half the height of the disc's posterior half (a lordotic disc is a wedge)
-  Vec3 centroid{0, 0, 0}; ///< the disc label's centroid, LPS mm
+  double halfHeight = 0;   ///< half the height of the disc's posterior half (a lordotic disc is a wedge)
+  Vec3 centroid{0, 0, 0};  ///< the disc label's centroid, LPS mm
   Vec3 world(double u, double v, double w) const { return axpy(axpy(axpy(centre, u, x), v, y), w, z); }
 };
 
@@ -34,7 +38,7 @@ std::vector<Vec3> levelCentroids(const LevelTable& t);
 std::vector<DiscFrame> discFrames(const LevelTable& levels, std::vector<bool>& valid);
 
 class DiscBlock {
-public:
+ public:
   static constexpr double kStepMm = 0.5;
   /// Samples x in [-halfWidth, halfWidth], y in [yMin, yMax], z in [-halfHeight, halfHeight] (mm),
   /// trilinear, then smooths once with a [1 2 1] kernel along each axis. Outside the image: -1000.
@@ -51,7 +55,8 @@ public:
   int kOf(double w) const { return clampIndex(2, w); }
   size_t index(int i, int j, int k) const { return (size_t(k) * m_n[1] + j) * m_n[0] + i; }
   void coordsOf(size_t idx, int& i, int& j, int& k) const {
-    i = int(idx % size_t(m_n[0])), j = int(idx / size_t(m_n[0]) % size_t(m_n[1])), k = int(idx / (size_t(m_n[0]) * m_n[1]));
+    i = int(idx % size_t(m_n[0])), j = int(idx / size_t(m_n[0]) % size_t(m_n[1])),
+    k = int(idx / (size_t(m_n[0]) * m_n[1]));
   }
   /// fn(index) for each of the 6 face neighbours of idx inside the block.
   template <typename Fn>
@@ -69,7 +74,7 @@ public:
   size_t size() const { return m_hu.size(); }
   const DiscFrame& frame() const { return m_frame; }
 
-private:
+ private:
   int clampIndex(int axis, double mm) const;
   DiscFrame m_frame;
   double m_min[3];

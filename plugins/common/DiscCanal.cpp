@@ -14,8 +14,8 @@ constexpr double kStep = DiscBlock::kStepMm;
 
 /// A body's posterior edge at height z: the walk from the disc's middle back through the body runs
 /// until it stays below edgeHu for 1 mm (the canal), then back to the last bone sample (the
-/// posterior wall; the ligament behind it is not bone), whose half-maximum edge it is. The median over the central 8 mm (no
-/// pedicle lies there); NaN when the walk never reaches the canal.
+/// posterior wall; the ligament behind it is not bone), whose half-maximum edge it is. The median
+/// over the central 8 mm (no pedicle lies there); NaN when the walk never reaches the canal.
 double bodyEdge(const DiscBlock& b, double z, double edgeHu, double boneHu) {
   std::vector<double> edges;
   const int k = b.kOf(z), run = int(1.0 / kStep) + 1;
@@ -67,7 +67,8 @@ Walls measureWalls(const DiscCanal& c, const CanalParams& p) {
   }
   auto med = [](std::vector<double>& v) { return v.empty() ? kNaN : median(v); };
   Walls w;
-  w.bodyLeft = med(left), w.bodyRight = med(right), w.canalHalf = half.empty() ? kNaN : *std::min_element(half.begin(), half.end());
+  w.bodyLeft = med(left), w.bodyRight = med(right),
+  w.canalHalf = half.empty() ? kNaN : *std::min_element(half.begin(), half.end());
   w.pedicleOuter = outer.empty() ? kNaN : *std::max_element(outer.begin(), outer.end());  // the pedicle's widest
   w.canalDepth = med(depth);
   w.canalCentre = centre.empty() ? 0 : median(centre);
@@ -157,21 +158,24 @@ std::string measure(DiscCanal& c, const CanalParams& p) {
   const double surround = std::max(c.canalHu, surroundHu(c));
   c.tau = (c.discHu + surround) / 2;
   if (c.discHu - surround < p.minContrastHu)
-    return "disc (" + oneDecimal(c.discHu) + " HU) and the tissue around it (" + oneDecimal(surround) + " HU) differ too little";
+    return "disc (" + oneDecimal(c.discHu) + " HU) and the tissue around it (" + oneDecimal(surround) +
+           " HU) differ too little";
   return "";
 }
 
 }  // namespace
 
-std::vector<Finding> judgeEachDisc(const LevelTable& t, const std::string& what,
-                                   const std::function<std::vector<Finding>(const DiscFrame&, const LevelEntry&)>& judge) {
+std::vector<Finding> judgeEachDisc(
+    const LevelTable& t, const std::string& what,
+    const std::function<std::vector<Finding>(const DiscFrame&, const LevelEntry&)>& judge) {
   std::vector<bool> valid;
   const std::vector<DiscFrame> frames = discFrames(t, valid);
   std::vector<std::vector<Finding>> perDisc(t.discs.size());
   parallelFor(unsigned(t.discs.size()), 2, [&](unsigned i) {
     const LevelEntry& d = t.discs[i];
     perDisc[i] = valid[i] ? judge(frames[i], d)
-                          : std::vector<Finding>{notAssessed(d.name, d.label, d.centroid, what, "its segment holds too few voxels to place the disc")};
+                          : std::vector<Finding>{notAssessed(d.name, d.label, d.centroid, what,
+                                                             "its segment holds too few voxels to place the disc")};
   });
   std::vector<Finding> out;
   for (std::vector<Finding>& fs : perDisc)

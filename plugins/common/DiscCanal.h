@@ -13,16 +13,14 @@
 
 namespace spine::discs {
 
-inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();  ///< not measured
-
 struct CanalParams {
-  double boneHu = 250;            ///< at or above: bone, never disc material
-  double metalHu = 2000;          ///< metal near the disc (the hardware detector's threshold): not measurable
-  double edgeHu = 40;             ///< a body's posterior edge: where the walk out of it first stays below this for 1 mm
-  double lineSlabMm = 4;          ///< the bodies' edges are measured this far above and below the disc space
+  double boneHu = 250;    ///< at or above: bone, never disc material
+  double metalHu = 2000;  ///< metal near the disc (the hardware detector's threshold): not measurable
+  double edgeHu = 40;     ///< a body's posterior edge: where the walk out of it first stays below this for 1 mm
+  double lineSlabMm = 4;  ///< the bodies' edges are measured this far above and below the disc space
   double discMinHu = 40, discMaxHu = 130;  ///< a disc reads 60-110 HU on CT; outside this the samples are not disc
-  double minContrastHu = 20;      ///< disc minus its surroundings below this: the disc cannot be judged on this scan
-  double reachMm = 12;            ///< the block reaches this far above and below the disc space (migrated material)
+  double minContrastHu = 20;  ///< disc minus its surroundings below this: the disc cannot be judged on this scan
+  double reachMm = 12;        ///< the block reaches this far above and below the disc space (migrated material)
 };
 
 /// The posterior vertebral line in the disc's frame: the posterior edges of the bodies above (zUp)
@@ -56,9 +54,9 @@ struct DiscCanal {
   Line line;
   Walls walls;
   double discHu = 0, canalHu = 0, tau = 0;  ///< tau: halfway between the disc and the brightest tissue around it
-  double sideLimit = 0;  ///< material is followed this far to either side (the foramina's outer ends)
-  double pastLimit = 0;  ///< ... and this far beyond the line (the canal's back wall)
-  double reachMm = 0;    ///< material is followed this far above and below the disc space
+  double sideLimit = 0;                ///< material is followed this far to either side (the foramina's outer ends)
+  double pastLimit = 0;                ///< ... and this far beyond the line (the canal's back wall)
+  double reachMm = 0;                  ///< material is followed this far above and below the disc space
   double partialVolumeMm = 1;          ///< bone blurs this far: half the CT's coarsest spacing, at least 1 mm
   std::vector<std::uint8_t> nearBone;  ///< within partialVolumeMm of bone: never disc material
   std::string why;
@@ -73,7 +71,8 @@ double halfMaximumEdge(const DiscBlock& b, int i, int j, int k);
 /// Floods from the voxels on `stack` (already marked in `seen`) through neighbours accept(index)
 /// allows, marking them; returns every voxel reached.
 template <typename Accept>
-std::vector<size_t> flood(const DiscBlock& b, std::vector<size_t> stack, std::vector<std::uint8_t>& seen, Accept accept) {
+std::vector<size_t> flood(const DiscBlock& b, std::vector<size_t> stack, std::vector<std::uint8_t>& seen,
+                          Accept accept) {
   std::vector<size_t> reached = stack;
   while (!stack.empty()) {
     const size_t idx = stack.back();
@@ -92,8 +91,9 @@ std::vector<std::uint8_t> materialBeyondLine(const DiscCanal& c);
 
 /// judge(frame, disc) for every disc of the table, two discs at a time, findings in table order; a
 /// disc whose segment is too small to place gets a not-assessed finding about `what` instead.
-std::vector<Finding> judgeEachDisc(const LevelTable& t, const std::string& what,
-                                   const std::function<std::vector<Finding>(const DiscFrame&, const LevelEntry&)>& judge);
+std::vector<Finding> judgeEachDisc(
+    const LevelTable& t, const std::string& what,
+    const std::function<std::vector<Finding>(const DiscFrame&, const LevelEntry&)>& judge);
 
 /// Median of the block over a box (mm, disc frame).
 double boxMedian(const DiscBlock& b, double x0, double x1, double y0, double y1, double z0, double z1);

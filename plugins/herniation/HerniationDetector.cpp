@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "common/DiscCanal.h"
 #include "spine/Statistics.h"
@@ -15,7 +14,6 @@ using discs::DiscBlock;
 using discs::DiscCanal;
 using discs::Walls;
 constexpr double kStep = DiscBlock::kStepMm;
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// 6-connected groups of the set voxels of a mask.
 std::vector<std::vector<size_t>> components(const std::vector<std::uint8_t>& mask, const DiscBlock& b) {
@@ -31,15 +29,15 @@ std::vector<std::vector<size_t>> components(const std::vector<std::uint8_t>& mas
 
 /// One piece of disc material beyond the line, measured.
 struct Material {
-  double reach = 0;      ///< farthest voxel beyond the line, mm (at the detection threshold)
-  double depth = 0;      ///< farthest half-maximum edge beyond the line, mm: the reported depth
-  double baseWidth = 0;  ///< side to side where it leaves the disc space (0.5-1.5 mm beyond the line)
-  double width = 0;      ///< side to side, all of it
+  double reach = 0;         ///< farthest voxel beyond the line, mm (at the detection threshold)
+  double depth = 0;         ///< farthest half-maximum edge beyond the line, mm: the reported depth
+  double baseWidth = 0;     ///< side to side where it leaves the disc space (0.5-1.5 mm beyond the line)
+  double width = 0;         ///< side to side, all of it
   double up = 0, down = 0;  ///< how far it reaches above / below the disc space
-  double volume = 0;     ///< mm3
-  double hu = 0;         ///< median value of its voxels
-  Vec3 apex{0, 0, 0};    ///< disc frame (x, y, z)
-  double centreX = 0;    ///< side to side middle of its deepest millimetre: where it points
+  double volume = 0;        ///< mm3
+  double hu = 0;            ///< median value of its voxels
+  Vec3 apex{0, 0, 0};       ///< disc frame (x, y, z)
+  double centreX = 0;       ///< side to side middle of its deepest millimetre: where it points
 };
 
 Material measure(const std::vector<size_t>& voxels, const DiscCanal& c) {
@@ -94,18 +92,24 @@ Classified classify(const Material& m, const Walls& w, const HerniationParams& p
   else
     c.type = "protrusion";
   const double x = std::abs(m.centreX - w.canalCentre);
-  if (std::isnan(w.canalHalf)) c.position = "undetermined";
-  else if (x <= w.canalHalf / 3) c.position = "central";
-  else if (x <= w.canalHalf) c.position = "paracentral";
-  else if (std::isnan(w.pedicleOuter) || x <= w.pedicleOuter) c.position = "foraminal";
-  else c.position = "extraforaminal";
+  if (std::isnan(w.canalHalf))
+    c.position = "undetermined";
+  else if (x <= w.canalHalf / 3)
+    c.position = "central";
+  else if (x <= w.canalHalf)
+    c.position = "paracentral";
+  else if (std::isnan(w.pedicleOuter) || x <= w.pedicleOuter)
+    c.position = "foraminal";
+  else
+    c.position = "extraforaminal";
   c.side = c.position == "central" ? "midline" : (m.centreX > w.canalCentre ? "left" : "right");
   return c;
 }
 
 std::string migrationWords(const Material& m) {
   if (std::max(m.up, m.down) < 1.0) return "";
-  return m.down >= m.up ? ", " + oneDecimal(m.down) + " mm below the disc space" : ", " + oneDecimal(m.up) + " mm above the disc space";
+  return m.down >= m.up ? ", " + oneDecimal(m.down) + " mm below the disc space"
+                        : ", " + oneDecimal(m.up) + " mm above the disc space";
 }
 
 Finding materialFinding(const LevelEntry& disc, const Material& m, const Classified& k, const DiscCanal& c,
@@ -120,22 +124,30 @@ Finding materialFinding(const LevelEntry& disc, const Material& m, const Classif
   const discs::DiscFrame& fr = c.block.frame();
   f.evidencePoints = {fr.world(m.apex[0], m.apex[1], m.apex[2]), fr.world(m.apex[0], c.line.at(0), 0)};
   const std::string line = "the posterior vertebral line (the bodies' posterior edges above and below)";
-  f.measurements = {{"depth", m.depth, "mm", "farthest half-maximum edge of disc-dense material (grown at >= " + oneDecimal(c.tau) + " HU) beyond " + line},
-                    {"base_width", m.baseWidth, "mm", "side to side where it leaves the disc space, 0.5-1.5 mm beyond the line"},
-                    {"width", m.width, "mm", "side to side, all of the material beyond the line"},
-                    {"volume", m.volume, "mm3", "disc-dense voxels beyond the line, connected to the disc"}};
+  f.measurements = {
+      {"depth", m.depth, "mm",
+       "farthest half-maximum edge of disc-dense material (grown at >= " + oneDecimal(c.tau) + " HU) beyond " + line},
+      {"base_width", m.baseWidth, "mm", "side to side where it leaves the disc space, 0.5-1.5 mm beyond the line"},
+      {"width", m.width, "mm", "side to side, all of the material beyond the line"},
+      {"volume", m.volume, "mm3", "disc-dense voxels beyond the line, connected to the disc"}};
   if (std::max(m.up, m.down) >= 1.0)
     f.measurements.push_back({"migration", std::max(m.up, m.down), "mm", "reach above or below the disc space"});
   std::string canal;
   if (!std::isnan(w.canalDepth)) {
     const double taken = 100 * std::min(1.0, m.depth / w.canalDepth);
-    f.measurements.push_back({"canal_depth", w.canalDepth, "mm", "posterior line to the lamina in the midline, next to the disc"});
+    f.measurements.push_back(
+        {"canal_depth", w.canalDepth, "mm", "posterior line to the lamina in the midline, next to the disc"});
     f.measurements.push_back({"canal_depth_taken", taken, "%", "depth over the canal's depth"});
     if (!bulge) canal = ", " + oneDecimal(taken) + " % of the canal's depth";
   }
-  f.details = {{"type", k.type}, {"position", k.position}, {"side", k.side},
+  f.details = {{"type", k.type},
+               {"position", k.position},
+               {"side", k.side},
                {"migration", m.down >= 1.0 && m.down >= m.up ? "caudal" : m.up >= 1.0 ? "cranial" : "none"},
-               {"disc_hu", c.discHu}, {"material_hu", m.hu}, {"canal_hu", c.canalHu}, {"threshold_hu", c.tau}};
+               {"disc_hu", c.discHu},
+               {"material_hu", m.hu},
+               {"canal_hu", c.canalHu},
+               {"threshold_hu", c.tau}};
   const std::string where = k.position == "central" ? "central" : k.side + " " + k.position;
   f.summary = bulge ? disc.name + ": disc bulge, " + oneDecimal(m.width) + " mm wide, " + oneDecimal(m.depth) +
                           " mm beyond the posterior vertebral line: possible."
@@ -164,7 +176,8 @@ std::vector<Finding> judgeDisc(const CtImage& ct, const discs::DiscFrame& frame,
     if (m.depth >= p.reportDepthMm && m.hu >= c.tau + p.materialFraction * (c.discHu - c.tau)) found.push_back(m);
   }
   if (found.empty()) return {};
-  const Material& worst = *std::max_element(found.begin(), found.end(), [](const Material& a, const Material& b) { return a.depth < b.depth; });
+  const Material& worst = *std::max_element(found.begin(), found.end(),
+                                            [](const Material& a, const Material& b) { return a.depth < b.depth; });
   return {materialFinding(disc, worst, classify(worst, c.walls, p), c, p)};
 }
 
@@ -191,8 +204,8 @@ Finding multiLevel(const std::vector<const Finding*>& herniated) {
   f.details = {{"most_severe", worst->levels.front()}, {"count", herniated.size()}};
   f.measurements = {{"deepest", depth(worst), "mm", "depth of the most severe herniation"}};
   f.summary = "Herniation at " + std::to_string(herniated.size()) + " levels (" + names + "); most severe " +
-              worst->levels.front() + " (" + worst->details.value("type", std::string()) + ", " + oneDecimal(depth(worst)) +
-              " mm). Treating one level leaves the others.";
+              worst->levels.front() + " (" + worst->details.value("type", std::string()) + ", " +
+              oneDecimal(depth(worst)) + " mm). Treating one level leaves the others.";
   return f;
 }
 
@@ -201,9 +214,9 @@ Finding multiLevel(const std::vector<const Finding*>& herniated) {
 std::vector<Finding> HerniationDetector::detect(const DetectorInput& input) const {
   if (!input.levels || !input.levels->labels || !input.volume.ct) return {};
   const CtImage& ct = *input.volume.ct;
-  std::vector<Finding> out = discs::judgeEachDisc(*input.levels, "herniation", [&](const discs::DiscFrame& f, const LevelEntry& d) {
-    return judgeDisc(ct, f, d, m_params);
-  });
+  std::vector<Finding> out = discs::judgeEachDisc(
+      *input.levels, "herniation",
+      [&](const discs::DiscFrame& f, const LevelEntry& d) { return judgeDisc(ct, f, d, m_params); });
   std::vector<const Finding*> herniated;
   for (const Finding& f : out)
     if (f.kind == "herniation") herniated.push_back(&f);

@@ -10,22 +10,22 @@
 namespace spine {
 
 struct HerniationParams {
-  discs::CanalParams canal;       ///< opening each disc: the line, walls, values (common/DiscCanal.h)
-  double reportDepthMm = 2.0;     ///< material this far beyond the line is reported ("possible")
-  double probableDepthMm = 3.0;   ///< from here "probable" (CT never makes it "definite": MR is the reference)
-  double minVolumeMm3 = 15;       ///< smaller material beyond the line is noise or partial volume
-  double materialFraction = 0.25; ///< material's median at least this far from the threshold up to the disc's value
-  double bulgeWidthFraction = 0.5; ///< shallow material at least this fraction of the disc's width wide: a bulge
+  discs::CanalParams canal;         ///< opening each disc: the line, walls, values (common/DiscCanal.h)
+  double reportDepthMm = 2.0;       ///< material this far beyond the line is reported ("possible")
+  double probableDepthMm = 3.0;     ///< from here "probable" (CT never makes it "definite": MR is the reference)
+  double minVolumeMm3 = 15;         ///< smaller material beyond the line is noise or partial volume
+  double materialFraction = 0.25;   ///< material's median at least this far from the threshold up to the disc's value
+  double bulgeWidthFraction = 0.5;  ///< shallow material at least this fraction of the disc's width wide: a bulge
 };
 
 class HerniationDetector : public Detector {
-public:
+ public:
   explicit HerniationDetector(HerniationParams p = {}) : m_params(p) {}
   std::string name() const override { return "herniation"; }
   bool appliesTo(Modality m) const override { return m == Modality::CT; }
   std::vector<Finding> detect(const DetectorInput& input) const override;
 
-private:
+ private:
   HerniationParams m_params;
 };
 

@@ -76,7 +76,9 @@ Finding stenosisFinding(const LevelEntry& disc, const DiscCanal& c, const Depth&
   const double past = d.front - c.line.at(0), lost = c.walls.canalDepth - (d.back - c.line.at(0));
   std::vector<std::string> causes;
   if (past >= 2) causes.push_back("disc material " + oneDecimal(past) + " mm beyond the posterior vertebral line");
-  if (!std::isnan(lost) && lost >= 3) causes.push_back("closed from behind " + oneDecimal(lost) + " mm in front of the lamina (ligamentum flavum or facets)");
+  if (!std::isnan(lost) && lost >= 3)
+    causes.push_back("closed from behind " + oneDecimal(lost) +
+                     " mm in front of the lamina (ligamentum flavum or facets)");
   Finding f;
   f.kind = "canal-stenosis";
   f.levels = {disc.name};
@@ -84,23 +86,29 @@ Finding stenosisFinding(const LevelEntry& disc, const DiscCanal& c, const Depth&
   f.evidenceLabel = disc.label;
   const discs::DiscFrame& fr = c.block.frame();
   f.evidencePoints = {fr.world(c.walls.canalCentre, d.front, 0), fr.world(c.walls.canalCentre, d.back, 0)};
-  f.measurements = {{"canal_ap", d.mm(), "mm", "midline depth of the canal at the disc level (CSF and fat between what bounds it), lower quartile over the heights of the disc space"}};
+  f.measurements = {{"canal_ap", d.mm(), "mm",
+                     "midline depth of the canal at the disc level (CSF and fat between what bounds it), lower "
+                     "quartile over the heights of the disc space"}};
   if (!std::isnan(c.walls.canalDepth))
-    f.measurements.push_back({"bony_canal_depth", c.walls.canalDepth, "mm", "posterior vertebral line to the lamina, at the bodies next to the disc"});
+    f.measurements.push_back({"bony_canal_depth", c.walls.canalDepth, "mm",
+                              "posterior vertebral line to the lamina, at the bodies next to the disc"});
   std::string because;
   for (const std::string& cause : causes) because += (because.empty() ? "" : "; ") + cause;
   f.details = {{"grade", absolute ? "absolute" : "relative"}, {"causes", causes}};
   f.summary = disc.name + ": central canal " + oneDecimal(d.mm()) + " mm deep in the midline at the disc (" +
-              (absolute ? "under " + oneDecimal(p.absoluteMm) + " mm: absolute" : "under " + oneDecimal(p.relativeMm) + " mm: relative") +
+              (absolute ? "under " + oneDecimal(p.absoluteMm) + " mm: absolute"
+                        : "under " + oneDecimal(p.relativeMm) + " mm: relative") +
               " stenosis" + (because.empty() ? "" : "; " + because) + "): " + f.certainty + ".";
   return f;
 }
 
-std::vector<Finding> judgeDisc(const CtImage& ct, const discs::DiscFrame& frame, const LevelEntry& disc, const StenosisParams& p) {
+std::vector<Finding> judgeDisc(const CtImage& ct, const discs::DiscFrame& frame, const LevelEntry& disc,
+                               const StenosisParams& p) {
   // Verbiest's diameters are lumbar, and the cord fills the canal above the conus: other named discs
   // are outside this detector's scope (the report says so); an unnamed one might be lumbar.
   if (disc.name.rfind("disc ", 0) == 0)
-    return {notAssessed(disc.name, disc.label, disc.centroid, "stenosis", "its level is not named, and the lumbar diameters may not apply")};
+    return {notAssessed(disc.name, disc.label, disc.centroid, "stenosis",
+                        "its level is not named, and the lumbar diameters may not apply")};
   if (disc.name.empty() || disc.name[0] != 'L') return {};
   const double halfHeight = std::clamp(frame.halfHeight > 0 ? frame.halfHeight : disc.heightMm / 2, 2.0, 10.0);
   const DiscCanal c(ct, frame, halfHeight, p.canal);
@@ -115,9 +123,9 @@ std::vector<Finding> judgeDisc(const CtImage& ct, const discs::DiscFrame& frame,
 std::vector<Finding> StenosisDetector::detect(const DetectorInput& input) const {
   if (!input.levels || !input.levels->labels || !input.volume.ct) return {};
   const CtImage& ct = *input.volume.ct;
-  std::vector<Finding> out = discs::judgeEachDisc(*input.levels, "stenosis", [&](const discs::DiscFrame& f, const LevelEntry& d) {
-    return judgeDisc(ct, f, d, m_params);
-  });
+  std::vector<Finding> out = discs::judgeEachDisc(
+      *input.levels, "stenosis",
+      [&](const discs::DiscFrame& f, const LevelEntry& d) { return judgeDisc(ct, f, d, m_params); });
   for (Finding& f : out) f.detector = name();
   return out;
 }

@@ -9,20 +9,20 @@
 namespace spine {
 
 struct StenosisParams {
-  discs::CanalParams canal;   ///< opening each disc: the line, walls, values (common/DiscCanal.h)
-  double absoluteMm = 10;     ///< midline depth under this: absolute stenosis ("probable")
-  double relativeMm = 12;     ///< ... under this: relative stenosis ("possible")
-  double midlineMm = 2;       ///< the depth is the median over this far either side of the canal's middle
+  discs::CanalParams canal;  ///< opening each disc: the line, walls, values (common/DiscCanal.h)
+  double absoluteMm = 10;    ///< midline depth under this: absolute stenosis ("probable")
+  double relativeMm = 12;    ///< ... under this: relative stenosis ("possible")
+  double midlineMm = 2;      ///< the depth is the median over this far either side of the canal's middle
 };
 
 class StenosisDetector : public Detector {
-public:
+ public:
   explicit StenosisDetector(StenosisParams p = {}) : m_params(p) {}
   std::string name() const override { return "stenosis"; }
   bool appliesTo(Modality m) const override { return m == Modality::CT; }
   std::vector<Finding> detect(const DetectorInput& input) const override;
 
-private:
+ private:
   StenosisParams m_params;
 };
 
