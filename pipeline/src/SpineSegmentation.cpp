@@ -46,6 +46,19 @@ std::vector<Slab> slabsFrom(const std::vector<Vec3>& line, const std::vector<ct:
   return out;
 }
 
+/// The slabs as the growth and the rib count see them: the centreline stops short of the field's
+/// edge (its ends are trimmed), so a vertebra cut by the edge would otherwise seed only its part
+/// below the line's end, and a neighbour would grow into the rest of it and take its ribs (a small
+/// lumbar field lost its T12 ribs to L1 that way and every name moved by one).
+std::vector<Slab> reachingFieldEdges(std::vector<Slab> slabs) {
+  const double beyond = 30;
+  for (Slab& s : slabs) {
+    if (s.cutTop) s.upperPoint = axpy(s.upperPoint, beyond, s.upperNormal);
+    if (s.cutBottom) s.lowerPoint = axpy(s.lowerPoint, -beyond, s.lowerNormal);
+  }
+  return slabs;
+}
+
 /// Left-right distance from a body's axis (ribs leave sideways; spinous processes reach as far
 /// backwards, so a radial distance would call them ribs).
 double lateralDistance(const Vec3& p, const Vec3& c, const Vec3& axis) {
@@ -244,7 +257,7 @@ void fillLabelHoles(LabelImage& lab, const CtImage& ct, unsigned threads) {
 
 /// Per vertebra: its slab's geometry and its rib volume (centroids come from the final label map,
 /// in LevelTable). Only rib voxels need a physical position.
-void measure(SpineSegmentation& out, const LabelImage& lab, const std::vector<Slab>& slabs) {
+void measure(SpineSegmentation& out, const LabelImage& lab, const std::vector<Slab>& slabs, const std::vector<Slab>& reach) {
   const size_t n = lab.GetPixelContainer()->Size();
   const auto sp = lab.GetSpacing();
   const double voxel = sp[0] * sp[1] * sp[2];
@@ -259,7 +272,7 @@ void measure(SpineSegmentation& out, const LabelImage& lab, const std::vector<Sl
     lab.TransformIndexToPhysicalPoint({{long(idx % size[0]), long(idx / size[0] % size[1]), long(idx / (size[0] * size[1]))}}, pt);
     Vec3 q{pt[0], pt[1], pt[2]};
     // A rib counts for the vertebra whose slab it leaves from, not a neighbour reached via a facet.
-    if (slabs[s - 1].inside(q, -10)) ribs[s]++;
+    if (reach[s - 1].inside(q, -10)) ribs[s]++;
     ribReach[s] = std::max(ribReach[s], lateralDistance(q, slabs[s - 1].centre(), slabs[s - 1].axis()));
   }
   for (size_t s = 1; s <= slabs.size(); ++s) {
@@ -318,11 +331,12 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
     // take its alae cost 0.25 of its Dice to the ilium on the phantoms).
     cap[s] = ribsAllowed[s] ? 200 : p.ribLateralMm;
   }
-  growFromBodies(*bone, *out.labels, slabs, ribsAllowed, cap, p);
+  const std::vector<Slab> reach = reachingFieldEdges(slabs);
+  growFromBodies(*bone, *out.labels, reach, ribsAllowed, cap, p);
   std::vector<std::vector<double>> footprints;
   for (const Slab& s : slabs) footprints.push_back(bodyFootprint(*bone, s));
   fillLabelHoles(*out.labels, *ct, p.threads);
-  measure(out, *out.labels, slabs);
+  measure(out, *out.labels, slabs, reach);
   for (size_t i = 0; i < discs.size() && i + 1 < slabs.size(); ++i) {
     SegmentedDisc d;
     d.id = std::uint16_t(kDiscId + i);
