@@ -115,5 +115,35 @@ TEST(NumberingTest, SevenLumbarTypeVertebraeNameNoLevel) {
   for (const std::string& n : v.vertebraNames) EXPECT_NE(n, "L7");
 }
 
+TEST(NumberingTest, MissedCervicalDiscsDoNotMoveTheNamesBelowTheNeck) {
+  // Three segments above the first rib pair where the neck has seven vertebrae: counting down from
+  // C2 would call T1 "C4" and every lumbar level four too high. The sacrum, 12 rib pairs and five
+  // lumbar-type vertebrae still agree: those names stand, the neck is left unnamed, and it is said.
+  NumberingVerdict v = numberLevels(column(true, 3, 12, 0, 5, true));
+  EXPECT_EQ(v.status, "consistent");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(v.vertebraNames[size_t(i)], "") << i;
+  EXPECT_EQ(v.vertebraNames[3], "T1");
+  EXPECT_EQ(v.vertebraNames[15], "L1");
+  EXPECT_EQ(v.vertebraNames[19], "L5");
+  EXPECT_NE(v.anomaly.find("cervical"), std::string::npos);
+  EXPECT_NE(v.summary.find("where 7 are expected"), std::string::npos);
+}
+
+TEST(NumberingTest, MissedCervicalDiscsWithAnAnomalyBelowStayUncertain) {
+  NumberingVerdict v = numberLevels(column(true, 3, 12, 0, 6, true));
+  EXPECT_EQ(v.status, "uncertain");
+  EXPECT_EQ(v.vertebraNames[0], "");
+  EXPECT_NE(v.anomaly.find("6 lumbar-type"), std::string::npos);
+  EXPECT_NE(v.anomaly.find("cervical"), std::string::npos);
+}
+
+TEST(NumberingTest, MissedCervicalDiscsWithoutSacrumCountFromTheFirstRibPair) {
+  NumberingVerdict v = numberLevels(column(true, 3, 12, 0, 2, false));
+  EXPECT_EQ(v.status, "provisional");
+  EXPECT_EQ(v.vertebraNames[2], "");
+  EXPECT_EQ(v.vertebraNames[3], "T1");
+  EXPECT_EQ(v.vertebraNames.back(), "L2");
+}
+
 }  // namespace
 }  // namespace spine

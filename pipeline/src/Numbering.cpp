@@ -37,21 +37,52 @@ bool lastDiscThin(const NumberingEvidence& e, int sacrum) {
   return e.discHeightsMm[size_t(sacrum - 1)] < 0.5 * ref;
 }
 
+/// Index of the first rib-bearing vertebra (T1 normally), -1 when none.
+int firstRibBearing(const NumberingEvidence& e) {
+  for (size_t i = 0; i < e.vertebrae.size(); ++i)
+    if (e.vertebrae[i].ribs) return int(i);
+  return -1;
+}
+
 /// Ordinal position of the top segment: 1 when C1 was segmented alone, 2 when C1 and C2 are one.
 /// Seven cervical vertebrae are all but universal, so the segments above the first rib-bearing one
 /// decide (7: C1 alone; 6: merged); without ribs in view, the top segment's height does.
 int topPosition(const NumberingEvidence& e) {
-  for (size_t i = 0; i < e.vertebrae.size(); ++i)
-    if (e.vertebrae[i].ribs) {
-      if (i == 7) return 1;
-      if (i == 6) return 2;
-      break;
-    }
+  const int firstRib = firstRibBearing(e);
+  if (firstRib == 7) return 1;
+  if (firstRib == 6) return 2;
   return e.topHeightMm > 0 && e.topHeightMm < 18 ? 1 : 2;
 }
 
-void fromC2AndSacrum(NumberingVerdict& v, const NumberingEvidence& e, int sacrum, bool thin) {
-  const int top = topPosition(e);
+void fromSacrum(NumberingVerdict& v, int sacrum, int lastRib, bool thin);
+
+/// The neck holds 7 vertebrae in all but a handful of people, so a count from C2 that does not
+/// find 7 above the first rib pair has missed (or split) cervical discs, and every name below would
+/// move with it. The sacrum and the last rib pair still anchor the thoracolumbar names; the
+/// cervical segments are left unnamed.
+void fromSacrumBelowTheNeck(NumberingVerdict& v, int sacrum, int firstRib, int lastRib, int cervical, bool thin) {
+  fromSacrum(v, sacrum, lastRib, thin);
+  for (int i = 0; i < firstRib; ++i) v.vertebraNames[size_t(i)] = "";
+  const std::string neck = std::to_string(cervical) + " cervical vertebrae found above the first rib pair where 7 are "
+                           "expected: cervical discs were missed or a vertebra split, so the count from C2 is not used "
+                           "and the cervical levels are not named";
+  v.anchors.insert(v.anchors.begin() + 1, std::to_string(v.ribPairs) + " rib pairs counted");
+  v.anomaly = v.anomaly.empty() ? neck : v.anomaly + "; " + neck;
+  if (v.status == "consistent") {
+    v.summary = "The sacrum and the last rib-bearing vertebra agree on 5 lumbar vertebrae, with " +
+                std::to_string(v.ribPairs) + " rib pairs above them; " + neck + ".";
+    if (v.ribPairs != 12) v.status = "uncertain", v.confidence = 0.6;
+  } else {
+    v.summary += " Also: " + neck + ".";
+  }
+}
+
+void fromC2AndSacrum(NumberingVerdict& v, const NumberingEvidence& e, int sacrum, int lastRib, bool thin) {
+  const int top = topPosition(e), firstRib = firstRibBearing(e);
+  if (firstRib >= 0 && firstRib + top - 1 != 7) {
+    fromSacrumBelowTheNeck(v, sacrum, firstRib, lastRib, firstRib + top - 1, thin);
+    return;
+  }
   const int presacral = sacrum + top - 1;
   const int r = v.ribPairs, lumbar = v.lumbarType;
   v.anchors = {"C2 (column ends below the skull base; counted downwards)", "sacrum", std::to_string(r) + " rib pairs counted"};
@@ -135,10 +166,20 @@ void fromSacrum(NumberingVerdict& v, int sacrum, int lastRib, bool thin) {
 }
 
 void fromC2Only(NumberingVerdict& v, const NumberingEvidence& e) {
-  v.anchors = {"C2 (column ends below the skull base; counted downwards)"};
-  for (size_t i = 0; i < e.vertebrae.size(); ++i) v.vertebraNames[i] = ordinalName(int(i) + topPosition(e));
+  const int top = topPosition(e), firstRib = firstRibBearing(e);
   v.status = "provisional";
   v.confidence = 0.7;
+  if (firstRib >= 0 && firstRib + top - 1 != 7) {  // see fromSacrumBelowTheNeck: the first rib pair is T1's
+    v.anchors = {"first rib-bearing vertebra (T1)"};
+    for (size_t i = size_t(firstRib); i < e.vertebrae.size(); ++i) v.vertebraNames[i] = ordinalName(int(i) - firstRib + 8);
+    v.anomaly = std::to_string(firstRib + top - 1) + " cervical vertebrae found above the first rib pair where 7 are "
+                "expected: the cervical levels are not named";
+    v.summary = "Counted downwards from the first rib-bearing vertebra as T1 (" + v.anomaly + "); no sacrum in view to "
+                "check the count against.";
+    return;
+  }
+  v.anchors = {"C2 (column ends below the skull base; counted downwards)"};
+  for (size_t i = 0; i < e.vertebrae.size(); ++i) v.vertebraNames[i] = ordinalName(int(i) + top);
   v.summary = "Counted downwards from C2; no sacrum in view to check the count against.";
 }
 
@@ -155,7 +196,7 @@ NumberingVerdict numberLevels(const NumberingEvidence& e) {
   if (sacrum >= 0 && lastRib >= 0) v.lumbarType = sacrum - 1 - lastRib;
   const bool thin = lastDiscThin(e, sacrum);
   if (e.skullAbove && sacrum >= 0)
-    fromC2AndSacrum(v, e, sacrum, thin);
+    fromC2AndSacrum(v, e, sacrum, lastRib, thin);
   else if (sacrum >= 0)
     fromSacrum(v, sacrum, lastRib, thin);
   else if (e.skullAbove)
