@@ -26,6 +26,46 @@ TEST(LevelsTest, LumbarPhantomLevelsAreNamedAsTheTruthNamesThem) {
   EXPECT_NE(t.find("L4-L5"), nullptr);
 }
 
+/// Every truth level found and named, each vertebra within 10 mm of its truth centroid.
+void expectNamedAsTruth(const PhantomResult& r, const LevelTable& t) {
+  for (const json& v : r.truth["vertebrae"]) {
+    const LevelEntry* e = t.find(v["name"]);
+    ASSERT_NE(e, nullptr) << v["name"];
+    EXPECT_LT(distance(e->centroid, vec3FromJson(v["centroid_lps_mm"])), 10.0) << v["name"];
+  }
+  for (const json& d : r.truth["discs"]) EXPECT_NE(t.find(d["name"]), nullptr) << d["name"];
+}
+
+TEST(LevelsTest, ScrewStreaksAndAMetalCageNeitherAddNorHideADisc) {
+  // Steel screws in L3-L5: the band between each pair empties its body's plane like a disc (three
+  // false discs, and "7 lumbar-type vertebrae" before); the titanium cage fills L4-L5 like bone.
+  json hardware = json::array({{{"type", "pedicle-screws"}, {"levels", {"L3", "L4", "L5"}}, {"material", "steel"}},
+                               {{"type", "rods"}, {"levels", {"L3", "L4", "L5"}}, {"material", "steel"}},
+                               {{"type", "cage"}, {"levels", {"L4-L5"}}, {"material", "titanium"}}});
+  PhantomResult r = generatePhantom(parsePhantomSpec(
+      {{"seed", 16}, {"acquisition", {{"pixel_mm", 0.9}, {"slice_mm", 2.0}}}, {"hardware", hardware}}, "t.json"));
+  LevelTable t = analyseCtLevels(*phantomCt(r));
+  EXPECT_EQ(t.verdict.lumbarType, 5) << t.verdict.summary;
+  expectNamedAsTruth(r, t);
+  ASSERT_EQ(t.notes.size(), 1u);
+  EXPECT_EQ(t.notes[0].rfind("L4-L5: found at its metal interbody cage", 0), 0u) << t.notes[0];
+}
+
+TEST(LevelsTest, AScrewBandStandsForADiscHiddenByARadiolucentCage) {
+  // A PEEK cage reads as bone, so L4-L5 has no trough; the band of the L5 screws is the only
+  // candidate between L3-L4 and L5-S1 and is kept: dropping it would leave a gap of two vertebrae.
+  json hardware = json::array({{{"type", "pedicle-screws"}, {"levels", {"L4", "L5"}}, {"material", "titanium"}},
+                               {{"type", "rods"}, {"levels", {"L4", "L5"}}, {"material", "titanium"}},
+                               {{"type", "cage"}, {"levels", {"L4-L5"}}, {"material", "peek"}}});
+  PhantomResult r = generatePhantom(parsePhantomSpec(
+      {{"seed", 15}, {"acquisition", {{"pixel_mm", 0.9}, {"slice_mm", 2.0}}}, {"hardware", hardware}}, "t.json"));
+  LevelTable t = analyseCtLevels(*phantomCt(r));
+  EXPECT_EQ(t.verdict.lumbarType, 5) << t.verdict.summary;
+  expectNamedAsTruth(r, t);
+  ASSERT_EQ(t.notes.size(), 1u);  // the reviewer is told the disc was placed, not seen
+  EXPECT_EQ(t.notes[0].rfind("L4-L5: hidden by metal", 0), 0u) << t.notes[0];
+}
+
 TEST(LevelsTest, AColumnWithoutAnchorsIsNotNamed) {
   PhantomResult r = generatePhantom(
       parsePhantomSpec({{"fov_from", "L1"}, {"fov_to", "L3"}, {"acquisition", {{"pixel_mm", 1.2}, {"slice_mm", 2.0}}}}, "t.json"));

@@ -51,6 +51,12 @@ LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict&
     e.label = named ? discLabel(*vertebraCode(up)) : std::uint16_t(kUnnamedDisc + i);
     e.confidence = named ? verdict.confidence : 0;
     e.heightMm = seg.discs[i].heightMm;
+    if (seg.discs[i].placement == DiscPlacement::Cage)
+      t.notes.push_back(e.name + ": found at its metal interbody cage (no disc tissue to see)");
+    if (seg.discs[i].placement == DiscPlacement::Spacing)
+      t.notes.push_back(e.name + ": hidden by metal (screw streaks across its plane or a radiolucent cage); placed by "
+                        "the spacing of the discs above and below, so its position and the extent of the vertebrae "
+                        "next to it are estimates");
     remap[seg.discs[i].id] = e.label;
     t.discs.push_back(e);
   }

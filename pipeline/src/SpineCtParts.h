@@ -1,5 +1,6 @@
 #pragma once
 // Internal steps of segmentSpineCt(), one file each.
+#include <cmath>
 #include <vector>
 
 #include "spine/SpineSegmentation.h"
@@ -22,11 +23,37 @@ struct DiscCandidate {
   size_t index;  ///< into the centreline
   Vec3 centre, normal;
   double heightMm, prominenceHu;  ///< prominence: drop of the bone fraction (0-1)
+  double boneFraction = 0, hu = 0;  ///< the profiles at the trough (bone fraction 0-1, clamped HU)
+  DiscPlacement placement = DiscPlacement::Trough;
 };
 
 /// Discs as dips of the bone profile along the centreline, each with its plane refined.
 std::vector<DiscCandidate> findDiscs(const CtImage& ct, const itk::Image<std::uint8_t, 3>& bone,
                                      const std::vector<Vec3>& centreline, double marrowHu, const SegmentationParams& p);
+
+/// Metal changes the profiles: the dark band between two pedicle screws empties a body's plane like
+/// a disc, and an interbody cage fills a disc space like bone. Troughs in a plane crossed by
+/// screw-sized metal that do not read as disc (bone left in the plane, or darker than disc tissue)
+/// are doubtful; between two trusted discs, the doubtful ones kept (with a metal cage's disc when
+/// one sits on the column's axis) are those that space the chain most evenly; a kept doubtful one
+/// stands for a hidden disc and is moved to where the spacing puts it.
+std::vector<DiscCandidate> discsBesideMetal(const CtImage& ct, const std::vector<Vec3>& centreline,
+                                            std::vector<DiscCandidate> discs, const SegmentationParams& p);
+
+/// Mean of sample(q) over a disc of `radius` mm at p perpendicular to n (centre and two rings of
+/// 12); sample returns NaN outside the image. NaN when no sample was inside.
+template <typename Sample>
+double meanOverDisc(const Vec3& p, const Vec3& n, double radius, Sample sample) {
+  Vec3 a = normalized(cross(n, std::abs(n[0]) < 0.9 ? Vec3{1, 0, 0} : Vec3{0, 1, 0})), b = cross(n, a);
+  double sum = 0;
+  int count = 0;
+  for (double r : {0.0, radius / 2, radius})
+    for (int s = 0; s < (r == 0 ? 1 : 12); ++s) {
+      double th = 2 * M_PI * s / 12, v = sample(axpy(axpy(p, r * std::cos(th), a), r * std::sin(th), b));
+      if (!std::isnan(v)) sum += v, ++count;
+    }
+  return count ? sum / count : NAN;
+}
 
 /// Tangent of the centreline at i (unit, cranial).
 Vec3 tangentAt(const std::vector<Vec3>& line, size_t i);

@@ -18,21 +18,6 @@ namespace {
 
 using Mask = itk::Image<std::uint8_t, 3>;
 
-/// Mean of sample(q) over a disc of `radius` mm at p perpendicular to n (centre and two rings of
-/// 12); sample returns NaN outside the image. NaN when no sample was inside.
-template <typename Sample>
-double meanOverDisc(const Vec3& p, const Vec3& n, double radius, Sample sample) {
-  Vec3 a = normalized(cross(n, std::abs(n[0]) < 0.9 ? Vec3{1, 0, 0} : Vec3{0, 1, 0})), b = cross(n, a);
-  double sum = 0;
-  int count = 0;
-  for (double r : {0.0, radius / 2, radius})
-    for (int s = 0; s < (r == 0 ? 1 : 12); ++s) {
-      double th = 2 * M_PI * s / 12, v = sample(axpy(axpy(p, r * std::cos(th), a), r * std::sin(th), b));
-      if (!std::isnan(v)) sum += v, ++count;
-    }
-  return count ? sum / count : NAN;
-}
-
 /// Fraction of bone over a disc of `radius` mm at p, perpendicular to n.
 double discMean(const Mask& f, const Vec3& p, const Vec3& n, double radius) {
   return meanOverDisc(p, n, radius, [&](const Vec3& q) {
@@ -213,7 +198,10 @@ std::vector<DiscCandidate> findDiscs(const CtImage& ct, const Mask& bone, const 
     if (!near) out.push_back(d);
   }
   std::sort(out.begin(), out.end(), [](const DiscCandidate& a, const DiscCandidate& b) { return a.index < b.index; });
-  for (DiscCandidate& d : out) d.normal = refineNormal(bone, d.centre, d.normal);
+  for (DiscCandidate& d : out) d.boneFraction = frac[d.index], d.hu = hu[d.index];
+  out = discsBesideMetal(ct, line, std::move(out), p);
+  for (DiscCandidate& d : out)
+    if (d.placement == DiscPlacement::Trough) d.normal = refineNormal(bone, d.centre, d.normal);
   return out;
 }
 

@@ -341,7 +341,7 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
     SegmentedDisc d;
     d.id = std::uint16_t(kDiscId + i);
     d.centre = discs[i].centre, d.normal = discs[i].normal;
-    d.heightMm = discs[i].heightMm, d.prominenceHu = discs[i].prominenceHu;
+    d.heightMm = discs[i].heightMm, d.prominenceHu = discs[i].prominenceHu, d.placement = discs[i].placement;
     labelDisc(*ct, *out.labels, discs[i], footprints[i], footprints[i + 1], std::uint16_t(i + 1), std::uint16_t(i + 2), d.id,
               d.voxels);
     out.discs.push_back(d);

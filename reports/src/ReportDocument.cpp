@@ -119,8 +119,7 @@ ReportSection limitsOf(const json& report, const viewer::ReviewModel& m) {
   s.heading = "Limits of this analysis";
   if (m.levels.empty()) s.lines.push_back("No level was identified.");
   if (report.value("volume", json::object()).value("modality", std::string()) == "MR") {
-    s.lines.push_back("MR: vertebral bodies and discs are segmented, not the posterior elements; ribs are not assessed, so "
-                      "the lumbar count is not checked.");
+    s.lines.push_back("MR: vertebral bodies and discs are segmented, not the posterior elements.");
     s.lines.push_back("Not assessed on MR by this version: disc herniation, canal and foraminal stenosis, adjacent segment "
                       "degeneration, susceptibility artefacts of metal.");
   } else {
@@ -134,6 +133,7 @@ ReportSection limitsOf(const json& report, const viewer::ReviewModel& m) {
     if (d.value("outcome", "") != "ran")
       s.lines.push_back("Detector " + d.value("detector", std::string("?")) + " " + d.value("outcome", std::string("?")) + ": " +
                         d.value("why", std::string("")));
+  for (const std::string& n : m.levelNotes) s.lines.push_back("Levels: " + n);
   for (const std::string& w : m.warnings) s.lines.push_back("Warning: " + w);
   return s;
 }

@@ -121,6 +121,7 @@ ReviewModel readReviewModel(const json& report, const std::string& reportDir, co
     m.anchors = strings(n.value("anchors", json::array()));
     m.candidates = strings(n.value("candidates", json::array()));
     m.warnings = strings(report.value("warnings", json::array()));
+    if (report.contains("levels_status") && report["levels_status"].is_array()) m.levelNotes = strings(report["levels_status"]);
     readLevels(report, "vertebrae", false, m, source);
     readLevels(report, "discs", true, m, source);
     interleave(m.levels);

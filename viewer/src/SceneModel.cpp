@@ -104,6 +104,7 @@ void addPanel(const ReviewModel& m, SceneModel& s, const std::string& target) {
   for (const ReviewLevel& l : m.levels)
     if (!l.disc) names += (names.empty() ? "" : " ") + l.name;
   s.panel.push_back("Levels: " + (names.empty() ? std::string("none identified") : names));
+  for (const std::string& n : m.levelNotes) s.panel.push_back("  " + n);
   s.panel.push_back(m.findings.empty() ? "Findings: none reported" : "Findings:");
   for (const FindingMark& f : s.findings) s.panel.push_back("  - " + f.text);
   if (!m.warnings.empty()) s.panel.push_back("Data warnings: " + std::to_string(m.warnings.size()) + " (see report.json)");

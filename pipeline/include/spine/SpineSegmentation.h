@@ -18,6 +18,8 @@ struct SegmentationParams {
   double minVertebraMm = 10;    ///< smallest distance between discs
   double ribLateralMm = 50;     ///< bone beyond this lateral distance from a body belongs to a rib
   double minRibMm3 = 400;       ///< rib volume for a vertebra to count as rib-bearing
+  double metalHu = 2000;        ///< metal (cortical bone stays below ~1900 HU; as the hardware detector)
+  double screwPlaneMm2 = 150;   ///< metal in one axial plane near the column: a screw lies in it (two rods are ~60 mm2)
   unsigned threads = 2;
 };
 
@@ -31,11 +33,16 @@ struct SegmentedVertebra {
   bool cutTop = false, cutBottom = false;  ///< reaches the field's edge
 };
 
+/// How a CT disc was placed: at a dip of the column's profiles (the normal case), at a metal
+/// interbody cage, or, where metal hides it, by the spacing of the discs above and below.
+enum class DiscPlacement { Trough, Cage, Spacing };
+
 struct SegmentedDisc {
   std::uint16_t id = 0;         ///< value in the working label map (1000 + index)
   Vec3 centre{0, 0, 0}, normal{0, 0, 1};
   double heightMm = 0, prominenceHu = 0;
   std::size_t voxels = 0;
+  DiscPlacement placement = DiscPlacement::Trough;
 };
 
 struct SpineSegmentation {

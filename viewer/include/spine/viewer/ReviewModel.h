@@ -41,6 +41,7 @@ struct ReviewModel {
   std::string reportDir, inputPath, modality;
   std::string numberingStatus, summary, mustConfirm, anomaly;
   std::vector<std::string> anchors, candidates, warnings;
+  std::vector<std::string> levelNotes;  ///< what the segmentation says about its levels (report `levels_status`)
   std::vector<ReviewLevel> levels;  ///< vertebrae and discs interleaved, cranial to caudal
   std::vector<ReviewFinding> findings;
   std::vector<ReviewDecision> reviews;
