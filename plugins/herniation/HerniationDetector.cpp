@@ -173,7 +173,9 @@ std::vector<Finding> judgeDisc(const CtImage& ct, const discs::DiscFrame& frame,
   for (const std::vector<size_t>& voxels : components(discs::materialBeyondLine(c), block)) {
     if (double(voxels.size()) * kStep * kStep * kStep < p.minVolumeMm3) continue;
     const Material m = measure(voxels, c);
-    if (m.depth >= p.reportDepthMm && m.hu >= c.tau + p.materialFraction * (c.discHu - c.tau)) found.push_back(m);
+    const bool leavesTheDisc = m.baseWidth >= p.minBaseMm;  // else it reached the line only above or below the disc
+    if (leavesTheDisc && m.depth >= p.reportDepthMm && m.hu >= c.tau + p.materialFraction * (c.discHu - c.tau))
+      found.push_back(m);
   }
   if (found.empty()) return {};
   const Material& worst = *std::max_element(found.begin(), found.end(),
