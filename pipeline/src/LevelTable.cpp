@@ -54,9 +54,9 @@ LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict&
     if (seg.discs[i].placement == DiscPlacement::Cage)
       t.notes.push_back(e.name + ": found at its metal interbody cage (no disc tissue to see)");
     if (seg.discs[i].placement == DiscPlacement::Spacing)
-      t.notes.push_back(e.name + ": hidden by metal (screw streaks across its plane or a radiolucent cage); placed by "
-                        "the spacing of the discs above and below, so its position and the extent of the vertebrae "
-                        "next to it are estimates");
+      t.notes.push_back(e.name + ": not seen clearly (screw streaks across its plane, a radiolucent cage, a faint "
+                        "endplate or a fused disc space); placed by the spacing of the discs above and below, so its "
+                        "position and the extent of the vertebrae next to it are estimates");
     remap[seg.discs[i].id] = e.label;
     t.discs.push_back(e);
   }

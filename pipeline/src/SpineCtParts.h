@@ -31,6 +31,12 @@ struct DiscCandidate {
 std::vector<DiscCandidate> findDiscs(const CtImage& ct, const itk::Image<std::uint8_t, 3>& bone,
                                      const std::vector<Vec3>& centreline, double marrowHu, const SegmentationParams& p);
 
+/// Whether a candidate reads as disc tissue where it was found (at a trough): little bone left in its
+/// plane and no darker than disc (a streak band or a half-emptied body does not).
+inline bool readsAsDisc(const DiscCandidate& d) {
+  return d.placement == DiscPlacement::Trough && d.boneFraction <= 0.2 && d.hu >= 40;
+}
+
 /// Metal changes the profiles: the dark band between two pedicle screws empties a body's plane like
 /// a disc, and an interbody cage fills a disc space like bone. Troughs in a plane crossed by
 /// screw-sized metal that do not read as disc (bone left in the plane, or darker than disc tissue)

@@ -43,48 +43,38 @@ double typicalSpacing(const std::vector<DiscCandidate>& discs, const std::vector
   return gaps[gaps.size() / 2];
 }
 
-/// Irregularity of the spacing of a chain of discs: the sum of (gap / spacing - 1)^2.
-double spacingCost(const std::vector<Vec3>& chain, double spacing) {
-  double cost = 0;
-  for (size_t i = 1; i < chain.size(); ++i) cost += std::pow(distance(chain[i], chain[i - 1]) / spacing - 1, 2);
-  return cost;
+/// Vertebrae grow taller down the column (thoracic 25-28 mm, lumbar 30-38 mm), so the gap between
+/// trusted discs a and b is measured against the trusted gaps just below and above it (their mean),
+/// or the typical spacing when neither is trusted.
+double spacingAround(const std::vector<DiscCandidate>& discs, const std::vector<bool>& doubtful, size_t a, size_t b,
+                     double typical) {
+  double sum = 0;
+  int n = 0;
+  if (a > 0 && !doubtful[a - 1]) sum += distance(discs[a - 1].centre, discs[a].centre), ++n;
+  if (b + 1 < discs.size() && !doubtful[b + 1]) sum += distance(discs[b].centre, discs[b + 1].centre), ++n;
+  return n ? sum / n : typical;
 }
 
-/// Between two trusted discs a and b: the subset of the doubtful candidates (and of a cage's disc,
-/// when one was found) that spaces the chain most evenly. A screw band that stands where a disc is
-/// hidden (a radiolucent cage, streaks across the disc plane) is kept when dropping it would leave a
-/// gap of two vertebrae; a band in the middle of a body is dropped.
-std::vector<DiscCandidate> evenestBetween(const DiscCandidate& a, const DiscCandidate& b,
-                                          const std::vector<DiscCandidate>& options, double spacing) {
-  std::vector<DiscCandidate> best;
-  double bestCost = 1e18;
-  const size_t n = std::min<size_t>(options.size(), 10);
-  for (size_t mask = 0; mask < (size_t(1) << n); ++mask) {
-    std::vector<DiscCandidate> pick;
-    for (size_t i = 0; i < n; ++i)
-      if (mask >> i & 1) pick.push_back(options[i]);
-    std::vector<Vec3> chain{a.centre};
-    for (const DiscCandidate& d : pick) chain.push_back(d.centre);
-    chain.push_back(b.centre);
-    const double cost = spacingCost(chain, spacing);
-    if (cost < bestCost) bestCost = cost, best = pick;
+/// Between two trusted discs a and b, the discs metal hides: as many as the gap holds vertebrae
+/// (its length over the typical spacing) less one. A screw band sits mid-body, half a vertebra from
+/// any disc, so a doubtful candidate's own place is never used: metal cages are, when there is one
+/// for each hidden disc within a quarter spacing of where even spacing puts it; otherwise the hidden
+/// discs are spread evenly between a and b.
+std::vector<DiscCandidate> hiddenDiscs(const std::vector<Vec3>& line, const DiscCandidate& a, const DiscCandidate& b,
+                                       const std::vector<DiscCandidate>& cages, double spacing) {
+  const long k = std::lround(distance(a.centre, b.centre) / spacing) - 1;
+  if (k <= 0) return {};
+  std::vector<DiscCandidate> out;
+  bool cagesFit = long(cages.size()) == k;
+  for (long j = 1; j <= k; ++j) {
+    const size_t at = a.index + (b.index - a.index) * size_t(j) / size_t(k + 1);
+    DiscCandidate d{at, line[at], tangentAt(line, at), (a.heightMm + b.heightMm) / 2, 0};
+    d.placement = DiscPlacement::Spacing;
+    // Screw tips that cross the midline (a medial breach) are metal on the axis too, but mid-body.
+    cagesFit = cagesFit && distance(cages[size_t(j - 1)].centre, d.centre) <= 0.25 * spacing;
+    out.push_back(d);
   }
-  return best;
-}
-
-/// A doubtful candidate kept between a and b stands for a disc that metal hides: its own place is
-/// the screw band's, mid-body, so the kept ones are spread evenly along the centreline between a
-/// and b (unless a cage's disc is among them: that one is evidence and the others stay put).
-std::vector<DiscCandidate> standInsPlaced(const std::vector<Vec3>& line, const DiscCandidate& a, const DiscCandidate& b,
-                                          std::vector<DiscCandidate> kept) {
-  for (const DiscCandidate& d : kept)
-    if (d.placement == DiscPlacement::Cage) return kept;
-  for (size_t j = 0; j < kept.size(); ++j) {
-    const size_t at = a.index + (b.index - a.index) * (j + 1) / (kept.size() + 1);
-    kept[j].index = at, kept[j].centre = line[at], kept[j].normal = tangentAt(line, at);
-    kept[j].placement = DiscPlacement::Spacing;
-  }
-  return kept;
+  return cagesFit ? cages : out;
 }
 
 /// Fraction of metal over a disc of 10 mm radius perpendicular to the column at centreline point i.
@@ -120,8 +110,7 @@ std::vector<DiscCandidate> discsBesideMetal(const CtImage& ct, const std::vector
   bool anyMetal = false;
   for (size_t i = 0; i < discs.size(); ++i) {
     const bool screwPlane = metalPlaneMm2(ct, discs[i].centre, p.metalHu) >= p.screwPlaneMm2;
-    const bool readsAsDisc = discs[i].boneFraction <= 0.2 && discs[i].hu >= 40;
-    doubtful[i] = screwPlane && !readsAsDisc;
+    doubtful[i] = screwPlane && !readsAsDisc(discs[i]);
     anyMetal |= screwPlane;
   }
   const double spacing = typicalSpacing(discs, doubtful);
@@ -137,12 +126,12 @@ std::vector<DiscCandidate> discsBesideMetal(const CtImage& ct, const std::vector
     if (lastTrusted == discs.size()) {  // doubtful below the first trusted disc: kept unless within 0.75 of a spacing
       for (const DiscCandidate& d : pending)
         if (distance(d.centre, discs[i].centre) >= 0.75 * spacing) out.push_back(d);
-    } else {
+    } else if (!pending.empty() || distance(discs[lastTrusted].centre, discs[i].centre) >= 1.5 * spacing) {
+      std::vector<DiscCandidate> cages;
       DiscCandidate cage{};
-      if (cageBetween(ct, line, discs[lastTrusted], discs[i], spacing, p.metalHu, cage)) pending.push_back(cage);
-      std::sort(pending.begin(), pending.end(), [](const DiscCandidate& x, const DiscCandidate& y) { return x.index < y.index; });
-      for (const DiscCandidate& d : standInsPlaced(line, discs[lastTrusted], discs[i], evenestBetween(discs[lastTrusted], discs[i], pending, spacing)))
-        out.push_back(d);
+      if (cageBetween(ct, line, discs[lastTrusted], discs[i], spacing, p.metalHu, cage)) cages.push_back(cage);
+      const double local = spacingAround(discs, doubtful, lastTrusted, i, spacing);
+      for (const DiscCandidate& d : hiddenDiscs(line, discs[lastTrusted], discs[i], cages, local)) out.push_back(d);
     }
     pending.clear();
     out.push_back(discs[i]);

@@ -86,8 +86,6 @@ std::vector<Trough> troughsOf(const std::vector<double>& prof) {
   return out;
 }
 
-}  // namespace
-
 /// Width of a trough at half its prominence (the disc height along the column, mm at 1 mm steps).
 double discWidth(const std::vector<double>& prof, const Trough& t) {
   double half = t.value + t.prominence / 2;
@@ -97,10 +95,44 @@ double discWidth(const std::vector<double>& prof, const Trough& t) {
   return double(hi - lo + 1);
 }
 
+/// Osteoporotic marrow reads as disc (both 80-90 HU), so the troughs of bodies and discs do not
+/// differ by value; only the endplates stand out. An endplate is a peak with the profile at least
+/// discProminenceHu lower within 8 mm on both sides; a disc is the dip between two endplates at most
+/// 16 mm apart (a lumbar body's two endplates are 25-35 mm apart).
+std::vector<DiscCandidate> discsBetweenEndplates(const std::vector<double>& hu, const std::vector<Vec3>& line,
+                                                 const SegmentationParams& p) {
+  const long reach = 8, n = long(hu.size());
+  std::vector<size_t> peaks;
+  for (long i = 1; i + 1 < n; ++i) {
+    if (std::isnan(hu[size_t(i)]) || !(hu[size_t(i)] >= hu[size_t(i - 1)] && hu[size_t(i)] > hu[size_t(i + 1)])) continue;
+    double left = 1e18, right = 1e18;
+    for (long d = 1; d <= reach; ++d) {
+      if (i - d >= 0 && !std::isnan(hu[size_t(i - d)])) left = std::min(left, hu[size_t(i - d)]);
+      if (i + d < n && !std::isnan(hu[size_t(i + d)])) right = std::min(right, hu[size_t(i + d)]);
+    }
+    if (hu[size_t(i)] - std::max(left, right) >= p.discProminenceHu) peaks.push_back(size_t(i));
+  }
+  std::vector<DiscCandidate> out;
+  for (size_t k = 1; k < peaks.size(); ++k) {
+    const size_t a = peaks[k - 1], b = peaks[k];
+    if (distance(line[a], line[b]) > 16) continue;
+    const size_t m = size_t(std::min_element(hu.begin() + long(a), hu.begin() + long(b) + 1) - hu.begin());
+    const double prominence = std::min(hu[a], hu[b]) - hu[m];
+    if (prominence < p.discProminenceHu) continue;
+    DiscCandidate d{m, line[m], tangentAt(line, m), discWidth(hu, Trough{m, hu[m], prominence}), prominence};
+    if (!out.empty() && distance(out.back().centre, d.centre) < p.minVertebraMm) {
+      if (d.prominenceHu > out.back().prominenceHu) out.back() = d;
+      continue;
+    }
+    out.push_back(d);
+  }
+  return out;
+}
+
 /// Discs among the troughs of the HU profile. Faint marrow makes every body's centre a trough too
 /// (its bright endplates flank it), but a disc trough is darker: the deep troughs split into two
 /// groups by value (Otsu on the trough values); the darker group are the discs. When the values do
-/// not separate (less than 15 HU apart), every deep trough is a disc.
+/// not separate (less than 15 HU apart), the discs are found between endplates instead.
 std::vector<DiscCandidate> classifyTroughs(const std::vector<double>& hu, const std::vector<Vec3>& line,
                                            const SegmentationParams& p) {
   std::vector<Trough> t;
@@ -118,6 +150,7 @@ std::vector<DiscCandidate> classifyTroughs(const std::vector<double>& hu, const 
   // Discs and bodies alternate along the column: a two-state path over the troughs rewards dark
   // discs and bright bodies (distance from the split, HU) and charges 15 HU for two alike in a row,
   // so a trough just above the split between two bodies still reads as the disc it is.
+  if (split >= 1e9 && t.size() >= 2) return discsBetweenEndplates(hu, line, p);
   std::vector<bool> isDisc(t.size(), true);
   if (split < 1e9 && !t.empty()) {
     const double same = 15;
@@ -155,6 +188,52 @@ std::vector<DiscCandidate> classifyTroughs(const std::vector<double>& hu, const 
   return out;
 }
 
+/// The shortest of the (up to four) spacings nearest gap i of the chain (gap i: discs i and i+1),
+/// itself left out; two missed discs in a row make a neighbouring gap long too, hence the shortest.
+/// Gaps between discs that read as disc tissue are preferred (a leftover screw band makes a short
+/// gap that would make every normal one look long); thick slices blur thoracic discs so that none
+/// may, and then all nearby gaps count. 0 when there is none.
+double localSpacing(const std::vector<DiscCandidate>& d, size_t i) {
+  double clean = 0, any = 0;
+  for (size_t j = i >= 2 ? i - 2 : 0; j + 1 < d.size() && j <= i + 2; ++j) {
+    if (j == i) continue;
+    const double gap = distance(d[j].centre, d[j + 1].centre);
+    any = any == 0 ? gap : std::min(any, gap);
+    if (readsAsDisc(d[j]) && readsAsDisc(d[j + 1])) clean = clean == 0 ? gap : std::min(clean, gap);
+  }
+  return clean > 0 ? clean : any;
+}
+
+/// A vertebra's height changes little from one level to the next, so a gap of 1.7 times the spacing
+/// around it hides discs the profiles did not show clearly (a faint endplate, a fused or ossified
+/// disc space: a block of two vertebrae still counts as two): as many as the gap holds vertebrae
+/// less one, each at the deepest point of the profile within a sixth of the gap of where even
+/// spacing puts it, marked as placed by the spacing.
+std::vector<DiscCandidate> discsInGaps(const std::vector<DiscCandidate>& discs, const std::vector<Vec3>& line,
+                                       const std::vector<double>& profile) {
+  std::vector<DiscCandidate> out;
+  for (size_t i = 0; i < discs.size(); ++i) {
+    out.push_back(discs[i]);
+    const double spacing = i + 1 < discs.size() ? localSpacing(discs, i) : 0;
+    if (spacing <= 0) continue;
+    const double gap = distance(discs[i].centre, discs[i + 1].centre);
+    const long k = gap >= 1.7 * spacing ? std::lround(gap / spacing) - 1 : 0;
+    const size_t a = discs[i].index, b = discs[i + 1].index, window = (b - a) / size_t(6 * (k + 1));
+    for (long j = 1; j <= k; ++j) {
+      const size_t even = a + (b - a) * size_t(j) / size_t(k + 1);
+      size_t m = even;
+      for (size_t q = even - window; q <= even + window; ++q)
+        if (!std::isnan(profile[q]) && (std::isnan(profile[m]) || profile[q] < profile[m])) m = q;
+      DiscCandidate d{m, line[m], tangentAt(line, m), (discs[i].heightMm + discs[i + 1].heightMm) / 2, 0};
+      d.placement = DiscPlacement::Spacing;
+      out.push_back(d);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 double marrowThreshold(const CtImage& ct, const std::vector<Vec3>& line) {
   auto f = itk::LinearInterpolateImageFunction<CtImage, double>::New();
   f->SetInputImage(&ct);
@@ -189,9 +268,9 @@ std::vector<DiscCandidate> findDiscs(const CtImage& ct, const Mask& bone, const 
   std::vector<double> frac = smoothed(rawFrac, 1.0), hu = smoothed(rawHu, 1.0);
   // Faint (osteopenic) marrow: HU troughs classified by span and darkness; dense marrow fills the
   // mask, so each disc is a clean gap of the bone fraction and HU troughs add only noise.
-  std::vector<DiscCandidate> out = marrowHu < 140 ? classifyTroughs(hu, line, p) : std::vector<DiscCandidate>{};
+  std::vector<DiscCandidate> out = marrowHu < p.faintMarrowHu ? classifyTroughs(hu, line, p) : std::vector<DiscCandidate>{};
   for (const Trough& t : troughsOf(frac)) {
-    if (t.prominence < 0.3 || marrowHu < 140) continue;
+    if (t.prominence < 0.3 || marrowHu < p.faintMarrowHu) continue;
     DiscCandidate d{t.at, line[t.at], tangentAt(line, t.at), discWidth(frac, t), (1 - t.value) * 100};
     bool near = false;
     for (const DiscCandidate& o : out) near |= distance(o.centre, d.centre) < p.minVertebraMm;
@@ -200,6 +279,7 @@ std::vector<DiscCandidate> findDiscs(const CtImage& ct, const Mask& bone, const 
   std::sort(out.begin(), out.end(), [](const DiscCandidate& a, const DiscCandidate& b) { return a.index < b.index; });
   for (DiscCandidate& d : out) d.boneFraction = frac[d.index], d.hu = hu[d.index];
   out = discsBesideMetal(ct, line, std::move(out), p);
+  out = discsInGaps(out, line, marrowHu < p.faintMarrowHu ? hu : frac);
   for (DiscCandidate& d : out)
     if (d.placement == DiscPlacement::Trough) d.normal = refineNormal(bone, d.centre, d.normal);
   return out;

@@ -134,8 +134,9 @@ void growFromBodies(const MaskImage& bone, LabelImage& owner, const std::vector<
     }
 }
 
-/// Body radius in 16 directions around the axis at the slab centre (first exit from bone),
-/// capped at 1.3x the median so rays running into the pedicles do not inflate it.
+/// Body radius in 16 directions around the axis at the slab centre (first exit from bone met),
+/// capped at 1.3x the median so rays running into the pedicles do not inflate it, and at least half
+/// the median.
 std::vector<double> bodyFootprint(const MaskImage& bone, const Slab& s) {
   Vec3 c = s.centre(), a = s.axis();
   Vec3 u = normalized(cross(a, Vec3{0, 1, 0})), v = cross(a, u);
@@ -144,18 +145,21 @@ std::vector<double> bodyFootprint(const MaskImage& bone, const Slab& s) {
     double th = 2 * M_PI * t / 16;
     Vec3 dir = add(scale(u, std::cos(th)), scale(v, std::sin(th)));
     double out = 0, gap = 0;
+    bool met = false;  // an osteoporotic body may be a shell: the gap counts from bone met 4 mm out
     for (double d = 0; d < 45; d += 0.5) {
       itk::Index<3> idx;
       bool inBone = ct::toIndex(bone, axpy(c, d, dir), idx) && bone.GetPixel(idx);
+      met |= inBone && d >= 4;
       gap = inBone ? 0 : gap + 0.5;
       if (inBone) out = d;
-      if (gap > 1.5) break;
+      if (met && gap > 1.5) break;
     }
     r[size_t(t)] = out;
   }
   std::vector<double> sorted = r;
   std::nth_element(sorted.begin(), sorted.begin() + 8, sorted.end());
-  for (double& x : r) x = std::min(x, 1.3 * sorted[8]);
+  // A ray through a gap of a faint cortex, or stopped by a speck of noise, takes the median.
+  for (double& x : r) x = x < 0.5 * sorted[8] ? sorted[8] : std::min(x, 1.3 * sorted[8]);
   return r;
 }
 
@@ -202,6 +206,42 @@ void labelDisc(const CtImage& ct, LabelImage& lab, const ct::DiscCandidate& d, c
       }
   for (const auto& idx : claimed) lab.SetPixel(idx, id);
   voxels = claimed.size();
+}
+
+/// Faint (osteopenic) marrow is not enclosed by a cortex that breaks into dots at the bone
+/// threshold, so growth through bone labels a body's shell, not its inside. Within each slab (clear
+/// of half of each disc's height) and within its body's footprint, unlabelled voxels of soft-tissue
+/// to bone density join that body.
+void fillFaintBodies(LabelImage& lab, const CtImage& ct, const std::vector<Slab>& slabs,
+                     const std::vector<std::vector<double>>& footprints, const std::vector<ct::DiscCandidate>& discs) {
+  const auto size = ct.GetLargestPossibleRegion().GetSize();
+  for (size_t s = 0; s < slabs.size() && s <= discs.size(); ++s) {
+    const Slab& slab = slabs[s];
+    const Vec3 c = slab.centre(), a = slab.axis(), u = normalized(cross(a, Vec3{0, 1, 0})), v = cross(a, u);
+    const double clearBelow = s > 0 ? discs[s - 1].heightMm / 2 : 0, clearAbove = s < discs.size() ? discs[s].heightMm / 2 : 0;
+    double rMax = 0;
+    for (double r : footprints[s]) rMax = std::max(rMax, r);
+    const double reach = distance(slab.lowerPoint, slab.upperPoint) / 2 + rMax;
+    itk::Index<3> lo, hi;
+    ct::toIndex(ct, axpy(c, -reach, Vec3{1, 1, 1}), lo);
+    ct::toIndex(ct, axpy(c, reach, Vec3{1, 1, 1}), hi);
+    for (long k = std::max(0L, std::min(lo[2], hi[2])); k <= std::min(long(size[2]) - 1, std::max(lo[2], hi[2])); ++k)
+      for (long j = std::max(0L, std::min(lo[1], hi[1])); j <= std::min(long(size[1]) - 1, std::max(lo[1], hi[1])); ++j)
+        for (long i = std::max(0L, std::min(lo[0], hi[0])); i <= std::min(long(size[0]) - 1, std::max(lo[0], hi[0])); ++i) {
+          itk::Index<3> idx{{i, j, k}};
+          const double hu = ct.GetPixel(idx);
+          if (lab.GetPixel(idx) != 0 || hu < 40 || hu > 400) continue;
+          itk::Point<double, 3> pt;
+          ct.TransformIndexToPhysicalPoint(idx, pt);
+          const Vec3 q = sub(Vec3{pt[0], pt[1], pt[2]}, c);
+          if (dot(sub(Vec3{pt[0], pt[1], pt[2]}, slab.lowerPoint), slab.lowerNormal) < clearBelow ||
+              dot(sub(Vec3{pt[0], pt[1], pt[2]}, slab.upperPoint), slab.upperNormal) > -clearAbove)
+            continue;
+          const double x = dot(q, u), y = dot(q, v), th = std::atan2(y, x);
+          const size_t t = size_t(std::lround((th < 0 ? th + 2 * M_PI : th) / (2 * M_PI) * 16)) % 16;
+          if (std::hypot(x, y) <= footprints[s][t]) lab.SetPixel(idx, std::uint16_t(s + 1));
+        }
+  }
 }
 
 /// The column ends at the skull base (C1/C2 in view, counted from the top) when it stops well
@@ -335,6 +375,7 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
   growFromBodies(*bone, *out.labels, reach, ribsAllowed, cap, p);
   std::vector<std::vector<double>> footprints;
   for (const Slab& s : slabs) footprints.push_back(bodyFootprint(*bone, s));
+  if (marrowHu < p.faintMarrowHu) fillFaintBodies(*out.labels, *ct, slabs, footprints, discs);
   fillLabelHoles(*out.labels, *ct, p.threads);
   measure(out, *out.labels, slabs, reach);
   for (size_t i = 0; i < discs.size() && i + 1 < slabs.size(); ++i) {

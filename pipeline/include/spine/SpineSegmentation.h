@@ -18,6 +18,7 @@ struct SegmentationParams {
   double minVertebraMm = 10;    ///< smallest distance between discs
   double ribLateralMm = 50;     ///< bone beyond this lateral distance from a body belongs to a rib
   double minRibMm3 = 400;       ///< rib volume for a vertebra to count as rib-bearing
+  double faintMarrowHu = 140;   ///< marrow below this (osteopenic): discs from the HU profile, bodies filled by footprint
   double metalHu = 2000;        ///< metal (cortical bone stays below ~1900 HU; as the hardware detector)
   double screwPlaneMm2 = 150;   ///< metal in one axial plane near the column: a screw lies in it (two rods are ~60 mm2)
   unsigned threads = 2;
