@@ -37,34 +37,33 @@ void expectNamedAsTruth(const PhantomResult& r, const LevelTable& t, double sacr
   for (const json& d : r.truth["discs"]) EXPECT_NE(t.find(d["name"]), nullptr) << d["name"];
 }
 
+/// A lumbar CT phantom (0.9 mm pixels, 2 mm slices) fused at `levels` with screws and rods of
+/// `material` and an L4-L5 cage of `cage`, analysed; expects every level named as the truth names it
+/// and one note on the L4-L5 disc starting with `note`.
+void expectFusionNamedRight(int seed, const std::vector<std::string>& levels, const std::string& material,
+                            const std::string& cage, const std::string& note) {
+  json hardware = json::array({{{"type", "pedicle-screws"}, {"levels", levels}, {"material", material}},
+                               {{"type", "rods"}, {"levels", levels}, {"material", material}},
+                               {{"type", "cage"}, {"levels", {"L4-L5"}}, {"material", cage}}});
+  PhantomResult r = generatePhantom(parsePhantomSpec(
+      {{"seed", seed}, {"acquisition", {{"pixel_mm", 0.9}, {"slice_mm", 2.0}}}, {"hardware", hardware}}, "t.json"));
+  LevelTable t = analyseCtLevels(*phantomCt(r));
+  EXPECT_EQ(t.verdict.lumbarType, 5) << t.verdict.summary;
+  expectNamedAsTruth(r, t);
+  ASSERT_EQ(t.notes.size(), 1u);  // the reviewer is told how the disc was placed
+  EXPECT_EQ(t.notes[0].rfind(note, 0), 0u) << t.notes[0];
+}
+
 TEST(LevelsTest, ScrewStreaksAndAMetalCageNeitherAddNorHideADisc) {
   // Steel screws in L3-L5: the band between each pair empties its body's plane like a disc (three
   // false discs, and "7 lumbar-type vertebrae" before); the titanium cage fills L4-L5 like bone.
-  json hardware = json::array({{{"type", "pedicle-screws"}, {"levels", {"L3", "L4", "L5"}}, {"material", "steel"}},
-                               {{"type", "rods"}, {"levels", {"L3", "L4", "L5"}}, {"material", "steel"}},
-                               {{"type", "cage"}, {"levels", {"L4-L5"}}, {"material", "titanium"}}});
-  PhantomResult r = generatePhantom(parsePhantomSpec(
-      {{"seed", 16}, {"acquisition", {{"pixel_mm", 0.9}, {"slice_mm", 2.0}}}, {"hardware", hardware}}, "t.json"));
-  LevelTable t = analyseCtLevels(*phantomCt(r));
-  EXPECT_EQ(t.verdict.lumbarType, 5) << t.verdict.summary;
-  expectNamedAsTruth(r, t);
-  ASSERT_EQ(t.notes.size(), 1u);
-  EXPECT_EQ(t.notes[0].rfind("L4-L5: found at its metal interbody cage", 0), 0u) << t.notes[0];
+  expectFusionNamedRight(16, {"L3", "L4", "L5"}, "steel", "titanium", "L4-L5: found at its metal interbody cage");
 }
 
-TEST(LevelsTest, AScrewBandStandsForADiscHiddenByARadiolucentCage) {
-  // A PEEK cage reads as bone, so L4-L5 has no trough; the band of the L5 screws is the only
-  // candidate between L3-L4 and L5-S1 and is kept: dropping it would leave a gap of two vertebrae.
-  json hardware = json::array({{{"type", "pedicle-screws"}, {"levels", {"L4", "L5"}}, {"material", "titanium"}},
-                               {{"type", "rods"}, {"levels", {"L4", "L5"}}, {"material", "titanium"}},
-                               {{"type", "cage"}, {"levels", {"L4-L5"}}, {"material", "peek"}}});
-  PhantomResult r = generatePhantom(parsePhantomSpec(
-      {{"seed", 15}, {"acquisition", {{"pixel_mm", 0.9}, {"slice_mm", 2.0}}}, {"hardware", hardware}}, "t.json"));
-  LevelTable t = analyseCtLevels(*phantomCt(r));
-  EXPECT_EQ(t.verdict.lumbarType, 5) << t.verdict.summary;
-  expectNamedAsTruth(r, t);
-  ASSERT_EQ(t.notes.size(), 1u);  // the reviewer is told the disc was placed, not seen
-  EXPECT_EQ(t.notes[0].rfind("L4-L5: not seen clearly", 0), 0u) << t.notes[0];
+TEST(LevelsTest, ADiscHiddenByARadiolucentCageIsPlacedByTheSpacing) {
+  // A PEEK cage reads as bone, so L4-L5 has no trough, and the band of the L5 screws sits mid-body:
+  // the gap between L3-L4 and L5-S1 holds two vertebrae, so one disc is placed halfway.
+  expectFusionNamedRight(15, {"L4", "L5"}, "titanium", "peek", "L4-L5: not seen clearly");
 }
 
 TEST(LevelsTest, OsteoporoticBodiesAreToldFromDiscsByTheirEndplates) {
