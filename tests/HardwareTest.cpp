@@ -3,6 +3,7 @@
 // with a hip prosthesis (metal reported as not spinal, no spinal hardware).
 #include "TestHelpers.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include "hardware/HardwareDetector.h"
@@ -61,6 +62,13 @@ TEST(HardwareTest, TitaniumFusionScrewsAndRodsAreFoundAtTheirLevelsAndSides) {
     EXPECT_EQ(s->details["side"], h["side"]);
     EXPECT_EQ(s->details["material"], "titanium (likely)");
     EXPECT_FALSE(s->details["loosening"].get<bool>()) << "no halo around a well-seated screw";
+    // The shaft, not the head: the phantom's 45 mm runs from entry to tip; its metal adds the
+    // rounded tip (3.25 mm) and the sampling one 1 mm step. (Whole object with the head: 66 mm.)
+    auto shaft = std::find_if(s->measurements.begin(), s->measurements.end(),
+                              [](const Measurement& m) { return m.name == "shaft_length"; });
+    ASSERT_NE(shaft, s->measurements.end());
+    EXPECT_GE(shaft->value, h["length_mm"].get<double>());
+    EXPECT_LE(shaft->value, h["length_mm"].get<double>() + 6);
   }
   EXPECT_EQ(int(screws.size()), truthScrews) << "no extra screws";
   auto rods = objects(a.findings, "rod");

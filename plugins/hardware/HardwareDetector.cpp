@@ -130,6 +130,7 @@ struct MetalObject {
   double volumeMm3 = 0, peakHu = 0, length = 0, thickness = 0;
   Vec3 centroid{0, 0, 0}, axis{0, 0, 1}, endA{0, 0, 0}, endB{0, 0, 0};
   double zMin = 0, zMax = 0;
+  std::vector<double> radiusAlong;  ///< widest voxel from the axis per 1 mm along it, from endA to endB
 };
 
 MetalObject describe(const MetalGrid& g, const std::vector<long>& voxels, bool rod) {
@@ -162,6 +163,11 @@ MetalObject describe(const MetalGrid& g, const std::vector<long>& voxels, bool r
   }
   const double voxel = std::cbrt(g.voxelMm3());
   o.length = hi - lo + voxel;
+  o.radiusAlong.assign(size_t(hi - lo) + 1, 0.0);
+  for (size_t i = 0; i < pts.size(); ++i) {
+    double& r = o.radiusAlong[size_t(dot(sub(pts[i], o.centroid), o.axis) - lo)];
+    r = std::max(r, radial[i]);
+  }
   std::nth_element(radial.begin(), radial.begin() + long(radial.size() * 95 / 100), radial.end());
   o.thickness = 2 * radial[radial.size() * 95 / 100] + voxel;
   o.endA = axpy(o.centroid, lo, o.axis), o.endB = axpy(o.centroid, hi, o.axis);
@@ -249,6 +255,26 @@ HaloProfile haloProfile(const CtImage& ct, const Vec3& head, const Vec3& tip, do
   return h;
 }
 
+/// Length of a screw's shaft: from the tip along the axis while the metal stays as thin as the
+/// shaft's anterior part (its median radius over the 40 % nearest the tip); the head (a tulip or a
+/// polyaxial head, 10-15 mm across) begins where two 1 mm steps in a row are 30 % wider.
+double shaftLength(const MetalObject& o, bool tipAtA) {
+  std::vector<double> r = o.radiusAlong;
+  if (!tipAtA) std::reverse(r.begin(), r.end());
+  std::vector<double> front(r.begin(), r.begin() + long(std::max<size_t>(1, r.size() * 4 / 10)));
+  std::nth_element(front.begin(), front.begin() + long(front.size() / 2), front.end());
+  const double shaft = front[front.size() / 2];
+  const double wide = 1.3 * shaft + 0.5;
+  size_t n = 0;
+  while (n + 1 < r.size() && !(r[n] > wide && r[n + 1] > wide)) ++n;
+  // A head is seen only when the shaft is most of the object and the rest, 5 mm or more, is
+  // mostly wide (threads and 3 mm voxels make a headless real screw's radius wander).
+  const size_t rest = r.size() - n;
+  const size_t wideRest = size_t(std::count_if(r.begin() + long(n), r.end(), [&](double x) { return x > wide; }));
+  if (double(n) < 0.5 * double(r.size()) || rest < 5 || wideRest < rest * 6 / 10) return NAN;
+  return double(n);
+}
+
 Finding screwFinding(const CtImage& ct, const MetalObject& o, const Levels& levels, const HardwareParams& p) {
   Finding f = hardwareFinding("pedicle screw", o, p);
   // The tip is the anterior end (LPS: smaller y); the level is the vertebra nearest the point
@@ -265,13 +291,20 @@ Finding screwFinding(const CtImage& ct, const MetalObject& o, const Levels& leve
                               "bone 3.5-5 mm beyond the metal's half-maximum edge minus the lowest median value 0.5-3 mm beyond it "
                               "(16 directions x 8 places along the shaft inside bone)"});
   f.details["head_lps_mm"] = {head[0], head[1], head[2]};
+  const double shaft = shaftLength(o, o.endA[1] < o.endB[1]);
+  if (!std::isnan(shaft))
+    f.measurements.push_back({"shaft_length", shaft, "mm",
+                              "from the tip along the axis while the metal stays as thin as the shaft's anterior part (the "
+                              "head begins where it is 30 % wider)"});
   if (v) {
     f.levels = {v->name};
     f.details["side"] = sideOf(head, v->centroid);
     f.evidenceLabel = v->label;
   }
   f.summary = "Pedicle screw" + (v ? " in " + v->name + ", " + f.details["side"].get<std::string>() : std::string(", level unknown")) +
-              ", " + oneDecimal(o.length) + " mm, " + f.details["material"].get<std::string>() + ".";
+              (std::isnan(shaft) ? ", " + oneDecimal(o.length) + " mm, "
+                                 : ", shaft " + oneDecimal(shaft) + " mm (" + oneDecimal(o.length) + " mm with its head), ") +
+              f.details["material"].get<std::string>() + ".";
   return f;
 }
 
