@@ -174,7 +174,9 @@ std::vector<Finding> judgeDisc(const CtImage& ct, const discs::DiscFrame& frame,
     if (double(voxels.size()) * kStep * kStep * kStep < p.minVolumeMm3) continue;
     const Material m = measure(voxels, c);
     const bool leavesTheDisc = m.baseWidth >= p.minBaseMm;  // else it reached the line only above or below the disc
-    if (leavesTheDisc && m.depth >= p.reportDepthMm && m.hu >= c.tau + p.materialFraction * (c.discHu - c.tau))
+    // Deep material has volume; a deep sliver (about a millimetre thick) is soft tissue along a boundary.
+    const bool sliver = m.depth >= p.probableDepthMm && m.volume < p.minThicknessMm * m.depth * m.width;
+    if (leavesTheDisc && !sliver && m.depth >= p.reportDepthMm && m.hu >= c.tau + p.materialFraction * (c.discHu - c.tau))
       found.push_back(m);
   }
   if (found.empty()) return {};

@@ -15,6 +15,7 @@ struct HerniationParams {
   double probableDepthMm = 3.0;     ///< from here "probable" (CT never makes it "definite": MR is the reference)
   double minVolumeMm3 = 15;         ///< smaller material beyond the line is noise or partial volume
   double minBaseMm = 1.0;           ///< material must leave the disc space this wide (crossing the line within it)
+  double minThicknessMm = 1.5;      ///< from probableDepthMm: volume over depth x width, a fragment not a sliver
   double materialFraction = 0.25;   ///< material's median at least this far from the threshold up to the disc's value
   double bulgeWidthFraction = 0.5;  ///< shallow material at least this fraction of the disc's width wide: a bulge
 };
