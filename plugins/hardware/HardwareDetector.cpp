@@ -131,6 +131,7 @@ struct MetalObject {
   Vec3 centroid{0, 0, 0}, axis{0, 0, 1}, endA{0, 0, 0}, endB{0, 0, 0};
   double zMin = 0, zMax = 0;
   std::vector<double> radiusAlong;  ///< widest voxel from the axis per 1 mm along it, from endA to endB
+  double coarsestMm = 0;            ///< the grid's largest spacing
 };
 
 MetalObject describe(const MetalGrid& g, const std::vector<long>& voxels, bool rod) {
@@ -162,6 +163,7 @@ MetalObject describe(const MetalGrid& g, const std::vector<long>& voxels, bool r
     radial.push_back(norm(sub(sub(p, o.centroid), scale(o.axis, t))));
   }
   const double voxel = std::cbrt(g.voxelMm3());
+  o.coarsestMm = std::max({g.spacing[0], g.spacing[1], g.spacing[2]});
   o.length = hi - lo + voxel;
   o.radiusAlong.assign(size_t(hi - lo) + 1, 0.0);
   for (size_t i = 0; i < pts.size(); ++i) {
@@ -194,9 +196,15 @@ struct Levels {
   static inline const std::vector<LevelEntry> kNone{};
 };
 
-std::string material(double peakHu, const HardwareParams& p) {
-  if (peakHu >= p.steelHu) return "stainless steel (likely)";
-  if (peakHu >= p.titaniumHu) return "titanium (likely)";
+/// Steel from its peak whatever the voxels (partial volume only lowers a peak); titanium only where
+/// the voxels are fine enough, or the object thick enough (three voxels), for its peak to survive
+/// partial volume (a 5 mm steel screw in 3 mm voxels peaks at titanium's values).
+std::string material(const MetalObject& o, const HardwareParams& p) {
+  if (o.peakHu >= p.steelHu) return "stainless steel (likely)";
+  if (o.coarsestMm > p.materialMaxVoxelMm && o.thickness < 3 * o.coarsestMm)
+    return "metal (material undetermined: " + oneDecimal(o.coarsestMm) + " mm voxels lower the peak of an object " +
+           oneDecimal(o.thickness) + " mm thick)";
+  if (o.peakHu >= p.titaniumHu) return "titanium (likely)";
   return "metal (material undetermined: values clipped at the scanner's ceiling)";
 }
 
@@ -204,7 +212,7 @@ Finding hardwareFinding(const std::string& object, const MetalObject& o, const H
   Finding f;
   f.kind = "hardware";
   f.certainty = "definite";
-  f.details = {{"object", object}, {"material", material(o.peakHu, p)}, {"spinal", true}};
+  f.details = {{"object", object}, {"material", material(o, p)}, {"spinal", true}};
   f.measurements = {{"length", o.length, "mm", "extent of the metal along its principal axis (HU >= " + oneDecimal(p.metalHu) + ")"},
                     {"thickness", o.thickness, "mm", "twice the 95th percentile of voxel distance from that axis"},
                     {"volume", o.volumeMm3, "mm3", "metal voxel count times voxel volume"},
@@ -423,7 +431,7 @@ Finding nonSpinalFinding(const MetalObject& o, double distanceMm, const Hardware
   Finding f;
   f.kind = "non-spinal-metal";
   f.certainty = "definite";
-  f.details = {{"spinal", false}, {"material", material(o.peakHu, p)}};
+  f.details = {{"spinal", false}, {"material", material(o, p)}};
   f.measurements = {{"distance_to_spine", distanceMm, "mm", "from the object's centre to the nearest vertebra's centroid"},
                     {"volume", o.volumeMm3, "mm3", "metal voxel count times voxel volume"}};
   f.evidencePoints = {o.centroid};

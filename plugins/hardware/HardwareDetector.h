@@ -19,6 +19,7 @@ struct HardwareParams {
   double spinalReachMm = 90;     ///< metal farther than this from every vertebra is not spinal
   double steelHu = 7500;         ///< peak HU at or above: stainless steel likely (extended-scale CT; README)
   double titaniumHu = 3500;      ///< peak HU at or above (and below steelHu): titanium likely
+  double materialMaxVoxelMm = 2.5; ///< coarser voxels: below steelHu the material is not named
   double artefactMarginMm = 10;  ///< streaks spread this far beyond the slices holding metal
   double haloContrastHu = 40;    ///< a rim this far below the bone beyond it is a lucent halo (README)
   double haloMinBoneHu = 100;    ///< below this the shaft is not in bone and the rim cannot be judged
