@@ -116,7 +116,7 @@ std::vector<DiscCandidate> discsBesideMetal(const CtImage& ct, const std::vector
   const double spacing = typicalSpacing(discs, doubtful);
   if (!anyMetal || spacing <= 0) return discs;
   std::vector<DiscCandidate> out;
-  size_t lastTrusted = discs.size();  // none yet
+  size_t lastTrusted = discs.size();   // none yet
   std::vector<DiscCandidate> pending;  // doubtful since the last trusted disc
   for (size_t i = 0; i < discs.size(); ++i) {
     if (doubtful[i]) {
@@ -138,7 +138,8 @@ std::vector<DiscCandidate> discsBesideMetal(const CtImage& ct, const std::vector
     lastTrusted = i;
   }
   for (const DiscCandidate& d : pending)  // doubtful above the last trusted disc
-    if (lastTrusted == discs.size() || distance(d.centre, discs[lastTrusted].centre) >= 0.75 * spacing) out.push_back(d);
+    if (lastTrusted == discs.size() || distance(d.centre, discs[lastTrusted].centre) >= 0.75 * spacing)
+      out.push_back(d);
   return out;
 }
 
