@@ -54,7 +54,58 @@ int topPosition(const NumberingEvidence& e) {
   return e.topHeightMm > 0 && e.topHeightMm < 18 ? 1 : 2;
 }
 
-void fromSacrum(NumberingVerdict& v, int sacrum, int lastRib, bool thin);
+void fromSacrum(NumberingVerdict& v, int sacrum, int lastRib, bool thin) {
+  v.anchors = {"sacrum"};
+  if (lastRib < 0) {
+    nameUpFromSacrum(v, sacrum, 5, false, false);
+    v.status = "provisional";
+    v.confidence = 0.5;
+    v.summary = "Named upwards from the sacrum assuming 5 lumbar vertebrae: no rib-bearing vertebra is in view, so the "
+                "lumbar count cannot be checked.";
+    if (thin) v.anomaly = "rudimentary last disc: lumbosacral transitional vertebra";
+    return;
+  }
+  v.anchors.push_back("last rib-bearing vertebra");
+  const int lumbar = v.lumbarType;
+  v.confidence = 0.6;
+  if (lumbar == 5 && !thin) {
+    nameUpFromSacrum(v, sacrum, 5, false, false);
+    v.status = "consistent";
+    v.confidence = 0.8;
+    v.summary = "The sacrum and the last rib-bearing vertebra agree on 5 lumbar vertebrae; the rib pairs could not be "
+                "counted from T1, so thoracic names assume 12.";
+    return;
+  }
+  v.status = "uncertain";
+  if (lumbar == 6 && thin) {
+    nameUpFromSacrum(v, sacrum, 5, false, true);
+    v.anomaly = "6 lumbar-type vertebrae with a rudimentary last disc: lumbarised S1";
+    v.candidates = {"L6 (six lumbar vertebrae) instead of a lumbarised S1"};
+  } else if (lumbar == 6) {
+    nameUpFromSacrum(v, sacrum, 6, false, false);
+    v.anomaly = "6 lumbar-type vertebrae";
+    v.candidates = {"L1-L6 with 12 rib pairs (shown)", "T12 without ribs (11 rib pairs) and L1-L5"};
+  } else if (lumbar == 5 && thin) {
+    nameUpFromSacrum(v, sacrum, 5, false, false);
+    v.anomaly = "rudimentary L5-S1 disc: L5 partly sacralised (lumbosacral transitional vertebra)";
+    v.candidates = {"lumbarised S1 with 4 lumbar vertebrae above it"};
+  } else if (lumbar == 4) {
+    nameUpFromSacrum(v, sacrum, 4, false, false);
+    v.anomaly = "4 lumbar-type vertebrae";
+    v.candidates = {"L1-L4 with 12 rib pairs (shown)", "5 lumbar vertebrae with ribs on L1 (13 rib-bearing)",
+                    "L5 fused into the sacrum (sacralised)"};
+  } else if (lumbar > 6) {
+    // No anatomy has 7 lumbar vertebrae: a vertebra was split in two (or a rib missed). Naming
+    // from either anchor would put a wrong name on some level, so only the sacrum is named.
+    v.vertebraNames[size_t(sacrum)] = "sacrum";
+    v.anomaly = std::to_string(lumbar) + " lumbar-type vertebrae, more than any known anatomy: a vertebra is probably "
+                "counted twice; no level above the sacrum is named";
+  } else {
+    nameUpFromSacrum(v, sacrum, std::max(0, lumbar), false, false);
+    v.anomaly = std::to_string(lumbar) + " lumbar-type vertebrae";
+  }
+  v.summary = "The anchors disagree with a normal count: " + v.anomaly + ".";
+}
 
 /// The neck holds 7 vertebrae in all but a handful of people, so a count from C2 that does not
 /// find 7 above the first rib pair has missed (or split) cervical discs, and every name below would
@@ -110,59 +161,6 @@ void fromC2AndSacrum(NumberingVerdict& v, const NumberingEvidence& e, int sacrum
                 " lumbar-type" + (thin ? ", rudimentary last disc (transitional vertebra)" : "");
   }
   v.summary = "Counted from C2 to the sacrum with an anomaly: " + v.anomaly + ".";
-}
-
-void fromSacrum(NumberingVerdict& v, int sacrum, int lastRib, bool thin) {
-  v.anchors = {"sacrum"};
-  if (lastRib < 0) {
-    nameUpFromSacrum(v, sacrum, 5, false, false);
-    v.status = "provisional";
-    v.confidence = 0.5;
-    v.summary = "Named upwards from the sacrum assuming 5 lumbar vertebrae: no rib-bearing vertebra is in view, so the "
-                "lumbar count cannot be checked.";
-    if (thin) v.anomaly = "rudimentary last disc: lumbosacral transitional vertebra";
-    return;
-  }
-  v.anchors.push_back("last rib-bearing vertebra");
-  const int lumbar = v.lumbarType;
-  v.confidence = 0.6;
-  if (lumbar == 5 && !thin) {
-    nameUpFromSacrum(v, sacrum, 5, false, false);
-    v.status = "consistent";
-    v.confidence = 0.8;
-    v.summary = "The sacrum and the last rib-bearing vertebra agree on 5 lumbar vertebrae; the rib pairs could not be "
-                "counted from T1, so thoracic names assume 12.";
-    return;
-  }
-  v.status = "uncertain";
-  if (lumbar == 6 && thin) {
-    nameUpFromSacrum(v, sacrum, 5, false, true);
-    v.anomaly = "6 lumbar-type vertebrae with a rudimentary last disc: lumbarised S1";
-    v.candidates = {"L6 (six lumbar vertebrae) instead of a lumbarised S1"};
-  } else if (lumbar == 6) {
-    nameUpFromSacrum(v, sacrum, 6, false, false);
-    v.anomaly = "6 lumbar-type vertebrae";
-    v.candidates = {"L1-L6 with 12 rib pairs (shown)", "T12 without ribs (11 rib pairs) and L1-L5"};
-  } else if (lumbar == 5 && thin) {
-    nameUpFromSacrum(v, sacrum, 5, false, false);
-    v.anomaly = "rudimentary L5-S1 disc: L5 partly sacralised (lumbosacral transitional vertebra)";
-    v.candidates = {"lumbarised S1 with 4 lumbar vertebrae above it"};
-  } else if (lumbar == 4) {
-    nameUpFromSacrum(v, sacrum, 4, false, false);
-    v.anomaly = "4 lumbar-type vertebrae";
-    v.candidates = {"L1-L4 with 12 rib pairs (shown)", "5 lumbar vertebrae with ribs on L1 (13 rib-bearing)",
-                    "L5 fused into the sacrum (sacralised)"};
-  } else if (lumbar > 6) {
-    // No anatomy has 7 lumbar vertebrae: a vertebra was split in two (or a rib missed). Naming
-    // from either anchor would put a wrong name on some level, so only the sacrum is named.
-    v.vertebraNames[size_t(sacrum)] = "sacrum";
-    v.anomaly = std::to_string(lumbar) + " lumbar-type vertebrae, more than any known anatomy: a vertebra is probably "
-                "counted twice; no level above the sacrum is named";
-  } else {
-    nameUpFromSacrum(v, sacrum, std::max(0, lumbar), false, false);
-    v.anomaly = std::to_string(lumbar) + " lumbar-type vertebrae";
-  }
-  v.summary = "The anchors disagree with a normal count: " + v.anomaly + ".";
 }
 
 void fromC2Only(NumberingVerdict& v, const NumberingEvidence& e) {

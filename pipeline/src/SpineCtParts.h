@@ -64,6 +64,22 @@ double meanOverDisc(const Vec3& p, const Vec3& n, double radius, Sample sample) 
 /// Tangent of the centreline at i (unit, cranial).
 Vec3 tangentAt(const std::vector<Vec3>& line, size_t i);
 
+/// Discs hidden in a gap of `gapMm` between two discs: as many as it holds vertebrae `spacing` mm
+/// tall, less one (metal and faint-endplate gaps both count this way).
+inline long discsHiddenIn(double gapMm, double spacing) { return std::lround(gapMm / spacing) - 1; }
+
+/// The j-th of k points spread evenly between centreline indices a and b (j = 1..k).
+inline size_t evenlyBetween(size_t a, size_t b, long j, long k) { return a + (b - a) * size_t(j) / size_t(k + 1); }
+
+/// A disc placed at centreline point `at` by the spacing of the discs below and above it (height
+/// their mean).
+inline DiscCandidate placedBySpacing(const std::vector<Vec3>& line, size_t at, const DiscCandidate& below,
+                                     const DiscCandidate& above) {
+  DiscCandidate d{at, line[at], tangentAt(line, at), (below.heightMm + above.heightMm) / 2, 0};
+  d.placement = DiscPlacement::Spacing;
+  return d;
+}
+
 /// Every 4-connected component of background pixels (bg(i) true) of an nx x ny plane, with whether
 /// it touches the plane's border and the non-background pixels bordering it: fn(component,
 /// touchesBorder, boundary). Both hole fillings (marrow in the bone mask, marrow in a label) use it.

@@ -62,14 +62,12 @@ double spacingAround(const std::vector<DiscCandidate>& discs, const std::vector<
 /// discs are spread evenly between a and b.
 std::vector<DiscCandidate> hiddenDiscs(const std::vector<Vec3>& line, const DiscCandidate& a, const DiscCandidate& b,
                                        const std::vector<DiscCandidate>& cages, double spacing) {
-  const long k = std::lround(distance(a.centre, b.centre) / spacing) - 1;
+  const long k = discsHiddenIn(distance(a.centre, b.centre), spacing);
   if (k <= 0) return {};
   std::vector<DiscCandidate> out;
   bool cagesFit = long(cages.size()) == k;
   for (long j = 1; j <= k; ++j) {
-    const size_t at = a.index + (b.index - a.index) * size_t(j) / size_t(k + 1);
-    DiscCandidate d{at, line[at], tangentAt(line, at), (a.heightMm + b.heightMm) / 2, 0};
-    d.placement = DiscPlacement::Spacing;
+    const DiscCandidate d = placedBySpacing(line, evenlyBetween(a.index, b.index, j, k), a, b);
     // Screw tips that cross the midline (a medial breach) are metal on the axis too, but mid-body.
     cagesFit = cagesFit && distance(cages[size_t(j - 1)].centre, d.centre) <= 0.25 * spacing;
     out.push_back(d);

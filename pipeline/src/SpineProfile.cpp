@@ -217,16 +217,14 @@ std::vector<DiscCandidate> discsInGaps(const std::vector<DiscCandidate>& discs, 
     const double spacing = i + 1 < discs.size() ? localSpacing(discs, i) : 0;
     if (spacing <= 0) continue;
     const double gap = distance(discs[i].centre, discs[i + 1].centre);
-    const long k = gap >= 1.7 * spacing ? std::lround(gap / spacing) - 1 : 0;
+    const long k = gap >= 1.7 * spacing ? discsHiddenIn(gap, spacing) : 0;
     const size_t a = discs[i].index, b = discs[i + 1].index, window = (b - a) / size_t(6 * (k + 1));
     for (long j = 1; j <= k; ++j) {
-      const size_t even = a + (b - a) * size_t(j) / size_t(k + 1);
+      const size_t even = evenlyBetween(a, b, j, k);
       size_t m = even;
       for (size_t q = even - window; q <= even + window; ++q)
         if (!std::isnan(profile[q]) && (std::isnan(profile[m]) || profile[q] < profile[m])) m = q;
-      DiscCandidate d{m, line[m], tangentAt(line, m), (discs[i].heightMm + discs[i + 1].heightMm) / 2, 0};
-      d.placement = DiscPlacement::Spacing;
-      out.push_back(d);
+      out.push_back(placedBySpacing(line, m, discs[i], discs[i + 1]));
     }
   }
   return out;

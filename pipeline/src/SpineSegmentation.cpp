@@ -23,10 +23,38 @@ struct Slab {  ///< one vertebra between two planes (point, normal pointing cran
   bool cutBottom = false, cutTop = false;
   Vec3 centre() const { return scale(add(lowerPoint, upperPoint), 0.5); }
   Vec3 axis() const { return normalized(sub(upperPoint, lowerPoint)); }
-  bool inside(const Vec3& p, double margin) const {
-    return dot(sub(p, lowerPoint), lowerNormal) > margin && dot(sub(p, upperPoint), upperNormal) < -margin;
+  bool inside(const Vec3& p, double margin) const { return inside(p, margin, margin); }
+  /// Inside, at least `below` mm above the lower plane and `above` mm under the upper one.
+  bool inside(const Vec3& p, double below, double above) const {
+    return dot(sub(p, lowerPoint), lowerNormal) > below && dot(sub(p, upperPoint), upperNormal) < -above;
   }
 };
+
+/// Calls fn(index) for every voxel of img in the box of half-side `reach` mm around c, clipped to
+/// the image (slices slowest).
+template <typename Fn>
+void forEachVoxelAround(const itk::ImageBase<3>& img, const Vec3& c, double reach, Fn fn) {
+  itk::Index<3> lo, hi;
+  ct::toIndex(img, axpy(c, -reach, Vec3{1, 1, 1}), lo);
+  ct::toIndex(img, axpy(c, reach, Vec3{1, 1, 1}), hi);
+  const auto size = img.GetLargestPossibleRegion().GetSize();
+  for (long k = std::max(0L, std::min(lo[2], hi[2])); k <= std::min(long(size[2]) - 1, std::max(lo[2], hi[2])); ++k)
+    for (long j = std::max(0L, std::min(lo[1], hi[1])); j <= std::min(long(size[1]) - 1, std::max(lo[1], hi[1])); ++j)
+      for (long i = std::max(0L, std::min(lo[0], hi[0])); i <= std::min(long(size[0]) - 1, std::max(lo[0], hi[0])); ++i)
+        fn(itk::Index<3>{{i, j, k}});
+}
+
+Vec3 pointOf(const itk::ImageBase<3>& img, const itk::Index<3>& idx) {
+  itk::Point<double, 3> pt;
+  img.TransformIndexToPhysicalPoint(idx, pt);
+  return {pt[0], pt[1], pt[2]};
+}
+
+/// Which of a footprint's 16 directions (bodyFootprint) the in-plane offset (x, y) lies in.
+size_t footprintSector(double x, double y) {
+  const double th = std::atan2(y, x);
+  return size_t(std::lround((th < 0 ? th + 2 * M_PI : th) / (2 * M_PI) * 16)) % 16;
+}
 
 std::vector<Slab> slabsFrom(const std::vector<Vec3>& line, const std::vector<ct::DiscCandidate>& discs) {
   std::vector<Slab> out;  // caudal to cranial
@@ -85,21 +113,14 @@ void growFromBodies(const MaskImage& bone, LabelImage& owner, const std::vector<
   for (size_t s = 0; s < slabs.size(); ++s) {
     Vec3 c = slabs[s].centre(), a = slabs[s].axis();
     double reach = distance(slabs[s].lowerPoint, slabs[s].upperPoint) / 2 + 12;
-    itk::Index<3> lo, hi;
-    ct::toIndex(bone, axpy(c, -reach, Vec3{1, 1, 1}), lo);
-    ct::toIndex(bone, axpy(c, reach, Vec3{1, 1, 1}), hi);
-    for (long k = std::max(0L, std::min(lo[2], hi[2])); k <= std::min(long(size[2]) - 1, std::max(lo[2], hi[2])); ++k)
-      for (long j = std::max(0L, std::min(lo[1], hi[1])); j <= std::min(long(ny) - 1, std::max(lo[1], hi[1])); ++j)
-        for (long i = std::max(0L, std::min(lo[0], hi[0])); i <= std::min(long(nx) - 1, std::max(lo[0], hi[0])); ++i) {
-          size_t idx = (size_t(k) * ny + size_t(j)) * nx + size_t(i);
-          if (!m[idx] || cost[idx] == 0) continue;
-          itk::Point<double, 3> pt;
-          bone.TransformIndexToPhysicalPoint({{i, j, k}}, pt);
-          Vec3 q{pt[0], pt[1], pt[2]};
-          if (!slabs[s].inside(q, 1.0) || norm(axpy(sub(q, c), -dot(sub(q, c), a), a)) > seedRadius) continue;
-          cost[idx] = 0, lab[idx] = std::uint16_t(s + 1);
-          buckets[0].push_back(idx);
-        }
+    forEachVoxelAround(bone, c, reach, [&](const itk::Index<3>& at) {
+      size_t idx = (size_t(at[2]) * ny + size_t(at[1])) * nx + size_t(at[0]);
+      if (!m[idx] || cost[idx] == 0) return;
+      Vec3 q = pointOf(bone, at);
+      if (!slabs[s].inside(q, 1.0) || norm(axpy(sub(q, c), -dot(sub(q, c), a), a)) > seedRadius) return;
+      cost[idx] = 0, lab[idx] = std::uint16_t(s + 1);
+      buckets[0].push_back(idx);
+    });
   }
   int steps[26][3], stepCost[26], ns = 0;
   for (int dz = -1; dz <= 1; ++dz)
@@ -184,26 +205,17 @@ void labelDisc(const CtImage& ct, LabelImage& lab, const ct::DiscCandidate& d, c
   double rMax = 0;
   for (size_t t = 0; t < 16; ++t) rMax = std::max(rMax, (lowerR[t] + upperR[t]) / 2);
   const double half = d.heightMm / 2 + 6, reach = 14;
-  itk::Index<3> lo, hi;
-  ct::toIndex(ct, axpy(d.centre, -(rMax + half), Vec3{1, 1, 1}), lo);
-  ct::toIndex(ct, axpy(d.centre, rMax + half, Vec3{1, 1, 1}), hi);
-  const auto size = ct.GetLargestPossibleRegion().GetSize();
   std::vector<itk::Index<3>> claimed;
-  for (long k = std::max(0L, std::min(lo[2], hi[2])); k <= std::min(long(size[2]) - 1, std::max(lo[2], hi[2])); ++k)
-    for (long j = std::max(0L, std::min(lo[1], hi[1])); j <= std::min(long(size[1]) - 1, std::max(lo[1], hi[1])); ++j)
-      for (long i = std::max(0L, std::min(lo[0], hi[0])); i <= std::min(long(size[0]) - 1, std::max(lo[0], hi[0])); ++i) {
-        itk::Index<3> idx{{i, j, k}};
-        if (lab.GetPixel(idx) != 0 || ct.GetPixel(idx) > 400) continue;
-        itk::Point<double, 3> pt;
-        ct.TransformIndexToPhysicalPoint(idx, pt);
-        Vec3 p{pt[0], pt[1], pt[2]}, q = sub(p, d.centre);
-        if (std::abs(dot(q, n)) > half) continue;
-        double x = dot(q, u), y = dot(q, v), th = std::atan2(y, x);
-        size_t t = size_t(std::lround((th < 0 ? th + 2 * M_PI : th) / (2 * M_PI) * 16)) % 16;
-        if (std::hypot(x, y) > (lowerR[t] + upperR[t]) / 2) continue;
-        if (firstLabelAlong(lab, p, n, reach) != upperId || firstLabelAlong(lab, p, scale(n, -1), reach) != lowerId) continue;
-        claimed.push_back(idx);
-      }
+  forEachVoxelAround(ct, d.centre, rMax + half, [&](const itk::Index<3>& idx) {
+    if (lab.GetPixel(idx) != 0 || ct.GetPixel(idx) > 400) return;
+    Vec3 p = pointOf(ct, idx), q = sub(p, d.centre);
+    if (std::abs(dot(q, n)) > half) return;
+    double x = dot(q, u), y = dot(q, v);
+    size_t t = footprintSector(x, y);
+    if (std::hypot(x, y) > (lowerR[t] + upperR[t]) / 2) return;
+    if (firstLabelAlong(lab, p, n, reach) != upperId || firstLabelAlong(lab, p, scale(n, -1), reach) != lowerId) return;
+    claimed.push_back(idx);
+  });
   for (const auto& idx : claimed) lab.SetPixel(idx, id);
   voxels = claimed.size();
 }
@@ -214,33 +226,19 @@ void labelDisc(const CtImage& ct, LabelImage& lab, const ct::DiscCandidate& d, c
 /// to bone density join that body.
 void fillFaintBodies(LabelImage& lab, const CtImage& ct, const std::vector<Slab>& slabs,
                      const std::vector<std::vector<double>>& footprints, const std::vector<ct::DiscCandidate>& discs) {
-  const auto size = ct.GetLargestPossibleRegion().GetSize();
   for (size_t s = 0; s < slabs.size() && s <= discs.size(); ++s) {
     const Slab& slab = slabs[s];
     const Vec3 c = slab.centre(), a = slab.axis(), u = normalized(cross(a, Vec3{0, 1, 0})), v = cross(a, u);
     const double clearBelow = s > 0 ? discs[s - 1].heightMm / 2 : 0, clearAbove = s < discs.size() ? discs[s].heightMm / 2 : 0;
-    double rMax = 0;
-    for (double r : footprints[s]) rMax = std::max(rMax, r);
-    const double reach = distance(slab.lowerPoint, slab.upperPoint) / 2 + rMax;
-    itk::Index<3> lo, hi;
-    ct::toIndex(ct, axpy(c, -reach, Vec3{1, 1, 1}), lo);
-    ct::toIndex(ct, axpy(c, reach, Vec3{1, 1, 1}), hi);
-    for (long k = std::max(0L, std::min(lo[2], hi[2])); k <= std::min(long(size[2]) - 1, std::max(lo[2], hi[2])); ++k)
-      for (long j = std::max(0L, std::min(lo[1], hi[1])); j <= std::min(long(size[1]) - 1, std::max(lo[1], hi[1])); ++j)
-        for (long i = std::max(0L, std::min(lo[0], hi[0])); i <= std::min(long(size[0]) - 1, std::max(lo[0], hi[0])); ++i) {
-          itk::Index<3> idx{{i, j, k}};
-          const double hu = ct.GetPixel(idx);
-          if (lab.GetPixel(idx) != 0 || hu < 40 || hu > 400) continue;
-          itk::Point<double, 3> pt;
-          ct.TransformIndexToPhysicalPoint(idx, pt);
-          const Vec3 q = sub(Vec3{pt[0], pt[1], pt[2]}, c);
-          if (dot(sub(Vec3{pt[0], pt[1], pt[2]}, slab.lowerPoint), slab.lowerNormal) < clearBelow ||
-              dot(sub(Vec3{pt[0], pt[1], pt[2]}, slab.upperPoint), slab.upperNormal) > -clearAbove)
-            continue;
-          const double x = dot(q, u), y = dot(q, v), th = std::atan2(y, x);
-          const size_t t = size_t(std::lround((th < 0 ? th + 2 * M_PI : th) / (2 * M_PI) * 16)) % 16;
-          if (std::hypot(x, y) <= footprints[s][t]) lab.SetPixel(idx, std::uint16_t(s + 1));
-        }
+    const double rMax = *std::max_element(footprints[s].begin(), footprints[s].end());
+    forEachVoxelAround(ct, c, distance(slab.lowerPoint, slab.upperPoint) / 2 + rMax, [&](const itk::Index<3>& idx) {
+      const double hu = ct.GetPixel(idx);
+      if (lab.GetPixel(idx) != 0 || hu < 40 || hu > 400) return;
+      const Vec3 p = pointOf(ct, idx), q = sub(p, c);
+      if (!slab.inside(p, clearBelow, clearAbove)) return;
+      const double x = dot(q, u), y = dot(q, v);
+      if (std::hypot(x, y) <= footprints[s][footprintSector(x, y)]) lab.SetPixel(idx, std::uint16_t(s + 1));
+    });
   }
 }
 
