@@ -1,6 +1,11 @@
 // DICOM write-and-read round trips for every transfer syntax the loader decodes, and the pixel
 // formats around them (8/12/16-bit, signed/unsigned, rescale, MONOCHROME1, enhanced multi-frame).
+#include <fstream>
+
 #include "TestHelpers.h"
+#include "spine/Error.h"
+#include "spine/DicomPixelFile.h"
+#include "spine/DicomFrameReader.h"
 
 namespace spine::test {
 namespace {
@@ -96,6 +101,35 @@ TEST(EnhancedMultiFrame, FramesSortedByPlanePosition) {
     ASSERT_EQ(study.series.size(), 1u) << syntax;
     EXPECT_EQ(study.chosenSeries().frames.size(), 9u);
     EXPECT_LE(maxFieldError(study.volume, linearField), 0.5) << syntax;
+  }
+}
+
+
+/// A JPEG fragment whose marker segments are malformed after SOI (found by fuzzing: DCMTK 3.6.7's
+/// bit-depth scan never returns on it) is refused with an error naming the file; the intact file
+/// still decodes.
+TEST(PixelFormat, AMalformedJpegHeaderIsRefusedNotScannedForever) {
+  const std::string good = "/usr/lib/python3/dist-packages/pydicom/data/test_files/JPEG-lossy.dcm";
+  if (!fs::exists(good)) GTEST_SKIP() << "python3-pydicom test files are not installed";
+  registerDicomCodecs();
+  std::vector<DicomFrame> frames = readDicomFrames(good);
+  ASSERT_FALSE(frames.empty());
+  EXPECT_NO_THROW(DicomPixelFile{frames.front()});
+  std::string bytes = slurp(good);
+  const size_t soi = bytes.find("\xFF\xD8\xFF", bytes.find(std::string("\xE0\x7F\x10\x00", 4)));
+  ASSERT_NE(soi, std::string::npos);
+  bytes.replace(soi + 2, 4, std::string("\xFF\x01\x00\x7F", 4));
+  ScratchFolder dir;
+  const std::string bad = dir.sub("jpeg_bad_marker.dcm");
+  std::ofstream(bad, std::ios::binary) << bytes;
+  frames = readDicomFrames(bad);
+  ASSERT_FALSE(frames.empty());
+  try {
+    DicomPixelFile pixels(frames.front());
+    FAIL() << "a malformed JPEG header was accepted";
+  } catch (const SpineError& e) {
+    EXPECT_NE(e.oneLine().find("jpeg_bad_marker.dcm"), std::string::npos) << e.oneLine();
+    EXPECT_NE(e.oneLine().find("malformed header"), std::string::npos) << e.oneLine();
   }
 }
 

@@ -50,7 +50,55 @@ DicomPixelFile::DicomPixelFile(const DicomFrame& format) : m_format(format), m_f
 
 DicomPixelFile::~DicomPixelFile() = default;
 
+namespace {
+
+/// Whether a JPEG (ITU T.81) stream's marker segments are well formed from SOI up to SOS: each
+/// marker starts with 0xFF, each segment's length is at least 2 and stays inside the stream. DCMTK
+/// 3.6.7's scan for the bit depth (DJCodecDecoder::scanJpegDataForBitDepth) loops without end on
+/// some malformed ones (found by fuzzing), so they are refused before it sees them.
+bool jpegHeaderWellFormed(const std::uint8_t* p, size_t n) {
+  if (n < 4 || p[0] != 0xFF || p[1] != 0xD8) return false;
+  size_t at = 2;
+  while (at + 1 < n) {
+    if (p[at] != 0xFF) return false;
+    while (at + 1 < n && p[at + 1] == 0xFF) ++at;  // fill bytes
+    if (at + 1 >= n) return false;
+    const std::uint8_t m = p[at + 1];
+    if (m == 0xDA) return true;  // start of scan: the header is complete
+    if (m == 0x01 || (m >= 0xD0 && m <= 0xD8)) {
+      at += 2;  // standalone markers
+      continue;
+    }
+    if (at + 3 >= n) return false;
+    const size_t length = size_t(p[at + 2]) << 8 | p[at + 3];
+    if (length < 2) return false;
+    at += 2 + length;
+  }
+  return false;
+}
+
+}  // namespace
+
+/// Refuses, before DCMTK decodes them, JPEG fragments whose header would stall its decoder.
+void DicomPixelFile::checkJpegHeaders() {
+  if (DcmXfer(m_format.transferSyntaxUid.c_str()).getJPEGProcess8Bit() == 0) return;
+  DcmElement* element = nullptr;
+  if (m_file->getDataset()->findAndGetElement(DCM_PixelData, element).bad() || !element) return;
+  DcmPixelSequence* fragments = nullptr;
+  E_TransferSyntax xfer = DcmXfer(m_format.transferSyntaxUid.c_str()).getXfer();
+  if (static_cast<DcmPixelData*>(element)->getEncapsulatedRepresentation(xfer, nullptr, fragments).bad() || !fragments) return;
+  for (unsigned long i = 1; i < fragments->card(); ++i) {
+    DcmPixelItem* item = nullptr;
+    Uint8* bytes = nullptr;
+    if (fragments->getItem(item, i).bad() || item->getUint8Array(bytes).bad() || !bytes) continue;
+    const size_t n = item->getLength();
+    if (n >= 2 && bytes[0] == 0xFF && bytes[1] == 0xD8 && !jpegHeaderWellFormed(bytes, n))
+      throwDataError("decode", m_format.file, "JPEG fragment " + std::to_string(i) + " has a malformed header (marker segments before the scan)");
+  }
+}
+
 void DicomPixelFile::decodeNative() {
+  checkJpegHeaders();
   DcmDataset* ds = m_file->getDataset();
   OFCondition status = ds->chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
   if (status.bad() || !ds->canWriteXfer(EXS_LittleEndianExplicit))

@@ -29,6 +29,7 @@ public:
 
 private:
   void decodeNative();
+  void checkJpegHeaders();
   void decodeJpeg2000();
 
   DicomFrame m_format;
