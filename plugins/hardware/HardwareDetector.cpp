@@ -490,12 +490,20 @@ Finding artefactFinding(const std::vector<MetalObject>& spinal, const Levels& le
 
 namespace {
 
+/// A compact object in a disc space is an interbody cage.
+bool readsAsCage(const MetalObject& o, const Levels& levels, const HardwareParams& p) {
+  double toDisc = std::numeric_limits<double>::max();
+  return levels.nearestDisc(o.centroid, &toDisc) && toDisc < 15 && o.length <= p.cageMaxMm;
+}
+
 /// Two screws whose tips touch (a medial breach, converging trajectories) form one V-shaped object:
-/// split it at the sagittal plane through the nearest vertebra.
-std::vector<std::vector<long>> splitAtMidline(const MetalGrid& g, const std::vector<long>& voxels, const Levels& levels) {
+/// split it at the sagittal plane through the nearest vertebra. A cage across the midline stays
+/// whole (it was reported as two cages, which reads as a bilateral PLIF).
+std::vector<std::vector<long>> splitAtMidline(const MetalGrid& g, const std::vector<long>& voxels, const Levels& levels,
+                                              const HardwareParams& p) {
   MetalObject whole = describe(g, voxels, false);
   const LevelEntry* v = levels.nearestVertebra(whole.centroid);
-  if (!v || whole.thickness < 16) return {voxels};
+  if (!v || whole.thickness < 16 || readsAsCage(whole, levels, p)) return {voxels};
   std::vector<long> left, right;
   for (long f : voxels) (g.point(f)[0] > v->centroid[0] ? left : right).push_back(f);
   if (left.empty() || right.empty()) return {voxels};
@@ -526,12 +534,11 @@ std::vector<Finding> HardwareDetector::detect(const DetectorInput& input) const 
   for (const std::vector<long>& voxels : components(grid, kRod))
     if (MetalObject o = describe(grid, voxels, true); keep(o)) (o.length >= p.rodRunMm ? rods : others).push_back(o);
   for (const std::vector<long>& part : components(grid, kMetal))
-    for (const std::vector<long>& voxels : splitAtMidline(grid, part, levels)) {
+    for (const std::vector<long>& voxels : splitAtMidline(grid, part, levels, p)) {
       MetalObject o = describe(grid, voxels, false);
       if (!keep(o)) continue;
-      double toDisc = std::numeric_limits<double>::max();
-      const LevelEntry* disc = levels.nearestDisc(o.centroid, &toDisc);
-      if (disc && toDisc < 15 && o.length <= p.cageMaxMm) out.push_back(cageFinding(o, *disc, p));
+      double toDisc = 0;
+      if (readsAsCage(o, levels, p)) out.push_back(cageFinding(o, *levels.nearestDisc(o.centroid, &toDisc), p));
       else if (o.length >= p.screwMinMm && o.length <= p.screwMaxMm && std::abs(o.axis[2]) < 0.7) screws.push_back(screwFinding(*input.volume.ct, o, levels, p));
       else others.push_back(o);
     }
