@@ -108,7 +108,7 @@ std::vector<DiscCandidate> discsBesideMetal(const CtImage& ct, const std::vector
   bool anyMetal = false;
   for (size_t i = 0; i < discs.size(); ++i) {
     const bool screwPlane = metalPlaneMm2(ct, discs[i].centre, p.metalHu) >= p.screwPlaneMm2;
-    doubtful[i] = screwPlane && !readsAsDisc(discs[i]);
+    doubtful[i] = screwPlane && (!readsAsDisc(discs[i]) || discs[i].hu > p.screwPlaneDiscHu);
     anyMetal |= screwPlane;
   }
   const double spacing = typicalSpacing(discs, doubtful);

@@ -20,7 +20,9 @@ struct SegmentationParams {
   double minRibMm3 = 400;       ///< rib volume for a vertebra to count as rib-bearing
   double faintMarrowHu = 140;   ///< marrow below this (osteopenic): discs from the HU profile, bodies filled by footprint
   double metalHu = 2000;        ///< metal (cortical bone stays below ~1900 HU; as the hardware detector)
-  double screwPlaneMm2 = 150;   ///< metal in one axial plane near the column: a screw lies in it (two rods are ~60 mm2)
+  double screwPlaneMm2 = 100;   ///< metal in one axial plane near the column: a screw lies in it (two rods are ~60 mm2;
+                                ///< a tilted gantry cuts a screw into planes of 140 mm2)
+  double screwPlaneDiscHu = 160;  ///< in a screw's plane a trough brighter than this is the band between screws, not disc
   unsigned threads = 2;
 };
 
