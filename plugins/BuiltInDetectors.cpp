@@ -1,6 +1,7 @@
 #include "BuiltInDetectors.h"
 
 #include "adjacent-segment/AdjacentSegmentDetector.h"
+#include "fusion/FusionDetector.h"
 #include "hardware/HardwareDetector.h"
 #include "herniation/HerniationDetector.h"
 #include "laminectomy/LaminectomyDetector.h"
@@ -14,6 +15,7 @@ std::vector<std::unique_ptr<Detector>> builtInDetectors() {
   list.push_back(std::make_unique<LaminectomyDetector>());
   list.push_back(std::make_unique<HerniationDetector>());
   list.push_back(std::make_unique<AdjacentSegmentDetector>());
+  list.push_back(std::make_unique<FusionDetector>());
   list.push_back(std::make_unique<StenosisDetector>());
   return list;
 }

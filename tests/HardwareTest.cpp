@@ -98,6 +98,10 @@ TEST(HardwareTest, AFailedSteelFusionShowsBrokenRodsAndLooseScrews) {
       ASSERT_NE(s, nullptr);
       EXPECT_TRUE(s->details["loosening"].get<bool>()) << h["level"] << " " << h["side"];
     }
+  // One cage across the midline is one cage: split in two halves it read as a bilateral PLIF.
+  const auto cages = objects(a.findings, "interbody cage");
+  ASSERT_EQ(cages.size(), 1u);
+  EXPECT_EQ(cages[0]->levels, std::vector<std::string>{"L4-L5"});
 }
 
 TEST(HardwareTest, LucentHalosAroundLooseScrewsAreFound) {

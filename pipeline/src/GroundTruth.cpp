@@ -54,8 +54,10 @@ LevelSet phantomTruthSet(const std::string& file) {
     s.findings["herniation"];  // known, possibly empty
     for (const json& h : t.value("stenoses", json::array())) s.findings["canal-stenosis"].insert(h.at("level").get<std::string>());
     if (t.contains("stenoses")) s.findings["canal-stenosis"];  // truths written before stenosis existed do not know
-    s.findings["hardware"];
+    s.findings["hardware"], s.findings["fusion-bridged"];
     for (const json& h : t.value("hardware", json::array())) {
+      if (h.at("kind") == "interbody-cage" && h.value("bridging_bone", false))
+        s.findings["fusion-bridged"].insert(h.at("level").get<std::string>());
       if (h.contains("level") && h.at("kind") != "laminectomy") s.findings["hardware"].insert(h.at("level").get<std::string>());
       if (h.at("kind") == "pedicle-screw")
         s.screws.push_back({h.at("level").get<std::string>(), h.at("side").get<std::string>(), vec3FromJson(h.at("entry_lps_mm")),
@@ -134,7 +136,7 @@ LevelSet readPrediction(const std::string& dir) {
     addNames(s, r.value("vertebrae", json::array()));
     addNames(s, r.value("discs", json::array()));
     s.numberingConfirmed = r.at("numbering").value("status", "") == "confirmed";
-    s.findings["herniation"], s.findings["hardware"], s.findings["canal-stenosis"];
+    s.findings["herniation"], s.findings["hardware"], s.findings["canal-stenosis"], s.findings["fusion-bridged"];
     auto collect = [&](const json& f, const std::string& where) {
       std::string kind = f.value("kind", "");
       const json details = f.value("details", json::object());
@@ -144,6 +146,7 @@ LevelSet readPrediction(const std::string& dir) {
                             vec3FromJson(details.at("head_lps_mm")), vec3FromJson(details.at("tip_lps_mm")),
                             details.value("loosening", false)});
       }
+      if (kind == "fusion-status" && details.value("status", "") == "bridged") kind = "fusion-bridged";
       if (!s.findings.count(kind)) return;
       if (!where.empty()) s.findings[kind].insert(where);
       for (const json& l : f.value("levels", json::array())) s.findings[kind].insert(l.get<std::string>());

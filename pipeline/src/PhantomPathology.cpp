@@ -137,6 +137,13 @@ void addRods(Anatomy& a, const HardwareSpec& h, bool mr) {
   }
 }
 
+/// A solid interbody fusion: trabecular bone across the disc space round the cage, through the
+/// endplates (they remodel once bone bridges them), inside the annulus's outer ring.
+void addBridgingBone(Anatomy& a, const DiscModel& d) {
+  a.shapes.push_back(cylinder(d.frame, {d.width * 0.42, d.depth * 0.40, d.height / 2 + 1.5}, Tissue::Cancellous, kMarrow,
+                              kKeepLabel));
+}
+
 void addCage(Anatomy& a, const HardwareSpec& h, bool mr, const PhantomSpec& spec) {
   for (const std::string& level : h.levels) {
     const DiscModel* d = a.disc(level);
@@ -145,8 +152,10 @@ void addCage(Anatomy& a, const HardwareSpec& h, bool mr, const PhantomSpec& spec
     f.centre = d->frame.world(0, 0, -h.subsidenceMm / 2);
     Shape cage = box(f, {d->width * 0.28, d->depth * 0.3, d->height / 2 + h.subsidenceMm / 2}, metalOf(h.material), kMetal, kKeepLabel);
     addMetal(a, cage, h.material, mr);
+    if (h.bridgingBone) addBridgingBone(a, *d);
     a.hardware.push_back({{"kind", "interbody-cage"}, {"level", level}, {"material", h.material},
-                          {"centre_lps_mm", toJson(f.centre)}, {"subsidence_mm", h.subsidenceMm}});
+                          {"centre_lps_mm", toJson(f.centre)}, {"subsidence_mm", h.subsidenceMm},
+                          {"bridging_bone", h.bridgingBone}});
   }
 }
 

@@ -138,6 +138,8 @@ HardwareSpec parseHardware(const json& j, const std::string& where, const std::s
   f.oneOf("breach", h.breach, {"none", "medial", "lateral"});
   f.range("rod_gap_mm", h.rodGapMm, 0, 20);
   f.range("subsidence_mm", h.subsidenceMm, 0, 8);
+  f.get("bridging_bone", h.bridgingBone);
+  if (h.bridgingBone && h.type != "cage") f.fail("bridging_bone", "is for cages only (an interbody fusion)");
   f.finish();
   return h;
 }

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
+#include "common/Constructs.h"
 #include "common/DiscBlock.h"
 #include "spine/Statistics.h"
 
@@ -11,57 +11,10 @@ namespace spine {
 
 namespace {
 
+using discs::Construct;
 using discs::DiscBlock;
 using discs::DiscFrame;
 using discs::kNaN;
-
-/// Metal (mm3) inside each label of the level table: one pass over the CT round the levels (the
-/// label map shares its grid).
-std::map<std::uint16_t, double> metalPerLabel(const CtImage& ct, const LevelTable& t, double metalHu) {
-  std::map<std::uint16_t, double> metal;
-  const LabelImage& labels = *t.labels;
-  if (labels.GetPixelContainer()->Size() != ct.GetPixelContainer()->Size()) return metal;
-  const auto s = ct.GetSpacing();
-  const auto size = ct.GetLargestPossibleRegion().GetSize();
-  const double voxel = s[0] * s[1] * s[2];
-  const itk::ImageRegion<3> box =
-      discs::regionAround(ct, discs::levelCentroids(t), 80);  // a vertebra reaches 80 mm from its centroid at most
-  const CtPixel* v = ct.GetBufferPointer();
-  const LabelPixel* l = labels.GetBufferPointer();
-  for (long k = box.GetIndex(2); k < box.GetUpperIndex()[2] + 1; ++k)
-    for (long j = box.GetIndex(1); j < box.GetUpperIndex()[1] + 1; ++j) {
-      const size_t row = (size_t(k) * size[1] + size_t(j)) * size[0];
-      for (long i = box.GetIndex(0); i < box.GetUpperIndex()[0] + 1; ++i)
-        if (v[row + size_t(i)] >= metalHu && l[row + size_t(i)]) metal[l[row + size_t(i)]] += voxel;
-    }
-  return metal;
-}
-
-/// A fused segment: vertebrae top..bottom (indices into the table), all instrumented.
-struct Construct {
-  size_t top = 0, bottom = 0;
-};
-
-/// Runs of two or more consecutive instrumented vertebrae; a disc holding metal (a cage) joins the
-/// vertebrae on either side of it.
-std::vector<Construct> constructs(const LevelTable& t, const std::map<std::uint16_t, double>& metal, double minMm3) {
-  auto has = [&](std::uint16_t label) {
-    auto it = metal.find(label);
-    return it != metal.end() && it->second >= minMm3;
-  };
-  std::vector<bool> instrumented(t.vertebrae.size());
-  for (size_t i = 0; i < t.vertebrae.size(); ++i) instrumented[i] = has(t.vertebrae[i].label);
-  for (size_t d = 0; d < t.discs.size() && d + 1 < t.vertebrae.size(); ++d)
-    if (has(t.discs[d].label)) instrumented[d] = instrumented[d + 1] = true;
-  std::vector<Construct> out;
-  for (size_t i = 0; i < instrumented.size();) {
-    size_t j = i;
-    while (j < instrumented.size() && instrumented[j]) ++j;
-    if (j - i >= 2) out.push_back({i, j - 1});
-    i = std::max(j, i + 1);
-  }
-  return out;
-}
 
 struct DiscHeight {
   double mm = kNaN;        ///< mean between the endplates' half-maximum edges, front to back
@@ -171,7 +124,7 @@ std::vector<Finding> AdjacentSegmentDetector::detect(const DetectorInput& input)
   if (!input.levels || !input.levels->labels || !input.volume.ct) return out;
   const LevelTable& t = *input.levels;
   const std::vector<Construct> fused =
-      constructs(t, metalPerLabel(*input.volume.ct, t, m_params.metalHu), m_params.minMetalMm3);
+      discs::constructs(t, discs::metalPerLabel(*input.volume.ct, t, m_params.metalHu), m_params.minMetalMm3);
   if (fused.empty()) return out;
   std::vector<bool> valid, excluded(t.discs.size(), false);
   const std::vector<DiscFrame> frames = discs::discFrames(t, valid);

@@ -11,17 +11,6 @@ namespace spine::discs {
 
 namespace {
 
-/// A frame at `centre` with normal n: y is LPS posterior made orthogonal to it.
-DiscFrame frameAt(const Vec3& centre, Vec3 n) {
-  DiscFrame f;
-  f.centre = centre;
-  if (n[2] < 0) n = scale(n, -1);  // LPS +z is cranial whatever the patient's position
-  f.z = normalized(n);
-  f.y = normalized(axpy({0, 1, 0}, -f.z[1], f.z));  // LPS +y is posterior
-  f.x = cross(f.y, f.z);                            // y x z = patient left (+x)
-  return f;
-}
-
 /// The disc's centroid and axes: normal = the axis of least spread of its voxels.
 DiscFrame frameOf(const std::vector<Vec3>& points) {
   Vec3 centre{0, 0, 0};
@@ -92,6 +81,16 @@ void centreOnPosteriorHalf(const std::vector<Vec3>& points, DiscFrame& frame) {
 }
 
 }  // namespace
+
+DiscFrame frameAt(const Vec3& centre, Vec3 n) {
+  DiscFrame f;
+  f.centre = f.centroid = centre;
+  if (n[2] < 0) n = scale(n, -1);  // LPS +z is cranial whatever the patient's position
+  f.z = normalized(n);
+  f.y = normalized(axpy({0, 1, 0}, -f.z[1], f.z));  // LPS +y is posterior
+  f.x = cross(f.y, f.z);                            // y x z = patient left (+x)
+  return f;
+}
 
 itk::ImageRegion<3> regionAround(const itk::ImageBase<3>& image, const std::vector<Vec3>& points, double marginMm) {
   const auto size = image.GetLargestPossibleRegion().GetSize();

@@ -22,6 +22,9 @@ struct DiscFrame {
   Vec3 world(double u, double v, double w) const { return axpy(axpy(axpy(centre, u, x), v, y), w, z); }
 };
 
+/// A frame at `centre` with normal n (turned cranially): y is LPS posterior made orthogonal to it.
+DiscFrame frameAt(const Vec3& centre, Vec3 n);
+
 /// The index box of `image` holding every point (LPS mm) with `marginMm` round it, clipped to the
 /// image (empty when no point is given): the detectors walk the spine's neighbourhood, not the
 /// whole scan.

@@ -126,7 +126,8 @@ ReportSection limitsOf(const json& report, const viewer::ReviewModel& m) {
     s.lines.push_back("Herniation on CT is disc-dense material measured beyond the posterior vertebral line; MR is the "
                       "reference for disc herniation, and discs next to metal or without contrast to the canal are listed "
                       "as not assessed. Stenosis: the central canal's midline depth at lumbar discs only. Not assessed by this "
-                      "version: lateral recess and foraminal stenosis, fusion status; adjacent segment degeneration only as "
+                      "version: lateral recess and foraminal stenosis, a posterolateral fusion mass; fusion status is bone "
+                      "across an instrumented disc space (interbody fusion) only; adjacent segment degeneration only as "
                       "disc height next to a fusion.");
   }
   for (const json& d : report.value("detectors", json::array()))

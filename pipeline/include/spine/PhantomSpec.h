@@ -43,6 +43,7 @@ struct HardwareSpec {
   std::string breach = "none";          ///< none | medial | lateral (screws)
   double rodGapMm = 0;                  ///< rods: a fracture gap at the middle, mm
   double subsidenceMm = 0;              ///< cage: sinking into the lower endplate, mm
+  bool bridgingBone = false;            ///< cage: a solid interbody fusion (trabecular bone across the disc space)
   std::string mesh;                     ///< semi-synthetic screws: STL of the real implant (path resolved)
 };
 

@@ -1,0 +1,27 @@
+#pragma once
+// Fused (instrumented) segments on CT, read from the metal inside each level's label: the
+// adjacent-segment detector judges the discs next to them, the fusion detector the discs within.
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "spine/LevelTable.h"
+#include "spine/PixelTypes.h"
+
+namespace spine::discs {
+
+/// Metal (mm3, voxels at or above `metalHu`) inside each label of the level table: one pass over
+/// the CT round the levels (the label map shares its grid; empty when it does not).
+std::map<std::uint16_t, double> metalPerLabel(const CtImage& ct, const LevelTable& t, double metalHu);
+
+/// A fused segment: vertebrae top..bottom (indices into the table, top cranial), all instrumented.
+/// Disc d lies between vertebrae d and d + 1, so the fused discs are top..bottom - 1.
+struct Construct {
+  size_t top = 0, bottom = 0;
+};
+
+/// Runs of two or more consecutive instrumented vertebrae (`minMm3` of metal or more in the label);
+/// a disc holding that much metal (a cage) joins the vertebrae on either side of it.
+std::vector<Construct> constructs(const LevelTable& t, const std::map<std::uint16_t, double>& metal, double minMm3);
+
+}  // namespace spine::discs
