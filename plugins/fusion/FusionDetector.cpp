@@ -131,7 +131,6 @@ ColumnMap columnMap(const CtImage& ct, const discs::DiscFrame& frame, double hal
   m.nx = (b.nx() + 1) / 2, m.ny = (b.ny() + 1) / 2;
   m.cells.assign(size_t(m.nx) * m.ny, Column::Outside);
   std::vector<double> middle;
-  double metalPeak = 0;
   for (int j = 0; j < b.ny(); j += 2)
     for (int i = 0; i < b.nx(); i += 2) {
       const double above = columnMedian(b, i, j, 0.5 * half, 0.9 * half);
@@ -139,7 +138,6 @@ ColumnMap columnMap(const CtImage& ct, const discs::DiscFrame& frame, double hal
       if (std::abs(b.u(i)) <= 8 && std::abs(b.v(j)) <= 8) middle.push_back(std::min(above, below));
       if (above < p.bodyHu || below < p.bodyHu) continue;
       const auto [lowest, highest] = columnRange(b, i, j, zone);
-      metalPeak = std::max(metalPeak, highest);
       Column& c = m.at(i / 2, j / 2);
       c = highest >= p.metalHu                      ? Column::Metal
           : lowest < p.bridgeHu                     ? Column::Gap
@@ -148,7 +146,7 @@ ColumnMap columnMap(const CtImage& ct, const discs::DiscFrame& frame, double hal
     }
   m.bodyHu = middle.empty() ? 0 : median(middle);
   cutAtPosteriorWall(m);
-  markNear(m, Column::Metal, int(metalPeak >= p.steelHu ? p.steelMarginMm : p.metalMarginMm));
+  markNear(m, Column::Metal, int(p.metalMarginMm));
   markNear(m, Column::Uniform, int(p.metalMarginMm));
   return m;
 }
@@ -211,7 +209,7 @@ Finding fusionFinding(const LevelEntry& disc, const ColumnMap& m, bool cage, con
       {"bone_area", m.area(Column::Bone), "mm2", "all such columns"},
       {"judged_area", m.judgedArea(), "mm2",
        "columns in both bodies' footprint, in front of the canal, over " + oneDecimal(p.metalMarginMm) +
-           " mm from metal and smooth cages (" + oneDecimal(p.steelMarginMm) + " mm from steel)"},
+           " mm from metal and smooth cages"},
       {"metal_area", m.area(Column::Metal) + m.area(Column::Margin), "mm2",
        "metal across the disc space and the margins of metal and smooth cages"},
       {"uniform_area", m.area(Column::Uniform), "mm2", "smooth material of bone density (PEEK cage, graft)"},

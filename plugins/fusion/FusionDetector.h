@@ -15,8 +15,6 @@ struct FusionParams {
   double zoneFraction = 0.15;  ///< the disc space judged: this share of the body-centre distance either side
   double uniformSdHu = 20;     ///< mid-plane spread over 5 mm below which bone-dense material is a cage or graft
   double metalMarginMm = 3;   ///< columns this close to metal or a smooth cage are not judged (partial volume, streaks)
-  double steelHu = 10000;     ///< metal this bright (steel, not titanium) streaks further ...
-  double steelMarginMm = 6;   ///< ... so columns this close to it are not judged
   double bridgeMm2 = 40;      ///< a connected bridge of this area makes the disc space bridged
   double minJudgedMm2 = 150;  ///< judged area below which the disc is not assessed
   double cageMm2 = 100;       ///< metal (or smooth bone-dense material) across the disc space: an interbody cage
