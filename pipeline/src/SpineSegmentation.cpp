@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <itkOrientImageFilter.h>
 
@@ -85,6 +86,58 @@ std::vector<Slab> reachingFieldEdges(std::vector<Slab> slabs) {
     if (s.cutBottom) s.lowerPoint = axpy(s.lowerPoint, -beyond, s.lowerNormal);
   }
   return slabs;
+}
+
+/// How far bone connected to the body under slab s's upper disc reaches below that disc, near the
+/// column (30 mm to each side, 25 mm in front of and 45 mm behind its axis, at most 90 mm down).
+/// The sacrum bends back where a centreline through faint bone stops (the real 3 mm CT's stopped
+/// 18 mm below L5-S1; its sacrum goes on for 90 mm), so the lowest slab's height alone misses it.
+double boneReachBelow(const MaskImage& bone, const Slab& s) {
+  const Vec3 top = s.upperPoint, down = scale(s.upperNormal, -1);
+  const Vec3 back = normalized(axpy({0, 1, 0}, -dot({0, 1, 0}, down), down)), side = cross(down, back);
+  auto within = [&](const Vec3& q, double& depth) {
+    const Vec3 r = sub(q, top);
+    depth = dot(r, down);
+    const double ap = dot(r, back);
+    return depth >= 0 && depth <= 90 && std::abs(dot(r, side)) <= 30 && ap >= -25 && ap <= 45;
+  };
+  // The box holding that region, in index space.
+  itk::Index<3> lo, hi;
+  for (int a = 0; a < 3; ++a) lo[a] = std::numeric_limits<long>::max(), hi[a] = std::numeric_limits<long>::min();
+  for (double d : {0.0, 90.0})
+    for (double x : {-30.0, 30.0})
+      for (double y : {-25.0, 45.0}) {
+        itk::Index<3> c;
+        ct::toIndex(bone, axpy(axpy(axpy(top, d, down), x, side), y, back), c);
+        for (int a = 0; a < 3; ++a) lo[a] = std::min(lo[a], c[a]), hi[a] = std::max(hi[a], c[a]);
+      }
+  const auto size = bone.GetLargestPossibleRegion().GetSize();
+  for (int a = 0; a < 3; ++a) lo[a] = std::max(lo[a], 0L), hi[a] = std::min(hi[a], long(size[a]) - 1);
+  if (lo[0] > hi[0] || lo[1] > hi[1] || lo[2] > hi[2]) return 0;
+  const long bx = hi[0] - lo[0] + 1, by = hi[1] - lo[1] + 1, bz = hi[2] - lo[2] + 1;
+  std::vector<std::uint8_t> seen(size_t(bx * by * bz), 0);
+  auto local = [&](const itk::Index<3>& i) { return size_t(((i[2] - lo[2]) * by + (i[1] - lo[1])) * bx + (i[0] - lo[0])); };
+  std::vector<itk::Index<3>> stack;
+  // Seeds: bone within 10 mm of the body's middle just under the disc.
+  forEachVoxelAround(bone, axpy(top, 8, down), 10, [&](const itk::Index<3>& i) {
+    double depth;
+    if (i[0] < lo[0] || i[1] < lo[1] || i[2] < lo[2] || i[0] > hi[0] || i[1] > hi[1] || i[2] > hi[2]) return;
+    if (bone.GetPixel(i) && within(pointOf(bone, i), depth) && !seen[local(i)]) seen[local(i)] = 1, stack.push_back(i);
+  });
+  double reach = 0;
+  while (!stack.empty()) {
+    const itk::Index<3> i = stack.back();
+    stack.pop_back();
+    for (int a = 0; a < 3; ++a)
+      for (int step : {-1, 1}) {
+        itk::Index<3> n = i;
+        n[a] += step;
+        double depth;
+        if (n[a] < lo[a] || n[a] > hi[a] || seen[local(n)] || !bone.GetPixel(n) || !within(pointOf(bone, n), depth)) continue;
+        seen[local(n)] = 1, reach = std::max(reach, depth), stack.push_back(n);
+      }
+  }
+  return reach;
 }
 
 /// Left-right distance from a body's axis (ribs leave sideways; spinous processes reach as far
@@ -361,7 +414,9 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
   std::vector<double> cap(nSlabs);
   // With a sacrum-like lowest segment (long, cut by the field's lower edge), the three lowest
   // (sacrum, L5, L4 normally) never bear ribs: their processes meet the iliac wings instead.
-  const bool sacrumBelow = slabs[0].cutBottom && distance(slabs[0].lowerPoint, slabs[0].upperPoint) >= 45;
+  const bool sacrumBelow =
+      slabs[0].cutBottom && (distance(slabs[0].lowerPoint, slabs[0].upperPoint) >= 45 ||
+                             (slabs.size() > 1 && boneReachBelow(*bone, slabs[0]) >= 45));
   for (size_t s = 0; s < nSlabs; ++s) {
     ribsAllowed[s] = !sacrumBelow || s >= 3;
     // Growth stops at ribLateralMm where ribs are not allowed: beyond it lie the iliac wings, joined
@@ -386,8 +441,7 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
     out.discs.push_back(d);
   }
   for (auto& v : out.vertebrae) v.hasRibs = v.ribMm3 >= p.minRibMm3;
-  SegmentedVertebra& lowest = out.vertebrae.front();
-  lowest.sacrumLike = lowest.cutBottom && lowest.heightMm >= 45;  // the fused sacral segments: no disc for 45 mm
+  out.vertebrae.front().sacrumLike = sacrumBelow;  // the fused sacral segments: no disc for 45 mm
   out.skullAbove = endsAtSkullBase(*ct, out.centreline.back(), footprints);
   if (out.skullAbove) out.vertebrae.back().hasRibs = false, out.vertebrae.back().ribMm3 = 0;  // it reached the skull, not ribs
   // Cranial to caudal, as reports list them.
