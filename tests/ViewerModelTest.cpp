@@ -144,6 +144,25 @@ TEST(SceneModelTest, APanelSaysWhenTheTargetIsNotLocated) {
   EXPECT_TRUE(said);
 }
 
+TEST(SceneModelTest, WhatWasNotAssessedIsOneLinePerKindWithItsLevels) {
+  json r = sampleReport();
+  auto gap = [](const std::string& level, const std::string& what) {
+    return json{{"kind", "not-assessed"}, {"levels", {level}}, {"details", {{"what", what}, {"why", "metal near it"}}},
+                {"summary", level + ": " + what + " not assessed (metal near it); review this level yourself."}};
+  };
+  r["discs"][3]["findings"] = {gap("L3-L4", "herniation"), gap("L3-L4", "stenosis")};
+  r["discs"][4]["findings"] = {gap("L4-L5", "herniation"), gap("L4-L5", "stenosis"),
+                               {{"kind", "fusion-status"}, {"summary", "L4-L5 (fusion L4 to L5): bone bridges the disc space."}}};
+  SceneModel s = buildSceneModel(readReviewModel(r, "/out", "r"));
+  std::vector<std::string> lines;
+  for (const std::string& line : s.panel)
+    if (line.find("not assessed") != std::string::npos || line.rfind("  herniation", 0) == 0 ||
+        line.rfind("  stenosis", 0) == 0 || line.find("bone bridges") != std::string::npos)
+      lines.push_back(line);
+  EXPECT_EQ(lines, (std::vector<std::string>{"  - L4-L5 (fusion L4 to L5): bone bridges the disc space.",
+                                             "  herniation: L3-L4, L4-L5", "  stenosis: L3-L4, L4-L5"}));
+}
+
 TEST(SceneModelTest, NeighbouringVertebraeHaveDifferentColours) {
   for (std::uint16_t v = 1; v < 28; ++v) {
     Rgb a = labelColour(v), b = labelColour(std::uint16_t(v + 1));

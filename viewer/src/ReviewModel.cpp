@@ -68,6 +68,8 @@ ReviewFinding findingFrom(const json& f, const std::string& level) {
   const json details = f.value("details", json::object());
   r.object = details.contains("object") && details["object"].is_string() ? details["object"].get<std::string>() : "";
   r.side = details.contains("side") && details["side"].is_string() ? details["side"].get<std::string>() : "";
+  if (r.kind == "not-assessed")
+    r.notAssessed = details.contains("what") && details["what"].is_string() ? details["what"].get<std::string>() : "finding";
   r.certainty = f.contains("certainty") && f["certainty"].is_string() ? f["certainty"].get<std::string>() : "";
   r.levels = strings(f.value("levels", json::array()));
   if (r.levels.empty() && !level.empty()) r.levels.push_back(level);

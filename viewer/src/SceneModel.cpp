@@ -106,7 +106,21 @@ void addPanel(const ReviewModel& m, SceneModel& s, const std::string& target) {
   s.panel.push_back("Levels: " + (names.empty() ? std::string("none identified") : names));
   for (const std::string& n : m.levelNotes) s.panel.push_back("  " + n);
   s.panel.push_back(m.findings.empty() ? "Findings: none reported" : "Findings:");
-  for (const FindingMark& f : s.findings) s.panel.push_back("  - " + f.text);
+  // What a detector could not judge, one line per kind with its levels (a fused spine has one per
+  // disc and detector, which pushed the real findings off the panel); the reasons are in the report.
+  std::vector<std::pair<std::string, std::string>> gaps;  // what, levels
+  for (size_t i = 0; i < m.findings.size(); ++i) {
+    const ReviewFinding& f = m.findings[i];
+    if (f.kind != "not-assessed") {
+      s.panel.push_back("  - " + s.findings[i].text);
+      continue;
+    }
+    auto it = std::find_if(gaps.begin(), gaps.end(), [&](const auto& g) { return g.first == f.notAssessed; });
+    if (it == gaps.end()) it = gaps.insert(gaps.end(), {f.notAssessed, ""});
+    for (const std::string& l : f.levels) it->second += (it->second.empty() ? "" : ", ") + l;
+  }
+  if (!gaps.empty()) s.panel.push_back("Not assessed (reasons in the report; review these levels yourself):");
+  for (const auto& [what, levels] : gaps) s.panel.push_back("  " + what + ": " + levels);
   if (!m.warnings.empty()) s.panel.push_back("Data warnings: " + std::to_string(m.warnings.size()) + " (see report.json)");
 }
 

@@ -26,6 +26,7 @@ struct ReviewFinding {
   std::string measurements;         ///< "depth 4.2 mm, width 11.0 mm"
   std::string summary;              ///< the detector's own sentence, when it gave one
   std::string object, side;         ///< details.object / details.side when given ("pedicle screw", "left")
+  std::string notAssessed;          ///< details.what of a not-assessed finding ("herniation")
   std::vector<Vec3> points;         ///< evidence points, LPS mm (may be empty)
   /// The summary, else one line: "herniation L4-L5 (definite): depth 4.2 mm".
   std::string describe() const;
