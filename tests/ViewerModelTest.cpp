@@ -163,6 +163,28 @@ TEST(SceneModelTest, WhatWasNotAssessedIsOneLinePerKindWithItsLevels) {
                                              "  herniation: L3-L4, L4-L5", "  stenosis: L3-L4, L4-L5"}));
 }
 
+TEST(SceneModelTest, SideViewTagsDoNotRunOverADiscsNameOrOneAnother) {
+  json r = sampleReport();
+  const json disc = r["discs"][4];  // L4-L5 at z = 42
+  auto at = [&](const std::string& kind, const std::string& object, const std::string& side) {
+    return json{{"kind", kind}, {"levels", {"L4-L5"}}, {"details", {{"object", object}, {"side", side}}},
+                {"evidence", {{"points_lps_mm", {disc["centroid_lps_mm"]}}}}};
+  };
+  r["discs"][4]["findings"] = {at("hardware", "interbody cage", ""), at("fusion-status", "", ""),
+                               at("hardware", "rod", "left"), at("hardware", "rod", "right")};
+  SceneModel s = buildSceneModel(readReviewModel(r, "/out", "r"));
+  const double row = 10;
+  layOutSagittalTags(s, row);
+  std::vector<double> written;
+  for (const FindingMark& f : s.findings)
+    if (!f.sagittalTag.empty()) written.push_back(f.points[0][2] - f.sagittalDropMm);
+  ASSERT_EQ(written.size(), 3u) << "cage, fusion and one tag for the pair of rods";
+  for (size_t a = 0; a < written.size(); ++a) {
+    EXPECT_GE(std::abs(written[a] - 42), row) << "clear of the disc's own name";
+    for (size_t b = a + 1; b < written.size(); ++b) EXPECT_GE(std::abs(written[a] - written[b]), row);
+  }
+}
+
 TEST(SceneModelTest, NeighbouringVertebraeHaveDifferentColours) {
   for (std::uint16_t v = 1; v < 28; ++v) {
     Rgb a = labelColour(v), b = labelColour(std::uint16_t(v + 1));

@@ -6,7 +6,9 @@
 #include <set>
 
 #include <vtkActor.h>
+#include <vtkActor2D.h>
 #include <vtkCamera.h>
+#include <vtkCoordinate.h>
 #include <vtkDiscreteFlyingEdges3D.h>
 #include <vtkImageData.h>
 #include <vtkImageProperty.h>
@@ -18,6 +20,8 @@
 #include <vtkLookupTable.h>
 #include <vtkNew.h>
 #include <vtkPolyDataMapper.h>
+#include <vtkPolyDataMapper2D.h>
+#include <vtkProperty2D.h>
 #include <vtkProperty.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
@@ -102,6 +106,24 @@ vtkSmartPointer<vtkTextActor> textAtWorld(const std::string& s, int size, const 
   a->GetTextProperty()->BoldOn();
   a->GetTextProperty()->SetBackgroundColor(0, 0, 0);  // readable over bone; cheaper than a shadow
   a->GetTextProperty()->SetBackgroundOpacity(0.55);
+  return a;
+}
+
+/// A thin line between two world points drawn over the images (a tag moved off its mark points back
+/// to it).
+vtkSmartPointer<vtkActor2D> leaderAtWorld(const Vec3& from, const Vec3& to, const Rgb& colour) {
+  vtkNew<vtkLineSource> line;
+  line->SetPoint1(from[0], from[1], from[2]);
+  line->SetPoint2(to[0], to[1], to[2]);
+  vtkNew<vtkCoordinate> world;
+  world->SetCoordinateSystemToWorld();
+  vtkNew<vtkPolyDataMapper2D> mapper;
+  mapper->SetInputConnection(line->GetOutputPort());
+  mapper->SetTransformCoordinate(world);
+  auto a = vtkSmartPointer<vtkActor2D>::New();
+  a->SetMapper(mapper);
+  a->GetProperty()->SetColor(colour[0], colour[1], colour[2]);
+  a->GetProperty()->SetOpacity(0.7);
   return a;
 }
 
@@ -385,27 +407,20 @@ void Scene::addLevelMarks(const LevelMark& l) {
     addAnnotation(View::Sagittal, textAtWorld("< anchor: " + l.anchor, 13, kAnchorColour, {p[0], p[1] + 45, p[2]}, false));
 }
 
-namespace {
-
-std::string withoutSide(const std::string& tag) {
-  for (const std::string side : {" left", " right"})
-    if (tag.size() > side.size() && tag.compare(tag.size() - side.size(), side.size(), side) == 0)
-      return tag.substr(0, tag.size() - side.size());
-  return tag;
-}
-
-}  // namespace
-
-void Scene::addFindingMarks(const FindingMark& f, std::set<std::string>& sagittalTags) {
-  const bool patientRight = withoutSide(f.tag) + " right" == f.tag;
+void Scene::addFindingMarks(const FindingMark& f) {
+  const bool patientRight = f.tag.size() > 6 && f.tag.compare(f.tag.size() - 6, 6, " right") == 0;
   for (size_t i = 0; i < f.points.size(); ++i)
     for (View v : {View::Sagittal, View::Coronal, View::Surface}) {
-      std::string tag = i == 0 ? f.tag : "";
-      // Left and right objects fall on one another seen from the side: name the pair once.
-      if (v == View::Sagittal && i == 0)
-        tag = sagittalTags.insert(withoutSide(f.tag) + std::to_string(std::lround(f.points[0][2] / 5))).second ? withoutSide(f.tag) : "";
+      std::string tag = i == 0 ? (v == View::Sagittal ? f.sagittalTag : f.tag) : "";
       // Seen from the front the patient's right is on the screen's left: right-side tags run leftwards.
       const bool leftwards = v == View::Coronal && patientRight;
+      if (v == View::Sagittal && !tag.empty() && f.sagittalDropMm != 0) {  // the star on its point, the words moved
+        const Vec3 words = axpy(f.points[i], -f.sagittalDropMm, {0, 0, 1});
+        addAnnotation(v, textAtWorld("*", 12, f.colour, f.points[i], false));
+        addAnnotation(v, leaderAtWorld(f.points[i], words, f.colour));
+        addAnnotation(v, textAtWorld("  " + tag, 12, f.colour, words, false));
+        continue;
+      }
       std::string text = tag.empty() ? "*" : leftwards ? tag + " *" : "* " + tag;
       addAnnotation(v, textAtWorld(text, 12, f.colour, f.points[i], leftwards));
     }
@@ -433,8 +448,11 @@ void Scene::buildAnnotations() {
     props->clear();
   }
   for (const LevelMark& l : m_model.levels) addLevelMarks(l);
-  std::set<std::string> sagittalTags;
-  for (const FindingMark& f : m_model.findings) addFindingMarks(f, sagittalTags);
+  // Tags a line of 12-point text (18 pixels with its spacing) apart at the side view's scale.
+  const double* vp = kViewports[size_t(View::Sagittal)];
+  const double pixels = (vp[3] - vp[1]) * m_parts->window->GetSize()[1];
+  layOutSagittalTags(m_model, 2 * sagittalHalfHeight() / std::max(pixels, 1.0) * 18);
+  for (const FindingMark& f : m_model.findings) addFindingMarks(f);
   addNumberingWarnings();
   m_parts->banner->SetInput(wrap(m_model.banner.text, 170).c_str());
   Rgb bg = m_model.banner.warning ? Rgb{0.72, 0.0, 0.0} : Rgb{0.0, 0.38, 0.12};
@@ -556,17 +574,27 @@ double Scene::fitted(View v, double halfWidth, double halfHeight) const {
   return std::max(halfHeight, halfWidth / std::max(aspect, 0.1));
 }
 
-void Scene::resetCameras() {
-  // Frame the spine: the levels' extent plus a margin, else the whole image.
-  double lo[3], hi[3];
+void Scene::spineBounds(double lo[3], double hi[3]) const {
+  // The levels' extent plus a margin, else the whole image.
   const double* b = m_images.image->GetBounds();
   for (int d = 0; d < 3; ++d) lo[d] = b[2 * d], hi[d] = b[2 * d + 1];
-  if (!m_model.levels.empty()) {
-    for (int d = 0; d < 3; ++d) lo[d] = 1e30, hi[d] = -1e30;
-    for (const LevelMark& l : m_model.levels)
-      for (int d = 0; d < 3; ++d) lo[d] = std::min(lo[d], l.position[d]), hi[d] = std::max(hi[d], l.position[d]);
-    for (int d = 0; d < 3; ++d) lo[d] -= 70, hi[d] += 70;
-  }
+  if (m_model.levels.empty()) return;
+  for (int d = 0; d < 3; ++d) lo[d] = 1e30, hi[d] = -1e30;
+  for (const LevelMark& l : m_model.levels)
+    for (int d = 0; d < 3; ++d) lo[d] = std::min(lo[d], l.position[d]), hi[d] = std::max(hi[d], l.position[d]);
+  for (int d = 0; d < 3; ++d) lo[d] -= 70, hi[d] += 70;
+}
+
+double Scene::sagittalHalfHeight() const {
+  double lo[3], hi[3];
+  spineBounds(lo, hi);
+  return fitted(View::Sagittal, (hi[1] - lo[1]) / 2 + 60, (hi[2] - lo[2]) / 2);
+}
+
+void Scene::resetCameras() {
+  // Frame the spine.
+  double lo[3], hi[3];
+  spineBounds(lo, hi);
   Vec3 c{(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, (lo[2] + hi[2]) / 2};
   auto place = [&](View v, const Vec3& direction, const Vec3& up, double halfHeight, const Vec3& centre) {
     vtkCamera* cam = renderer(v)->GetActiveCamera();
@@ -577,7 +605,7 @@ void Scene::resetCameras() {
     renderer(v)->ResetCameraClippingRange();
   };
   const double hz = (hi[2] - lo[2]) / 2;
-  place(View::Sagittal, {-1, 0, 0}, {0, 0, 1}, fitted(View::Sagittal, (hi[1] - lo[1]) / 2 + 60, hz), c);  // from the left: anterior on the left
+  place(View::Sagittal, {-1, 0, 0}, {0, 0, 1}, sagittalHalfHeight(), c);  // from the left: anterior on the left
   place(View::Coronal, {0, 1, 0}, {0, 0, 1}, fitted(View::Coronal, (hi[0] - lo[0]) / 2 + 60, hz), c);    // from the front
   const double* o = m_images.image->GetOrigin();
   const double* s = m_images.image->GetSpacing();

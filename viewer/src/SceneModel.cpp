@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 #include "spine/Labels.h"
 
@@ -92,6 +93,38 @@ void addFindings(const ReviewModel& m, SceneModel& s) {
   }
 }
 
+std::string withoutSide(const std::string& tag) {
+  for (const std::string side : {" left", " right"})
+    if (tag.size() > side.size() && tag.compare(tag.size() - side.size(), side.size(), side) == 0)
+      return tag.substr(0, tag.size() - side.size());
+  return tag;
+}
+
+}  // namespace
+
+void layOutSagittalTags(SceneModel& s, double rowMm) {
+  const double row = std::max(rowMm, 1.0);
+  std::vector<double> taken;  // heights of the discs' names, the anchors and the tags written so far
+  std::set<std::string> named;
+  for (const LevelMark& l : s.levels)
+    if (l.disc || !l.anchor.empty()) taken.push_back(l.position[2]);  // written behind the column too
+  auto free = [&](double z) {
+    return std::none_of(taken.begin(), taken.end(), [&](double q) { return std::abs(q - z) < row; });
+  };
+  for (FindingMark& f : s.findings) {
+    if (f.points.empty()) continue;
+    const double z = f.points[0][2];
+    if (!named.insert(withoutSide(f.tag) + "@" + std::to_string(std::lround(z / row))).second) continue;
+    f.sagittalTag = withoutSide(f.tag);
+    double at = z;  // the nearest free height, below first
+    for (int step = 1; step <= 24 && !free(at); ++step) at = z + (step % 2 ? -1 : 1) * row / 2 * ((step + 1) / 2);
+    taken.push_back(at);
+    f.sagittalDropMm = z - at;
+  }
+}
+
+namespace {
+
 void addPanel(const ReviewModel& m, SceneModel& s, const std::string& target) {
   s.panel.push_back("Numbering: " + statusWords(m.numberingStatus));
   s.panel.push_back("Anchors: " + (m.anchors.empty() ? std::string("none found") : joined(m.anchors, "; ")));
@@ -154,6 +187,7 @@ SceneModel buildSceneModel(const ReviewModel& m, const std::string& targetOverri
     s.levels.push_back(mark);
   }
   addFindings(m, s);
+  layOutSagittalTags(s, 5);
   s.banner = numberingBanner(m);
   addPanel(m, s, target);
   if (s.targetIndex >= 0) s.focus = s.levels[size_t(s.targetIndex)].position;

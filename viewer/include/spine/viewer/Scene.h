@@ -88,7 +88,9 @@ private:
   void buildAnnotations();
   void addAnnotation(View v, vtkProp* prop);
   void addLevelMarks(const LevelMark& l);
-  void addFindingMarks(const FindingMark& f, std::set<std::string>& sagittalTags);
+  void addFindingMarks(const FindingMark& f);
+  void spineBounds(double lo[3], double hi[3]) const;
+  double sagittalHalfHeight() const;
   void addNumberingWarnings();
   void updateSliceTexts();
   /// The parallel scale that shows halfWidth x halfHeight mm whole in view v.

@@ -28,6 +28,11 @@ struct FindingMark {
   std::string tag;   ///< a few words beside the mark
   std::vector<Vec3> points;  ///< where to draw it; the levels' centroids when it has no points
   Rgb colour{1, 0.3, 0.3};
+  /// The side view: the tag once for a left-right pair ("" for the second), and how far below its
+  /// point (mm, negative: above) it is written so that it does not run over a disc's name or
+  /// another tag there.
+  std::string sagittalTag;
+  double sagittalDropMm = 0;
 };
 
 struct Banner {
@@ -51,6 +56,13 @@ inline constexpr Rgb kTargetColour{1.0, 0.9, 0.0};
 inline constexpr Rgb kAnchorColour{1.0, 0.55, 0.0};
 
 /// `target` overrides the report's own target when not empty.
+/// Seen from the side, tags are written behind their points on rows `rowMm` high (a line of text
+/// at the view's scale): a row holding a disc's name or an anchor (also written behind the column)
+/// or an earlier tag is taken, and a tag moves to the nearest free height, below first (a fused
+/// disc had its cage, fusion, rod and target names on one line). Left and right objects fall on one another seen from the side:
+/// the pair is named once. buildSceneModel lays them out on 5 mm rows; the scene again at its scale.
+void layOutSagittalTags(SceneModel& s, double rowMm);
+
 SceneModel buildSceneModel(const ReviewModel& model, const std::string& target = "");
 
 /// The banner's words for a numbering status (exposed for the report's key images).
