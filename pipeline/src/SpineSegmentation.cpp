@@ -88,6 +88,19 @@ std::vector<Slab> reachingFieldEdges(std::vector<Slab> slabs) {
   return slabs;
 }
 
+/// The index box of `img` holding every point, clipped to the image; false when it is empty.
+bool indexBox(const itk::ImageBase<3>& img, const std::vector<Vec3>& points, itk::Index<3>& lo, itk::Index<3>& hi) {
+  for (int a = 0; a < 3; ++a) lo[a] = std::numeric_limits<long>::max(), hi[a] = std::numeric_limits<long>::min();
+  for (const Vec3& p : points) {
+    itk::Index<3> c;
+    ct::toIndex(img, p, c);
+    for (int a = 0; a < 3; ++a) lo[a] = std::min(lo[a], c[a]), hi[a] = std::max(hi[a], c[a]);
+  }
+  const auto size = img.GetLargestPossibleRegion().GetSize();
+  for (int a = 0; a < 3; ++a) lo[a] = std::max(lo[a], 0L), hi[a] = std::min(hi[a], long(size[a]) - 1);
+  return lo[0] <= hi[0] && lo[1] <= hi[1] && lo[2] <= hi[2];
+}
+
 /// How far bone connected to the body under slab s's upper disc reaches below that disc, near the
 /// column (30 mm to each side, 25 mm in front of and 45 mm behind its axis, at most 90 mm down).
 /// The sacrum bends back where a centreline through faint bone stops (the real 3 mm CT's stopped
@@ -101,19 +114,12 @@ double boneReachBelow(const MaskImage& bone, const Slab& s) {
     const double ap = dot(r, back);
     return depth >= 0 && depth <= 90 && std::abs(dot(r, side)) <= 30 && ap >= -25 && ap <= 45;
   };
-  // The box holding that region, in index space.
-  itk::Index<3> lo, hi;
-  for (int a = 0; a < 3; ++a) lo[a] = std::numeric_limits<long>::max(), hi[a] = std::numeric_limits<long>::min();
+  std::vector<Vec3> corners;
   for (double d : {0.0, 90.0})
     for (double x : {-30.0, 30.0})
-      for (double y : {-25.0, 45.0}) {
-        itk::Index<3> c;
-        ct::toIndex(bone, axpy(axpy(axpy(top, d, down), x, side), y, back), c);
-        for (int a = 0; a < 3; ++a) lo[a] = std::min(lo[a], c[a]), hi[a] = std::max(hi[a], c[a]);
-      }
-  const auto size = bone.GetLargestPossibleRegion().GetSize();
-  for (int a = 0; a < 3; ++a) lo[a] = std::max(lo[a], 0L), hi[a] = std::min(hi[a], long(size[a]) - 1);
-  if (lo[0] > hi[0] || lo[1] > hi[1] || lo[2] > hi[2]) return 0;
+      for (double y : {-25.0, 45.0}) corners.push_back(axpy(axpy(axpy(top, d, down), x, side), y, back));
+  itk::Index<3> lo, hi;
+  if (!indexBox(bone, corners, lo, hi)) return 0;
   const long bx = hi[0] - lo[0] + 1, by = hi[1] - lo[1] + 1, bz = hi[2] - lo[2] + 1;
   std::vector<std::uint8_t> seen(size_t(bx * by * bz), 0);
   auto local = [&](const itk::Index<3>& i) { return size_t(((i[2] - lo[2]) * by + (i[1] - lo[1])) * bx + (i[0] - lo[0])); };
