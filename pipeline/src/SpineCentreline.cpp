@@ -208,8 +208,8 @@ std::vector<Vec3> findCentreline(const CtImage& ct, const SegmentationParams& p)
   return out;
 }
 
-Vec3 tangentAt(const std::vector<Vec3>& line, size_t i) {
-  size_t a = i >= 5 ? i - 5 : 0, b = std::min(line.size() - 1, i + 5);
+Vec3 tangentAt(const std::vector<Vec3>& line, size_t i, size_t halfWindow) {
+  size_t a = i >= halfWindow ? i - halfWindow : 0, b = std::min(line.size() - 1, i + halfWindow);
   Vec3 t = sub(line[b], line[a]);
   return norm(t) > 0 ? normalized(t) : Vec3{0, 0, 1};
 }

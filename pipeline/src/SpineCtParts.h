@@ -62,8 +62,8 @@ double meanOverDisc(const Vec3& p, const Vec3& n, double radius, Sample sample) 
   return count ? sum / count : NAN;
 }
 
-/// Tangent of the centreline at i (unit, cranial).
-Vec3 tangentAt(const std::vector<Vec3>& line, size_t i);
+/// Tangent of the centreline at i (unit, cranial), over `halfWindow` points (~mm) either side.
+Vec3 tangentAt(const std::vector<Vec3>& line, size_t i, size_t halfWindow = 5);
 
 /// Discs hidden in a gap of `gapMm` between two discs: as many as it holds vertebrae `spacing` mm
 /// tall, less one (metal and faint-endplate gaps both count this way).
