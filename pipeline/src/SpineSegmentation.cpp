@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include <itkOrientImageFilter.h>
 
 #include "SpineCtParts.h"
+#include "spine/ImageRegion.h"
 #include "spine/Parallel.h"
 
 namespace spine {
@@ -90,19 +90,6 @@ std::vector<Slab> reachingFieldEdges(std::vector<Slab> slabs) {
   return slabs;
 }
 
-/// The index box of `img` holding every point, clipped to the image; false when it is empty.
-bool indexBox(const itk::ImageBase<3>& img, const std::vector<Vec3>& points, itk::Index<3>& lo, itk::Index<3>& hi) {
-  for (int a = 0; a < 3; ++a) lo[a] = std::numeric_limits<long>::max(), hi[a] = std::numeric_limits<long>::min();
-  for (const Vec3& p : points) {
-    itk::Index<3> c;
-    ct::toIndex(img, p, c);
-    for (int a = 0; a < 3; ++a) lo[a] = std::min(lo[a], c[a]), hi[a] = std::max(hi[a], c[a]);
-  }
-  const auto size = img.GetLargestPossibleRegion().GetSize();
-  for (int a = 0; a < 3; ++a) lo[a] = std::max(lo[a], 0L), hi[a] = std::min(hi[a], long(size[a]) - 1);
-  return lo[0] <= hi[0] && lo[1] <= hi[1] && lo[2] <= hi[2];
-}
-
 /// How far bone connected to the body under slab s's upper disc reaches below that disc, near the
 /// column (30 mm to each side, 25 mm in front of and 45 mm behind its axis, at most 90 mm down).
 /// The sacrum bends back where a centreline through faint bone stops (the real 3 mm CT's stopped
@@ -120,8 +107,8 @@ double boneReachBelow(const MaskImage& bone, const Slab& s) {
   for (double d : {0.0, 90.0})
     for (double x : {-30.0, 30.0})
       for (double y : {-25.0, 45.0}) corners.push_back(axpy(axpy(axpy(top, d, down), x, side), y, back));
-  itk::Index<3> lo, hi;
-  if (!indexBox(bone, corners, lo, hi)) return 0;
+  const itk::ImageRegion<3> box = regionAround(bone, corners, 0);
+  const itk::Index<3> lo = box.GetIndex(), hi = box.GetUpperIndex();
   const long bx = hi[0] - lo[0] + 1, by = hi[1] - lo[1] + 1, bz = hi[2] - lo[2] + 1;
   std::vector<std::uint8_t> seen(size_t(bx * by * bz), 0);
   auto local = [&](const itk::Index<3>& i) { return size_t(((i[2] - lo[2]) * by + (i[1] - lo[1])) * bx + (i[0] - lo[0])); };
@@ -129,7 +116,7 @@ double boneReachBelow(const MaskImage& bone, const Slab& s) {
   // Seeds: bone within 10 mm of the body's middle just under the disc.
   forEachVoxelAround(bone, axpy(top, 8, down), 10, [&](const itk::Index<3>& i) {
     double depth;
-    if (i[0] < lo[0] || i[1] < lo[1] || i[2] < lo[2] || i[0] > hi[0] || i[1] > hi[1] || i[2] > hi[2]) return;
+    if (!box.IsInside(i)) return;
     if (bone.GetPixel(i) && within(pointOf(bone, i), depth) && !seen[local(i)]) seen[local(i)] = 1, stack.push_back(i);
   });
   double reach = 0;
@@ -141,7 +128,7 @@ double boneReachBelow(const MaskImage& bone, const Slab& s) {
         itk::Index<3> n = i;
         n[a] += step;
         double depth;
-        if (n[a] < lo[a] || n[a] > hi[a] || seen[local(n)] || !bone.GetPixel(n) || !within(pointOf(bone, n), depth)) continue;
+        if (!box.IsInside(n) || seen[local(n)] || !bone.GetPixel(n) || !within(pointOf(bone, n), depth)) continue;
         seen[local(n)] = 1, reach = std::max(reach, depth), stack.push_back(n);
       }
   }

@@ -6,6 +6,7 @@
 #include <limits>
 #include <vector>
 
+#include "spine/ImageRegion.h"
 #include "spine/LevelTable.h"
 #include "spine/PixelTypes.h"
 #include "spine/Vec3.h"
@@ -24,11 +25,6 @@ struct DiscFrame {
 
 /// A frame at `centre` with normal n (turned cranially): y is LPS posterior made orthogonal to it.
 DiscFrame frameAt(const Vec3& centre, Vec3 n);
-
-/// The index box of `image` holding every point (LPS mm) with `marginMm` round it, clipped to the
-/// image (empty when no point is given): the detectors walk the spine's neighbourhood, not the
-/// whole scan.
-itk::ImageRegion<3> regionAround(const itk::ImageBase<3>& image, const std::vector<Vec3>& points, double marginMm);
 
 /// The centroids of the table's levels that have voxels (vertebrae and discs).
 std::vector<Vec3> levelCentroids(const LevelTable& t);
