@@ -108,9 +108,9 @@ double boneReachBelow(const MaskImage& bone, const Slab& s) {
     for (double x : {-30.0, 30.0})
       for (double y : {-25.0, 45.0}) corners.push_back(axpy(axpy(axpy(top, d, down), x, side), y, back));
   const itk::ImageRegion<3> box = regionAround(bone, corners, 0);
-  const itk::Index<3> lo = box.GetIndex(), hi = box.GetUpperIndex();
-  const long bx = hi[0] - lo[0] + 1, by = hi[1] - lo[1] + 1, bz = hi[2] - lo[2] + 1;
-  std::vector<std::uint8_t> seen(size_t(bx * by * bz), 0);
+  const itk::Index<3> lo = box.GetIndex();
+  const long bx = long(box.GetSize(0)), by = long(box.GetSize(1));
+  std::vector<std::uint8_t> seen(box.GetNumberOfPixels(), 0);
   auto local = [&](const itk::Index<3>& i) { return size_t(((i[2] - lo[2]) * by + (i[1] - lo[1])) * bx + (i[0] - lo[0])); };
   std::vector<itk::Index<3>> stack;
   // Seeds: bone within 10 mm of the body's middle just under the disc.

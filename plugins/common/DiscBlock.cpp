@@ -107,8 +107,7 @@ std::vector<DiscFrame> discFrames(const LevelTable& t, std::vector<bool>& valid)
   const std::vector<std::vector<Vec3>> points = discVoxels(t);
   for (size_t i = 0; i < t.discs.size(); ++i) {
     if (points[i].size() < 50) continue;
-    frames[i] = frameOf(points[i]), valid[i] = true;
-    frames[i].centroid = frames[i].centre;
+    frames[i] = frameOf(points[i]), valid[i] = true;  // its centroid is the label's centre (frameAt)
     centreOnPosteriorHalf(points[i], frames[i]);
   }
   return frames;

@@ -112,6 +112,7 @@ void layOutSagittalTags(SceneModel& s, double rowMm) {
     return std::none_of(taken.begin(), taken.end(), [&](double q) { return std::abs(q - z) < row; });
   };
   for (FindingMark& f : s.findings) {
+    f.sagittalTag.clear(), f.sagittalDropMm = 0;  // laid out afresh at every scale
     if (f.points.empty()) continue;
     const double z = f.points[0][2];
     if (!named.insert(withoutSide(f.tag) + "@" + std::to_string(std::lround(z / row))).second) continue;
@@ -187,7 +188,6 @@ SceneModel buildSceneModel(const ReviewModel& m, const std::string& targetOverri
     s.levels.push_back(mark);
   }
   addFindings(m, s);
-  layOutSagittalTags(s, 5);
   s.banner = numberingBanner(m);
   addPanel(m, s, target);
   if (s.targetIndex >= 0) s.focus = s.levels[size_t(s.targetIndex)].position;

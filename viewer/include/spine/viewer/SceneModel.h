@@ -60,7 +60,7 @@ inline constexpr Rgb kAnchorColour{1.0, 0.55, 0.0};
 /// at the view's scale): a row holding a disc's name or an anchor (also written behind the column)
 /// or an earlier tag is taken, and a tag moves to the nearest free height, below first (a fused
 /// disc had its cage, fusion, rod and target names on one line). Left and right objects fall on one another seen from the side:
-/// the pair is named once. buildSceneModel lays them out on 5 mm rows; the scene again at its scale.
+/// the pair is named once. The scene lays them out at its own scale (tests at any).
 void layOutSagittalTags(SceneModel& s, double rowMm);
 
 SceneModel buildSceneModel(const ReviewModel& model, const std::string& target = "");
