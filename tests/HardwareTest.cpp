@@ -1,6 +1,7 @@
 // The hardware detector against phantom truth (screws found at their level and side, rods spanning
 // their levels, a broken rod's gap measured, nothing on a spine without metal) and on the real CT
-// with a hip prosthesis (metal reported as not spinal, no spinal hardware).
+// with a hip prosthesis (metal reported as not spinal, no spinal hardware) and with real screw meshes
+// placed in it.
 #include "TestHelpers.h"
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include "hardware/HardwareDetector.h"
 #include "spine/LevelTable.h"
 #include "spine/Phantom.h"
+#include "spine/SemiSynthetic.h"
 #include "spine/Vec3Json.h"
 
 namespace spine::test {
@@ -138,6 +140,37 @@ TEST(HardwareDataTest, AHipProsthesisIsNotSpinalHardware) {
   }
   EXPECT_GE(nonSpinal, 1) << "the prosthesis is reported";
 }
+
+/// Real screw meshes placed in the real 3 mm CT (testdata/semisynthetic): every screw found at its
+/// level and side, rods beside them, and the levels still named as the reference names them.
+void expectRealScrewsFound(const std::string& specName) {
+  std::string dir = sharedData("totalseg-example");
+  SKIP_WITHOUT_SHARED_DATA(dir);
+  PhantomResult r = generateSemiSynthetic(readPhantomSpec(std::string(SPINE_SOURCE_DIR) + "/testdata/semisynthetic/" + specName + ".json"));
+  Volume v;
+  v.ct = phantomCt(r);
+  LevelTable t = analyseCtLevels(*v.ct);
+  EXPECT_EQ(t.verdict.status, "consistent");
+  std::vector<Finding> findings = HardwareDetector().detect({v, &t});
+  auto screws = objects(findings, "pedicle screw");
+  int truthScrews = 0, truthRods = 0;
+  for (const json& h : r.truth["hardware"]) {
+    truthRods += h["kind"] == "rod";
+    if (h["kind"] != "pedicle-screw") continue;
+    ++truthScrews;
+    const Finding* s = matchScrew(screws, h);
+    ASSERT_NE(s, nullptr) << h["level"] << " " << h["side"];
+    EXPECT_EQ(s->levels, std::vector<std::string>{h["level"].get<std::string>()}) << s->summary;
+    EXPECT_EQ(s->details["side"], h["side"]) << s->summary;
+  }
+  EXPECT_EQ(int(screws.size()), truthScrews) << "no extra screws";
+  EXPECT_EQ(int(objects(findings, "rod").size()), truthRods);
+  EXPECT_TRUE(objects(findings, "other metal").empty());
+}
+
+TEST(HardwareDataTest, RealTitaniumScrewsInThreeMillimetreVoxelsAreFound) { expectRealScrewsFound("totalseg-screws-l3-l4-titanium"); }
+
+TEST(HardwareDataTest, RealSteelScrewsInThreeMillimetreVoxelsAreFound) { expectRealScrewsFound("totalseg-screws-l5-steel"); }
 
 }  // namespace
 }  // namespace spine::test

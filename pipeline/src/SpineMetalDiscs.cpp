@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "SpineCtParts.h"
+#include "spine/Metal.h"
 
 namespace spine::ct {
 
@@ -13,7 +14,11 @@ namespace {
 
 /// Largest metal area (mm2) in one axial plane within 2 mm of p (along the image's third axis, the
 /// acquisition plane of an axial CT, where streaks lie) and within 50 mm of p in that plane.
-double metalPlaneMm2(const CtImage& ct, const Vec3& p, double metalHu) {
+bool isMetal(const CtImage& ct, const MetalVoxels& metal, const itk::Index<3>& q) {
+  return ct.GetPixel(q) >= metal.growHu && metal.contains(long(ct.ComputeOffset(q)));
+}
+
+double metalPlaneMm2(const CtImage& ct, const Vec3& p, const MetalVoxels& metal) {
   itk::Index<3> c;
   if (!toIndex(ct, p, c)) return 0;
   const auto sp = ct.GetSpacing();
@@ -25,7 +30,7 @@ double metalPlaneMm2(const CtImage& ct, const Vec3& p, double metalHu) {
     for (long dy = -ry; dy <= ry; ++dy)
       for (long dx = -rx; dx <= rx; ++dx) {
         itk::Index<3> q{{c[0] + dx, c[1] + dy, c[2] + dz}};
-        if (region.IsInside(q) && ct.GetPixel(q) >= metalHu) ++count;
+        if (region.IsInside(q) && isMetal(ct, metal, q)) ++count;
       }
     best = std::max(best, double(count) * sp[0] * sp[1]);
   }
@@ -76,10 +81,10 @@ std::vector<DiscCandidate> hiddenDiscs(const std::vector<Vec3>& line, const Disc
 }
 
 /// Fraction of metal over a disc of 10 mm radius perpendicular to the column at centreline point i.
-double metalOnAxis(const CtImage& ct, const std::vector<Vec3>& line, size_t i, double metalHu) {
+double metalOnAxis(const CtImage& ct, const std::vector<Vec3>& line, size_t i, const MetalVoxels& metal) {
   return meanOverDisc(line[i], tangentAt(line, i), 10, [&](const Vec3& q) {
     itk::Index<3> idx;
-    return toIndex(ct, q, idx) ? (ct.GetPixel(idx) >= metalHu ? 1.0 : 0.0) : NAN;
+    return toIndex(ct, q, idx) ? (isMetal(ct, metal, idx) ? 1.0 : 0.0) : NAN;
   });
 }
 
@@ -87,10 +92,10 @@ double metalOnAxis(const CtImage& ct, const std::vector<Vec3>& line, size_t i, d
 /// metal over 30 % of the column's cross-section, when it leaves at least half the typical spacing
 /// to each side.
 bool cageBetween(const CtImage& ct, const std::vector<Vec3>& line, const DiscCandidate& a, const DiscCandidate& b,
-                 double spacing, double metalHu, DiscCandidate& cage) {
+                 double spacing, const MetalVoxels& metal, DiscCandidate& cage) {
   std::vector<size_t> onAxis;
   for (size_t i = a.index + 1; i < b.index; ++i) {
-    if (metalOnAxis(ct, line, i, metalHu) >= 0.3) onAxis.push_back(i);
+    if (metalOnAxis(ct, line, i, metal) >= 0.3) onAxis.push_back(i);
   }
   if (onAxis.empty()) return false;
   const size_t m = onAxis[onAxis.size() / 2];
@@ -104,12 +109,17 @@ bool cageBetween(const CtImage& ct, const std::vector<Vec3>& line, const DiscCan
 
 std::vector<DiscCandidate> discsBesideMetal(const CtImage& ct, const std::vector<Vec3>& line,
                                             std::vector<DiscCandidate> discs, const SegmentationParams& p) {
+  const MetalVoxels metal = findMetal(ct, p.metal);
+  if (metal.flat.empty()) return discs;
   std::vector<bool> doubtful(discs.size());
   bool anyMetal = false;
   for (size_t i = 0; i < discs.size(); ++i) {
-    const bool screwPlane = metalPlaneMm2(ct, discs[i].centre, p.metalHu) >= p.screwPlaneMm2;
-    doubtful[i] = screwPlane && (!readsAsDisc(discs[i]) || discs[i].hu > p.screwPlaneDiscHu);
-    anyMetal |= screwPlane;
+    // A trough that does not read as disc is in doubt beside any metal (two rods: 30 mm2 and more), one
+    // brighter than disc tissue beside a screw.
+    const double area = metalPlaneMm2(ct, discs[i].centre, metal);
+    const bool screwPlane = area >= p.screwPlaneMm2;
+    doubtful[i] = (area >= p.rodPlaneMm2 && !readsAsDisc(discs[i])) || (screwPlane && discs[i].hu > p.screwPlaneDiscHu);
+    anyMetal |= screwPlane || doubtful[i];
   }
   const double spacing = typicalSpacing(discs, doubtful);
   if (!anyMetal || spacing <= 0) return discs;
@@ -127,7 +137,7 @@ std::vector<DiscCandidate> discsBesideMetal(const CtImage& ct, const std::vector
     } else if (!pending.empty() || distance(discs[lastTrusted].centre, discs[i].centre) >= 1.5 * spacing) {
       std::vector<DiscCandidate> cages;
       DiscCandidate cage{};
-      if (cageBetween(ct, line, discs[lastTrusted], discs[i], spacing, p.metalHu, cage)) cages.push_back(cage);
+      if (cageBetween(ct, line, discs[lastTrusted], discs[i], spacing, metal, cage)) cages.push_back(cage);
       const double local = spacingAround(discs, doubtful, lastTrusted, i, spacing);
       for (const DiscCandidate& d : hiddenDiscs(line, discs[lastTrusted], discs[i], cages, local)) out.push_back(d);
     }

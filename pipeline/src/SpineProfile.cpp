@@ -153,9 +153,10 @@ void discBetweenTwoBodies(const std::vector<double>& hu, const std::vector<Vec3>
                           const SegmentationParams& p, std::vector<bool>& isDisc) {
   const std::vector<size_t> peaks = endplatePeaks(hu, p);
   for (size_t j = 1; j < t.size(); ++j) {
-    if (isDisc[j - 1] || isDisc[j]) continue;
     const bool first = betweenCloseEndplates(peaks, line, t[j - 1].at), second = betweenCloseEndplates(peaks, line, t[j].at);
-    if (first != second) isDisc[first ? j - 1 : j] = true;
+    if (first == second) continue;
+    if (!isDisc[j - 1] && !isDisc[j]) isDisc[first ? j - 1 : j] = true;
+    else if (isDisc[j - 1] != isDisc[j] && isDisc[j - 1] != first) isDisc[j - 1] = first, isDisc[j] = second;
   }
 }
 

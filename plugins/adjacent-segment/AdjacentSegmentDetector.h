@@ -5,11 +5,12 @@
 // the "adjacent segment" a surgeon must see before extending or revising. Parameters and their
 // evidence: plugins/adjacent-segment/README.md.
 #include "spine/Detector.h"
+#include "spine/Metal.h"
 
 namespace spine {
 
 struct AdjacentSegmentParams {
-  double metalHu = 2000;       ///< the hardware detector's metal threshold
+  MetalRule metal;             ///< metal as the hardware detector finds it (spine/Metal.h)
   double minMetalMm3 = 50;     ///< metal in a vertebra's (or disc's) label from which it counts as instrumented
   double boneHu = 250;         ///< endplates: the first bone along the disc's normal
   double possibleLoss = 0.25;  ///< height loss against the free discs from which a finding is "possible"

@@ -6,24 +6,16 @@
 
 namespace spine::discs {
 
-std::map<std::uint16_t, double> metalPerLabel(const CtImage& ct, const LevelTable& t, double metalHu) {
-  std::map<std::uint16_t, double> metal;
+std::map<std::uint16_t, double> metalPerLabel(const CtImage& ct, const LevelTable& t, const MetalVoxels& metal) {
+  std::map<std::uint16_t, double> perLabel;
   const LabelImage& labels = *t.labels;
-  if (labels.GetPixelContainer()->Size() != ct.GetPixelContainer()->Size()) return metal;
+  if (labels.GetPixelContainer()->Size() != ct.GetPixelContainer()->Size()) return perLabel;
   const auto s = ct.GetSpacing();
-  const auto size = ct.GetLargestPossibleRegion().GetSize();
   const double voxel = s[0] * s[1] * s[2];
-  const itk::ImageRegion<3> box =
-      regionAround(ct, levelCentroids(t), 80);  // a vertebra reaches 80 mm from its centroid at most
-  const CtPixel* v = ct.GetBufferPointer();
   const LabelPixel* l = labels.GetBufferPointer();
-  for (long k = box.GetIndex(2); k < box.GetUpperIndex()[2] + 1; ++k)
-    for (long j = box.GetIndex(1); j < box.GetUpperIndex()[1] + 1; ++j) {
-      const size_t row = (size_t(k) * size[1] + size_t(j)) * size[0];
-      for (long i = box.GetIndex(0); i < box.GetUpperIndex()[0] + 1; ++i)
-        if (v[row + size_t(i)] >= metalHu && l[row + size_t(i)]) metal[l[row + size_t(i)]] += voxel;
-    }
-  return metal;
+  for (long f : metal.flat)
+    if (l[f]) perLabel[l[f]] += voxel;
+  return perLabel;
 }
 
 std::vector<Construct> constructs(const LevelTable& t, const std::map<std::uint16_t, double>& metal, double minMm3) {

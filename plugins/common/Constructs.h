@@ -6,13 +6,14 @@
 #include <vector>
 
 #include "spine/LevelTable.h"
+#include "spine/Metal.h"
 #include "spine/PixelTypes.h"
 
 namespace spine::discs {
 
-/// Metal (mm3, voxels at or above `metalHu`) inside each label of the level table: one pass over
-/// the CT round the levels (the label map shares its grid; empty when it does not).
-std::map<std::uint16_t, double> metalPerLabel(const CtImage& ct, const LevelTable& t, double metalHu);
+/// Metal (mm3, the voxels findMetal found) inside each label of the level table (the label map
+/// shares the CT's grid; empty when it does not).
+std::map<std::uint16_t, double> metalPerLabel(const CtImage& ct, const LevelTable& t, const MetalVoxels& metal);
 
 /// A fused segment: vertebrae top..bottom (indices into the table, top cranial), all instrumented.
 /// Disc d lies between vertebrae d and d + 1, so the fused discs are top..bottom - 1.

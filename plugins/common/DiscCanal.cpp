@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "spine/Finding.h"
 #include "spine/Parallel.h"
 #include "spine/Statistics.h"
 
@@ -189,7 +190,7 @@ DiscCanal::DiscCanal(const CtImage& ct, const DiscFrame& frame, double halfHeigh
   const auto spacing = ct.GetSpacing();
   partialVolumeMm = std::max(1.0, 0.5 * std::max({spacing[0], spacing[1], spacing[2]}));
   if (const double metal = metalMm3(block, p.metalHu); metal > 0)
-    why = "metal near it (" + std::to_string(long(std::lround(metal))) + " mm3 at " + std::to_string(long(p.metalHu)) +
+    why = "metal near it (" + oneDecimal(metal) + " mm3 at " + std::to_string(long(p.metalHu)) +
           " HU or more): its streaks make disc and canal unreadable on CT; MR or CT myelography shows this level";
   else
     why = measure(*this, p);

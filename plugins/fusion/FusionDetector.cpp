@@ -124,7 +124,7 @@ void cutAtPosteriorWall(ColumnMap& m) {
 /// Every column along the line between the two bodies' centres (`half` = half that distance): in
 /// both bodies or not, metal, and bridged where even the lowest 1.5 mm mean across the disc space
 /// is bone.
-ColumnMap columnMap(const CtImage& ct, const discs::DiscFrame& frame, double half, const FusionParams& p) {
+ColumnMap columnMap(const CtImage& ct, const discs::DiscFrame& frame, double half, double metalHu, const FusionParams& p) {
   const DiscBlock b(ct, frame, 24, -20, 20, half);
   const double zone = p.zoneFraction * 2 * half;
   ColumnMap m;
@@ -139,7 +139,7 @@ ColumnMap columnMap(const CtImage& ct, const discs::DiscFrame& frame, double hal
       if (above < p.bodyHu || below < p.bodyHu) continue;
       const auto [lowest, highest] = columnRange(b, i, j, zone);
       Column& c = m.at(i / 2, j / 2);
-      c = highest >= p.metalHu                      ? Column::Metal
+      c = highest >= metalHu                        ? Column::Metal
           : lowest < p.bridgeHu                     ? Column::Gap
           : midPlaneSpread(b, i, j) < p.uniformSdHu ? Column::Uniform
                                                     : Column::Bone;
@@ -233,13 +233,14 @@ std::vector<Finding> FusionDetector::detect(const DetectorInput& input) const {
   std::vector<Finding> out;
   if (!input.levels || !input.levels->labels || !input.volume.ct) return out;
   const LevelTable& t = *input.levels;
-  const auto metal = discs::metalPerLabel(*input.volume.ct, t, m_params.metalHu);
+  const MetalVoxels found = findMetal(*input.volume.ct, m_params.metal);
+  const auto metal = discs::metalPerLabel(*input.volume.ct, t, found);
   for (const Construct& c : discs::constructs(t, metal, m_params.minMetalMm3)) {
     const std::string construct = t.vertebrae[c.top].name + " to " + t.vertebrae[c.bottom].name;
     for (size_t d = c.top; d < c.bottom && d < t.discs.size(); ++d) {
       const LevelEntry &upper = t.vertebrae[d], &lower = t.vertebrae[d + 1], &disc = t.discs[d];
       const double half = distance(upper.centroid, lower.centroid) / 2;
-      const ColumnMap m = columnMap(*input.volume.ct, fusedDiscFrame(upper, lower, disc), half, m_params);
+      const ColumnMap m = columnMap(*input.volume.ct, fusedDiscFrame(upper, lower, disc), half, found.seedHu, m_params);
       const bool cage = m.area(Column::Metal) >= m_params.cageMm2 || m.area(Column::Uniform) >= m_params.cageMm2;
       if (const std::string why = whyNotAssessed(m, m_params); !why.empty())
         out.push_back(notAssessed(disc.name, disc.label, disc.centroid, "fusion status", why));

@@ -4,11 +4,12 @@
 // one of the causes of failed back surgery and a reason for revision. Parameters and their
 // evidence: plugins/fusion/README.md.
 #include "spine/Detector.h"
+#include "spine/Metal.h"
 
 namespace spine {
 
 struct FusionParams {
-  double metalHu = 2000;       ///< the hardware detector's metal threshold
+  MetalRule metal;             ///< metal as the hardware detector finds it (spine/Metal.h)
   double minMetalMm3 = 50;     ///< metal in a label from which the level counts as instrumented
   double bodyHu = 150;         ///< cancellous bone: a column in both bodies; below it in the middle, not assessed
   double bridgeHu = 140;       ///< lowest 1.5 mm mean across the disc space of a column of bridging bone

@@ -23,6 +23,7 @@ struct MetalGrid {
   int superiorAxis = 2;  ///< the index axis closest to the patient's head-foot axis
   std::vector<std::uint8_t> mask;
   std::vector<long> metal;  ///< flat indices of the metal voxels, ascending
+  double edgeHu = 0;        ///< the lowest value taken as metal on this scan
   long index(long i, long j, long k) const { return i + n[0] * (j + n[1] * k); }
   Vec3 point(long flat) const {
     CtImage::IndexType idx{{flat % n[0], (flat / n[0]) % n[1], flat / (n[0] * n[1])}};
@@ -44,17 +45,17 @@ struct MetalGrid {
   }
 };
 
-MetalGrid metalGrid(const CtImage& ct, double metalHu) {
+MetalGrid metalGrid(const CtImage& ct, const MetalRule& rule) {
   MetalGrid g;
   g.ct = &ct;
   for (int d = 0; d < 3; ++d) g.n[d] = long(ct.GetLargestPossibleRegion().GetSize()[d]), g.spacing[d] = ct.GetSpacing()[d];
   for (int a = 0; a < 3; ++a)
     if (std::abs(ct.GetDirection()(2, a)) > std::abs(ct.GetDirection()(2, g.superiorAxis))) g.superiorAxis = a;
-  const CtPixel* p = ct.GetBufferPointer();
-  const long voxels = g.n[0] * g.n[1] * g.n[2];
-  g.mask.assign(size_t(voxels), 0);
-  for (long i = 0; i < voxels; ++i)
-    if (p[i] >= metalHu) g.mask[size_t(i)] = kMetal, g.metal.push_back(i);
+  MetalVoxels found = findMetal(ct, rule);
+  g.edgeHu = found.growHu;
+  g.metal = std::move(found.flat);
+  g.mask.assign(size_t(g.n[0] * g.n[1] * g.n[2]), 0);
+  for (long i : g.metal) g.mask[size_t(i)] = kMetal;
   return g;
 }
 
@@ -132,6 +133,7 @@ struct MetalObject {
   double zMin = 0, zMax = 0;
   std::vector<double> radiusAlong;  ///< widest voxel from the axis per 1 mm along it, from endA to endB
   double coarsestMm = 0;            ///< the grid's largest spacing
+  double edgeHu = 0;                ///< the lowest value taken as metal on this scan
 };
 
 MetalObject describe(const MetalGrid& g, const std::vector<long>& voxels, bool rod) {
@@ -164,6 +166,7 @@ MetalObject describe(const MetalGrid& g, const std::vector<long>& voxels, bool r
   }
   const double voxel = std::cbrt(g.voxelMm3());
   o.coarsestMm = std::max({g.spacing[0], g.spacing[1], g.spacing[2]});
+  o.edgeHu = g.edgeHu;
   o.length = hi - lo + voxel;
   o.radiusAlong.assign(size_t(hi - lo) + 1, 0.0);
   for (size_t i = 0; i < pts.size(); ++i) {
@@ -199,13 +202,17 @@ struct Levels {
 /// Steel from its peak whatever the voxels (partial volume only lowers a peak); titanium only where
 /// the voxels are fine enough, or the object thick enough (three voxels), for its peak to survive
 /// partial volume (a 5 mm steel screw in 3 mm voxels peaks at titanium's values).
+/// Metal whose peak stays under the fine-voxel threshold was found by the coarse rule alone.
+bool faint(const MetalObject& o, const HardwareParams& p) { return o.peakHu < p.metal.metalHu; }
+
 std::string material(const MetalObject& o, const HardwareParams& p) {
   if (o.peakHu >= p.steelHu) return "stainless steel (likely)";
-  if (o.coarsestMm > p.materialMaxVoxelMm && o.thickness < 3 * o.coarsestMm)
+  if (o.coarsestMm > p.materialMaxVoxelMm && (o.thickness < 3 * o.coarsestMm || faint(o, p)))
     return "metal (material undetermined: " + oneDecimal(o.coarsestMm) + " mm voxels lower the peak of an object " +
            oneDecimal(o.thickness) + " mm thick)";
   if (o.peakHu >= p.titaniumHu) return "titanium (likely)";
-  return "metal (material undetermined: values clipped at the scanner's ceiling)";
+  return "metal (material undetermined: its peak, " + oneDecimal(o.peakHu) +
+         " HU, is below titanium's: the scanner may clip high values, or voxels lower the peak)";
 }
 
 Finding hardwareFinding(const std::string& object, const MetalObject& o, const HardwareParams& p) {
@@ -213,7 +220,7 @@ Finding hardwareFinding(const std::string& object, const MetalObject& o, const H
   f.kind = "hardware";
   f.certainty = "definite";
   f.details = {{"object", object}, {"material", material(o, p)}, {"spinal", true}};
-  f.measurements = {{"length", o.length, "mm", "extent of the metal along its principal axis (HU >= " + oneDecimal(p.metalHu) + ")"},
+  f.measurements = {{"length", o.length, "mm", "extent of the metal along its principal axis (HU >= " + oneDecimal(o.edgeHu) + ")"},
                     {"thickness", o.thickness, "mm", "twice the 95th percentile of voxel distance from that axis"},
                     {"volume", o.volumeMm3, "mm3", "metal voxel count times voxel volume"},
                     {"peak", o.peakHu, "HU", "highest value inside the object"}};
@@ -496,6 +503,15 @@ bool readsAsCage(const MetalObject& o, const Levels& levels, const HardwareParam
   return levels.nearestDisc(o.centroid, &toDisc) && toDisc < 15 && o.length <= p.cageMaxMm;
 }
 
+/// Faint metal (its peak under `metalHu`, found only in coarse voxels) is kept as spinal hardware
+/// only beside a vertebra and not in front of it: calcified aortic or iliac walls, as bright in
+/// 3 mm voxels, lie in front of the column.
+bool faintButSpinal(const MetalObject& o, const Levels& levels, const HardwareParams& p) {
+  double toSpine = 0;
+  const LevelEntry* v = levels.nearestVertebra(o.centroid, &toSpine);
+  return v && toSpine <= p.spinalReachMm && o.centroid[1] >= v->centroid[1] - p.faintMaxFrontMm;
+}
+
 /// Two screws whose tips touch (a medial breach, converging trajectories) form one V-shaped object:
 /// split it at the sagittal plane through the nearest vertebra. A cage across the midline stays
 /// whole (it was reported as two cages, which reads as a bilateral PLIF).
@@ -514,7 +530,7 @@ std::vector<std::vector<long>> splitAtMidline(const MetalGrid& g, const std::vec
 
 std::vector<Finding> HardwareDetector::detect(const DetectorInput& input) const {
   const HardwareParams& p = m_params;
-  MetalGrid grid = metalGrid(*input.volume.ct, p.metalHu);
+  MetalGrid grid = metalGrid(*input.volume.ct, p.metal);
   markRodRuns(grid, p.rodRunMm);
   unmarkThickRods(grid, p.rodMaxWidthMm);
   growRods(grid);
@@ -522,7 +538,7 @@ std::vector<Finding> HardwareDetector::detect(const DetectorInput& input) const 
   std::vector<Finding> out, screws;
   std::vector<MetalObject> spinal, rods, others;
   auto keep = [&](const MetalObject& o) {
-    if (o.volumeMm3 < p.minObjectMm3) return false;
+    if (o.volumeMm3 < p.minObjectMm3 || (faint(o, p) && !faintButSpinal(o, levels, p))) return false;
     double toSpine = 0;
     if (levels.nearestVertebra(o.centroid, &toSpine) && toSpine > p.spinalReachMm) {
       out.push_back(nonSpinalFinding(o, toSpine, p));
@@ -531,15 +547,19 @@ std::vector<Finding> HardwareDetector::detect(const DetectorInput& input) const 
     spinal.push_back(o);
     return true;
   };
-  for (const std::vector<long>& voxels : components(grid, kRod))
-    if (MetalObject o = describe(grid, voxels, true); keep(o)) (o.length >= p.rodRunMm ? rods : others).push_back(o);
+  for (const std::vector<long>& voxels : components(grid, kRod)) {
+    MetalObject o = describe(grid, voxels, true);
+    if (o.length < p.rodRunMm && faint(o, p)) continue;  // faint metal is taken as rod or screw only
+    if (keep(o)) (o.length >= p.rodRunMm ? rods : others).push_back(o);
+  }
   for (const std::vector<long>& part : components(grid, kMetal))
     for (const std::vector<long>& voxels : splitAtMidline(grid, part, levels, p)) {
       MetalObject o = describe(grid, voxels, false);
-      if (!keep(o)) continue;
+      const bool screw = o.length >= p.screwMinMm && o.length <= p.screwMaxMm && std::abs(o.axis[2]) < 0.7;
+      if ((!screw && faint(o, p)) || !keep(o)) continue;
       double toDisc = 0;
       if (readsAsCage(o, levels, p)) out.push_back(cageFinding(o, *levels.nearestDisc(o.centroid, &toDisc), p));
-      else if (o.length >= p.screwMinMm && o.length <= p.screwMaxMm && std::abs(o.axis[2]) < 0.7) screws.push_back(screwFinding(*input.volume.ct, o, levels, p));
+      else if (screw) screws.push_back(screwFinding(*input.volume.ct, o, levels, p));
       else others.push_back(o);
     }
   std::vector<Finding> rodFindings;

@@ -4,11 +4,13 @@
 // their streaks obscure, rod discontinuities, and metal outside the spine (a hip prosthesis)
 // reported as not spinal. Parameters and their evidence: plugins/hardware/README.md.
 #include "spine/Detector.h"
+#include "spine/Metal.h"
 
 namespace spine {
 
 struct HardwareParams {
-  double metalHu = 2000;         ///< above cortical bone (up to ~1900 HU at 120 kVp); partial volume pulls thin metal in coarse voxels well below its own value
+  MetalRule metal;               ///< metal from the scan's values (spine/Metal.h: coarse voxels seed and grow it lower)
+  double faintMaxFrontMm = 20;   ///< faint metal (found by the coarse rule only) further in front of its vertebra's centroid is calcification
   double minObjectMm3 = 30;      ///< smaller metal specks are noise or calcification
   double rodRunMm = 15;          ///< metal running at least this far cranio-caudally is rod (screws and heads are shorter)
   double rodMaxWidthMm = 12;     ///< ... and no wider from side to side (5.5-6.35 mm rods; a cage is 20-30 mm wide)

@@ -5,6 +5,7 @@
 // measured here. Coordinates LPS mm; the label map's grid is the CT's (reoriented to LPS axes).
 #include <vector>
 
+#include "spine/Metal.h"
 #include "spine/PixelTypes.h"
 #include "spine/Vec3.h"
 
@@ -19,9 +20,10 @@ struct SegmentationParams {
   double ribLateralMm = 50;     ///< bone beyond this lateral distance from a body belongs to a rib
   double minRibMm3 = 400;       ///< rib volume for a vertebra to count as rib-bearing
   double faintMarrowHu = 140;   ///< marrow below this (osteopenic): discs from the HU profile, bodies filled by footprint
-  double metalHu = 2000;        ///< metal (cortical bone stays below ~1900 HU; as the hardware detector)
+  MetalRule metal;              ///< metal, as the detectors find it (spine/Metal.h)
   double screwPlaneMm2 = 100;   ///< metal in one axial plane near the column: a screw lies in it (two rods are ~60 mm2;
                                 ///< a tilted gantry cuts a screw into planes of 140 mm2)
+  double rodPlaneMm2 = 30;      ///< metal in the plane of a trough that does not read as disc puts it in doubt (two rods)
   double screwPlaneDiscHu = 160;  ///< in a screw's plane a trough brighter than this is the band between screws, not disc
   unsigned threads = 2;
 };
