@@ -1,7 +1,8 @@
 // The hardware detector against phantom truth (screws found at their level and side, rods spanning
 // their levels, a broken rod's gap measured, nothing on a spine without metal) and on the real CT
 // with a hip prosthesis (metal reported as not spinal, no spinal hardware) and with real screw meshes
-// placed in it.
+// placed in it; on MR, susceptibility voids on the MR hardware phantom, and none on MR without metal
+// (a phantom and real series).
 #include "TestHelpers.h"
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 
 #include "hardware/HardwareDetector.h"
 #include "spine/LevelTable.h"
+#include "spine/MrSegmentation.h"
 #include "spine/Phantom.h"
 #include "spine/SemiSynthetic.h"
 #include "spine/Vec3Json.h"
@@ -171,6 +173,62 @@ void expectRealScrewsFound(const std::string& specName) {
 TEST(HardwareDataTest, RealTitaniumScrewsInThreeMillimetreVoxelsAreFound) { expectRealScrewsFound("totalseg-screws-l3-l4-titanium"); }
 
 TEST(HardwareDataTest, RealSteelScrewsInThreeMillimetreVoxelsAreFound) { expectRealScrewsFound("totalseg-screws-l5-steel"); }
+
+/// An MR phantom of testdata/phantoms made from its spec, its levels analysed and the hardware
+/// detector run on it.
+std::vector<Finding> mrHardware(const std::string& specName, PhantomResult* phantom = nullptr) {
+  const nlohmann::json spec = nlohmann::json::parse(slurp(std::string(SPINE_SOURCE_DIR) + "/testdata/phantoms/" + specName + ".json"));
+  PhantomResult r = generatePhantom(parsePhantomSpec(spec, specName));
+  Volume v;
+  v.modality = Modality::MR;
+  v.mr = phantomMr(r);
+  LevelTable t = analyseMrLevels(*v.mr, MrSegmentationParams{});
+  std::vector<Finding> findings = HardwareDetector().detect({v, &t});
+  if (phantom) *phantom = std::move(r);
+  return findings;
+}
+
+TEST(HardwareTest, MrVoidsOfScrewsAndRodsAreFoundAtTheirLevelsAndSides) {
+  PhantomResult r;
+  std::vector<Finding> findings = mrHardware("hardware-mr-t2", &r);
+  auto screws = objects(findings, "pedicle screw");
+  int truthScrews = 0;
+  for (const json& h : r.truth["hardware"]) {
+    if (h["kind"] != "pedicle-screw") continue;
+    ++truthScrews;
+    const Finding* s = matchScrew(screws, h);
+    ASSERT_NE(s, nullptr) << h["level"] << " " << h["side"];
+    EXPECT_EQ(s->levels, std::vector<std::string>{h["level"].get<std::string>()});
+    EXPECT_EQ(s->details["side"], h["side"]);
+    EXPECT_TRUE(s->details["susceptibility_void"].get<bool>());
+  }
+  EXPECT_EQ(int(screws.size()), truthScrews);
+  auto rods = objects(findings, "rod");
+  ASSERT_EQ(rods.size(), 2u);
+  for (const Finding* rod : rods) EXPECT_EQ(rod->levels, (std::vector<std::string>{"L4", "L5"}));
+  EXPECT_TRUE(objects(findings, "interbody cage").empty());
+  EXPECT_TRUE(objects(findings, "other metal").empty());
+  EXPECT_EQ(std::count_if(findings.begin(), findings.end(), [](const Finding& f) { return f.kind == "metal-artefact"; }), 1);
+}
+
+TEST(HardwareTest, MrWithoutMetalHasNoVoids) {
+  for (const std::string spec : {"lumbar-mr-t2", "lumbar-mr-t1"}) {
+    std::vector<Finding> findings = mrHardware(spec);
+    EXPECT_TRUE(findings.empty()) << spec << ": " << toJson(findings.front()).dump();
+  }
+}
+
+TEST(HardwareDataTest, RealMrWithoutMetalHasNoVoids) {
+  const std::string dir = sharedData("mri-lumbar-vb-myosegmentum/nifti");
+  SKIP_WITHOUT_SHARED_DATA(dir);
+  for (const std::string name : {"vb3_01", "vb3_05"}) {
+    Study s = load(dir + "/" + name + "_image.nii.gz");
+    ASSERT_EQ(s.volume.modality, Modality::MR);
+    LevelTable t = analyseMrLevels(*s.volume.mr, MrSegmentationParams{});
+    std::vector<Finding> findings = HardwareDetector().detect({s.volume, &t});
+    EXPECT_TRUE(findings.empty()) << name << ": " << toJson(findings.front()).dump();
+  }
+}
 
 }  // namespace
 }  // namespace spine::test

@@ -51,5 +51,12 @@ TEST(MetalTest, OneFineSideKeepsTheFineThreshold) {
   EXPECT_TRUE(findMetal(*ct).flat.empty());
 }
 
+TEST(MetalTest, ARegionKeepsTheSearchInsideIt) {
+  CtImage::Pointer ct = rodAndPlate(3.0, 1600);
+  const MetalVoxels part = findMetal(*ct, {}, CtImage::RegionType({{0, 0, 0}}, {{18, 30, 30}}));
+  EXPECT_EQ(part.flat.size(), 6u * 5u) << "the rod from x = 12 to 17, core and edge";
+  EXPECT_TRUE(findMetal(*ct, {}, CtImage::RegionType({{0, 0, 0}}, {{10, 30, 30}})).flat.empty());
+}
+
 }  // namespace
 }  // namespace spine::test

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "SpineCtParts.h"
+#include "spine/ImageRegion.h"
 #include "spine/Metal.h"
 
 namespace spine::ct {
@@ -109,7 +110,7 @@ bool cageBetween(const CtImage& ct, const std::vector<Vec3>& line, const DiscCan
 
 std::vector<DiscCandidate> discsBesideMetal(const CtImage& ct, const std::vector<Vec3>& line,
                                             std::vector<DiscCandidate> discs, const SegmentationParams& p) {
-  const MetalVoxels metal = findMetal(ct, p.metal);
+  const MetalVoxels metal = findMetal(ct, p.metal, regionAround(ct, line, 55));  // metalPlaneMm2 looks 50 mm round the line
   if (metal.flat.empty()) return discs;
   std::vector<bool> doubtful(discs.size());
   bool anyMetal = false;

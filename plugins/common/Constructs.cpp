@@ -6,6 +6,10 @@
 
 namespace spine::discs {
 
+MetalVoxels metalRoundLevels(const CtImage& ct, const LevelTable& t, const MetalRule& rule) {
+  return findMetal(ct, rule, regionAround(ct, levelCentroids(t), 80));
+}
+
 std::map<std::uint16_t, double> metalPerLabel(const CtImage& ct, const LevelTable& t, const MetalVoxels& metal) {
   std::map<std::uint16_t, double> perLabel;
   const LabelImage& labels = *t.labels;

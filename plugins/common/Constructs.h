@@ -11,6 +11,10 @@
 
 namespace spine::discs {
 
+/// The metal round the levels (findMetal within 80 mm of their centroids, as far as a vertebra
+/// reaches).
+MetalVoxels metalRoundLevels(const CtImage& ct, const LevelTable& t, const MetalRule& rule);
+
 /// Metal (mm3, the voxels findMetal found) inside each label of the level table (the label map
 /// shares the CT's grid; empty when it does not).
 std::map<std::uint16_t, double> metalPerLabel(const CtImage& ct, const LevelTable& t, const MetalVoxels& metal);

@@ -530,6 +530,8 @@ std::vector<std::vector<long>> splitAtMidline(const MetalGrid& g, const std::vec
 
 std::vector<Finding> HardwareDetector::detect(const DetectorInput& input) const {
   const HardwareParams& p = m_params;
+  if (input.volume.modality == Modality::MR)
+    return input.volume.mr && input.levels ? mrVoidFindings(*input.volume.mr, *input.levels, p.mr) : std::vector<Finding>{};
   MetalGrid grid = metalGrid(*input.volume.ct, p.metal);
   markRodRuns(grid, p.rodRunMm);
   unmarkThickRods(grid, p.rodMaxWidthMm);

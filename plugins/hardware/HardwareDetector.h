@@ -2,9 +2,12 @@
 // Spinal hardware on CT: metal objects found from the scan's own values, classified (pedicle screw,
 // rod, interbody cage, other), assigned to their level and side, with their material, the levels
 // their streaks obscure, rod discontinuities, and metal outside the spine (a hip prosthesis)
-// reported as not spinal. Parameters and their evidence: plugins/hardware/README.md.
+// reported as not spinal. On MR the same objects are read from susceptibility voids (MrVoids.h).
+// Parameters and their evidence: plugins/hardware/README.md.
 #include "spine/Detector.h"
 #include "spine/Metal.h"
+
+#include "MrVoids.h"
 
 namespace spine {
 
@@ -24,6 +27,7 @@ struct HardwareParams {
   double materialMaxVoxelMm = 2.5; ///< coarser voxels: below steelHu the material is not named
   double artefactMarginMm = 10;  ///< streaks spread this far beyond the slices holding metal
   double haloContrastHu = 40;    ///< a rim this far below the bone beyond it is a lucent halo (README)
+  MrVoidParams mr;               ///< MR: susceptibility voids (MrVoids.h)
   double haloMinBoneHu = 100;    ///< below this the shaft is not in bone and the rim cannot be judged
 };
 
@@ -31,7 +35,7 @@ class HardwareDetector : public Detector {
 public:
   explicit HardwareDetector(HardwareParams p = {}) : m_params(p) {}
   std::string name() const override { return "hardware"; }
-  bool appliesTo(Modality m) const override { return m == Modality::CT; }
+  bool appliesTo(Modality m) const override { return m == Modality::CT || m == Modality::MR; }
   std::vector<Finding> detect(const DetectorInput& input) const override;
 
 private:

@@ -121,7 +121,11 @@ ReportSection limitsOf(const json& report, const viewer::ReviewModel& m) {
   if (report.value("volume", json::object()).value("modality", std::string()) == "MR") {
     s.lines.push_back("MR: vertebral bodies and discs are segmented, not the posterior elements.");
     s.lines.push_back("Not assessed on MR by this version: disc herniation, canal and foraminal stenosis, adjacent segment "
-                      "degeneration, susceptibility artefacts of metal.");
+                      "degeneration, fusion status.");
+    s.lines.push_back("Hardware on MR is read from susceptibility voids near the column: a void from the posterior elements "
+                      "into a body is a screw, a posterior void beside screws a rod, a void in a disc space a cage; material, "
+                      "screw length and loosening are not judged, and a series of fewer than three sagittal slices is not "
+                      "searched.");
   } else {
     s.lines.push_back("Herniation on CT is disc-dense material measured beyond the posterior vertebral line; MR is the "
                       "reference for disc herniation, and discs next to metal or without contrast to the canal are listed "

@@ -24,7 +24,9 @@ struct MetalVoxels {
 };
 
 /// Seeds at or above the scan's seed threshold, grown through 26-connected voxels at or above its
-/// grow threshold (the two are one in fine voxels).
+/// grow threshold (the two are one in fine voxels), within `region` (the whole image by default;
+/// the steps that look at the spine only keep to the box round it).
 MetalVoxels findMetal(const CtImage& ct, const MetalRule& rule = {});
+MetalVoxels findMetal(const CtImage& ct, const MetalRule& rule, const itk::ImageRegion<3>& region);
 
 }  // namespace spine
