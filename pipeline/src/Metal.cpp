@@ -8,7 +8,9 @@ bool MetalVoxels::contains(long offset) const {
   return std::binary_search(flat.begin(), flat.end(), offset);
 }
 
-MetalVoxels findMetal(const CtImage& ct, const MetalRule& rule) { return findMetal(ct, rule, ct.GetLargestPossibleRegion()); }
+MetalVoxels findMetal(const CtImage& ct, const MetalRule& rule) {
+  return findMetal(ct, rule, ct.GetLargestPossibleRegion());
+}
 
 MetalVoxels findMetal(const CtImage& ct, const MetalRule& rule, const itk::ImageRegion<3>& region) {
   MetalVoxels m;
@@ -19,7 +21,8 @@ MetalVoxels findMetal(const CtImage& ct, const MetalRule& rule, const itk::Image
   const auto size = ct.GetLargestPossibleRegion().GetSize();
   const long nx = long(size[0]), ny = long(size[1]);
   const long lo[3] = {region.GetIndex(0), region.GetIndex(1), region.GetIndex(2)};
-  const long hi[3] = {lo[0] + long(region.GetSize(0)), lo[1] + long(region.GetSize(1)), lo[2] + long(region.GetSize(2))};
+  const long hi[3] = {lo[0] + long(region.GetSize(0)), lo[1] + long(region.GetSize(1)),
+                      lo[2] + long(region.GetSize(2))};
   const CtPixel* v = ct.GetBufferPointer();
   for (long z = lo[2]; z < hi[2]; ++z)
     for (long y = lo[1]; y < hi[1]; ++y)
@@ -34,7 +37,8 @@ MetalVoxels findMetal(const CtImage& ct, const MetalRule& rule, const itk::Image
       for (long dy = -1; dy <= 1; ++dy)
         for (long dx = -1; dx <= 1; ++dx) {
           const long a = x + dx, b = y + dy, c = z + dz, w = a + nx * (b + ny * c);
-          if (a < lo[0] || b < lo[1] || c < lo[2] || a >= hi[0] || b >= hi[1] || c >= hi[2] || taken[size_t(w)] || v[w] < m.growHu)
+          if (a < lo[0] || b < lo[1] || c < lo[2] || a >= hi[0] || b >= hi[1] || c >= hi[2] || taken[size_t(w)] ||
+              v[w] < m.growHu)
             continue;
           taken[size_t(w)] = 1;
           m.flat.push_back(w);
