@@ -167,6 +167,7 @@ void expectRealScrewsFound(const std::string& specName) {
   }
   EXPECT_EQ(int(screws.size()), truthScrews) << "no extra screws";
   EXPECT_EQ(int(objects(findings, "rod").size()), truthRods);
+  for (const Finding* rod : objects(findings, "rod")) EXPECT_GE(rod->levels.size(), 2u) << rod->summary;
   EXPECT_TRUE(objects(findings, "other metal").empty());
 }
 

@@ -365,9 +365,15 @@ Finding rodFinding(const MetalObject& o, const Levels& levels, const std::vector
   std::sort(spanned.rbegin(), spanned.rend());  // cranial first
   for (const auto& [z, level] : spanned)
     if (std::find(f.levels.begin(), f.levels.end(), level) == f.levels.end()) f.levels.push_back(level);
-  if (f.levels.empty() && levels.table)
+  // A rod joins two vertebrae at least: when the heads it passes name fewer (a head's metal merged
+  // with the rod's, so its screw's "head" end lies elsewhere), the vertebrae within its head-foot
+  // extent are added.
+  if (f.levels.size() < 2 && levels.table) {
+    std::vector<std::string> byExtent;
     for (const LevelEntry& e : levels.table->vertebrae)
-      if (e.centroid[2] >= o.zMin - 5 && e.centroid[2] <= o.zMax + 5) f.levels.push_back(e.name);
+      if (e.centroid[2] >= o.zMin - 5 && e.centroid[2] <= o.zMax + 5) byExtent.push_back(e.name);
+    if (byExtent.size() > f.levels.size()) f.levels = byExtent;
+  }
   std::string span = f.levels.empty() ? "levels unknown" : f.levels.size() == 1 ? f.levels.front() : f.levels.front() + " to " + f.levels.back();
   f.summary = "Rod, " + f.details["side"].get<std::string>() + ", " + span + ", " + oneDecimal(o.length) + " mm.";
   return f;
