@@ -4,6 +4,19 @@
 
 namespace spine {
 
+namespace {
+
+bool coarse(const CtImage& ct, const MetalRule& rule) {
+  const auto s = ct.GetSpacing();
+  return std::min({s[0], s[1], s[2]}) >= rule.coarseGridMm;
+}
+
+}  // namespace
+
+double metalSeedHu(const CtImage& ct, const MetalRule& rule) {
+  return coarse(ct, rule) ? rule.coarseSeedHu : rule.metalHu;
+}
+
 bool MetalVoxels::contains(long offset) const {
   return std::binary_search(flat.begin(), flat.end(), offset);
 }
@@ -14,10 +27,8 @@ MetalVoxels findMetal(const CtImage& ct, const MetalRule& rule) {
 
 MetalVoxels findMetal(const CtImage& ct, const MetalRule& rule, const itk::ImageRegion<3>& region) {
   MetalVoxels m;
-  const auto s = ct.GetSpacing();
-  const bool coarse = std::min({s[0], s[1], s[2]}) >= rule.coarseGridMm;
-  m.seedHu = coarse ? rule.coarseSeedHu : rule.metalHu;
-  m.growHu = coarse ? rule.coarseGrowHu : rule.metalHu;
+  m.seedHu = metalSeedHu(ct, rule);
+  m.growHu = coarse(ct, rule) ? rule.coarseGrowHu : rule.metalHu;
   const auto size = ct.GetLargestPossibleRegion().GetSize();
   const long nx = long(size[0]), ny = long(size[1]);
   const long lo[3] = {region.GetIndex(0), region.GetIndex(1), region.GetIndex(2)};

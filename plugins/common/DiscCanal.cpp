@@ -189,8 +189,9 @@ DiscCanal::DiscCanal(const CtImage& ct, const DiscFrame& frame, double halfHeigh
   reachMm = p.reachMm;
   const auto spacing = ct.GetSpacing();
   partialVolumeMm = std::max(1.0, 0.5 * std::max({spacing[0], spacing[1], spacing[2]}));
-  if (const double metal = metalMm3(block, p.metalHu); metal > 0)
-    why = "metal near it (" + oneDecimal(metal) + " mm3 at " + std::to_string(long(p.metalHu)) +
+  const double metalHu = metalSeedHu(ct, p.metal);
+  if (const double metal = metalMm3(block, metalHu); metal > 0)
+    why = "metal near it (" + oneDecimal(metal) + " mm3 at " + std::to_string(long(metalHu)) +
           " HU or more): its streaks make disc and canal unreadable on CT; MR or CT myelography shows this level";
   else
     why = measure(*this, p);

@@ -9,13 +9,14 @@
 #include <vector>
 
 #include "common/DiscBlock.h"
+#include "spine/Metal.h"
 #include "spine/Finding.h"
 
 namespace spine::discs {
 
 struct CanalParams {
   double boneHu = 250;    ///< at or above: bone, never disc material
-  double metalHu = 2000;  ///< metal near the disc (the hardware detector's threshold): not measurable
+  MetalRule metal;  ///< metal near the disc (at the scan's seed threshold, spine/Metal.h): not measurable
   double edgeHu = 40;     ///< a body's posterior edge: where the walk out of it first stays below this for 1 mm
   double lineSlabMm = 4;  ///< the bodies' edges are measured this far above and below the disc space
   double discMinHu = 40, discMaxHu = 130;  ///< a disc reads 60-110 HU on CT; outside this the samples are not disc

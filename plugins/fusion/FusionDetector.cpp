@@ -240,7 +240,7 @@ std::vector<Finding> FusionDetector::detect(const DetectorInput& input) const {
     for (size_t d = c.top; d < c.bottom && d < t.discs.size(); ++d) {
       const LevelEntry &upper = t.vertebrae[d], &lower = t.vertebrae[d + 1], &disc = t.discs[d];
       const double half = distance(upper.centroid, lower.centroid) / 2;
-      const ColumnMap m = columnMap(*input.volume.ct, fusedDiscFrame(upper, lower, disc), half, found.seedHu, m_params);
+      const ColumnMap m = columnMap(*input.volume.ct, fusedDiscFrame(upper, lower, disc), half, metalSeedHu(*input.volume.ct, m_params.metal), m_params);
       const bool cage = m.area(Column::Metal) >= m_params.cageMm2 || m.area(Column::Uniform) >= m_params.cageMm2;
       if (const std::string why = whyNotAssessed(m, m_params); !why.empty())
         out.push_back(notAssessed(disc.name, disc.label, disc.centroid, "fusion status", why));

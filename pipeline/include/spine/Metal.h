@@ -23,6 +23,10 @@ struct MetalVoxels {
   bool contains(long offset) const;
 };
 
+/// The value from which a voxel of this scan is surely metal (the seed threshold): `metalHu`, or
+/// `coarseSeedHu` when every voxel side is `coarseGridMm` or more.
+double metalSeedHu(const CtImage& ct, const MetalRule& rule = {});
+
 /// Seeds at or above the scan's seed threshold, grown through 26-connected voxels at or above its
 /// grow threshold (the two are one in fine voxels), within `region` (the whole image by default;
 /// the steps that look at the spine only keep to the box round it).
