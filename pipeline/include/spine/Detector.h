@@ -16,7 +16,7 @@ namespace spine {
 
 struct DetectorInput {
   const Volume& volume;       ///< the analysed image (LPS)
-  const LevelTable* levels;   ///< null when no level was identified (MR in this version)
+  const LevelTable* levels;   ///< the level table (CT and MR; it may hold no level); null in tests that have none
 };
 
 class Detector {
