@@ -52,18 +52,32 @@ const Finding* matchScrew(const std::vector<const Finding*>& screws, const json&
   return best;
 }
 
-TEST(HardwareTest, TitaniumFusionScrewsAndRodsAreFoundAtTheirLevelsAndSides) {
-  Analysed a = analyse("fusion-titanium-ct");
-  ASSERT_EQ(a.levels.verdict.status, "consistent");
-  auto screws = objects(a.findings, "pedicle screw");
+/// Every true pedicle screw matched to a reported one at its level and side, and none reported
+/// besides: the matched pairs (truth, finding).
+std::vector<std::pair<json, const Finding*>> expectScrewsAtTheirLevelsAndSides(const json& truth, const std::vector<Finding>& findings) {
+  auto screws = objects(findings, "pedicle screw");
+  std::vector<std::pair<json, const Finding*>> matched;
   int truthScrews = 0;
-  for (const json& h : a.phantom.truth["hardware"]) {
+  for (const json& h : truth["hardware"]) {
     if (h["kind"] != "pedicle-screw") continue;
     ++truthScrews;
     const Finding* s = matchScrew(screws, h);
-    ASSERT_NE(s, nullptr) << h["level"] << " " << h["side"];
-    EXPECT_EQ(s->levels, std::vector<std::string>{h["level"].get<std::string>()});
-    EXPECT_EQ(s->details["side"], h["side"]);
+    EXPECT_NE(s, nullptr) << h["level"] << " " << h["side"];
+    if (!s) continue;
+    EXPECT_EQ(s->levels, std::vector<std::string>{h["level"].get<std::string>()}) << s->summary;
+    EXPECT_EQ(s->details["side"], h["side"]) << s->summary;
+    matched.emplace_back(h, s);
+  }
+  EXPECT_EQ(int(screws.size()), truthScrews) << "no extra screws";
+  return matched;
+}
+
+TEST(HardwareTest, TitaniumFusionScrewsAndRodsAreFoundAtTheirLevelsAndSides) {
+  Analysed a = analyse("fusion-titanium-ct");
+  ASSERT_EQ(a.levels.verdict.status, "consistent");
+  const auto matched = expectScrewsAtTheirLevelsAndSides(a.phantom.truth, a.findings);
+  EXPECT_EQ(matched.size(), 4u);
+  for (const auto& [h, s] : matched) {
     EXPECT_EQ(s->details["material"], "titanium (likely)");
     EXPECT_FALSE(s->details["loosening"].get<bool>()) << "no halo around a well-seated screw";
     // The shaft, not the head: the phantom's 45 mm runs from entry to tip; its metal adds the
@@ -74,7 +88,6 @@ TEST(HardwareTest, TitaniumFusionScrewsAndRodsAreFoundAtTheirLevelsAndSides) {
     EXPECT_GE(shaft->value, h["length_mm"].get<double>());
     EXPECT_LE(shaft->value, h["length_mm"].get<double>() + 6);
   }
-  EXPECT_EQ(int(screws.size()), truthScrews) << "no extra screws";
   auto rods = objects(a.findings, "rod");
   ASSERT_EQ(rods.size(), 2u);
   for (const Finding* r : rods) EXPECT_EQ(r->levels, (std::vector<std::string>{"L4", "L5"}));
@@ -154,18 +167,9 @@ void expectRealScrewsFound(const std::string& specName) {
   LevelTable t = analyseCtLevels(*v.ct);
   EXPECT_EQ(t.verdict.status, "consistent");
   std::vector<Finding> findings = HardwareDetector().detect({v, &t});
-  auto screws = objects(findings, "pedicle screw");
-  int truthScrews = 0, truthRods = 0;
-  for (const json& h : r.truth["hardware"]) {
-    truthRods += h["kind"] == "rod";
-    if (h["kind"] != "pedicle-screw") continue;
-    ++truthScrews;
-    const Finding* s = matchScrew(screws, h);
-    ASSERT_NE(s, nullptr) << h["level"] << " " << h["side"];
-    EXPECT_EQ(s->levels, std::vector<std::string>{h["level"].get<std::string>()}) << s->summary;
-    EXPECT_EQ(s->details["side"], h["side"]) << s->summary;
-  }
-  EXPECT_EQ(int(screws.size()), truthScrews) << "no extra screws";
+  EXPECT_FALSE(expectScrewsAtTheirLevelsAndSides(r.truth, findings).empty());
+  int truthRods = 0;
+  for (const json& h : r.truth["hardware"]) truthRods += h["kind"] == "rod";
   EXPECT_EQ(int(objects(findings, "rod").size()), truthRods);
   for (const Finding* rod : objects(findings, "rod")) EXPECT_GE(rod->levels.size(), 2u) << rod->summary;
   EXPECT_TRUE(objects(findings, "other metal").empty());
@@ -192,18 +196,9 @@ std::vector<Finding> mrHardware(const std::string& specName, PhantomResult* phan
 TEST(HardwareTest, MrVoidsOfScrewsAndRodsAreFoundAtTheirLevelsAndSides) {
   PhantomResult r;
   std::vector<Finding> findings = mrHardware("hardware-mr-t2", &r);
-  auto screws = objects(findings, "pedicle screw");
-  int truthScrews = 0;
-  for (const json& h : r.truth["hardware"]) {
-    if (h["kind"] != "pedicle-screw") continue;
-    ++truthScrews;
-    const Finding* s = matchScrew(screws, h);
-    ASSERT_NE(s, nullptr) << h["level"] << " " << h["side"];
-    EXPECT_EQ(s->levels, std::vector<std::string>{h["level"].get<std::string>()});
-    EXPECT_EQ(s->details["side"], h["side"]);
-    EXPECT_TRUE(s->details["susceptibility_void"].get<bool>());
-  }
-  EXPECT_EQ(int(screws.size()), truthScrews);
+  const auto matched = expectScrewsAtTheirLevelsAndSides(r.truth, findings);
+  EXPECT_EQ(matched.size(), 4u);
+  for (const auto& [h, s] : matched) EXPECT_TRUE(s->details["susceptibility_void"].get<bool>()) << s->summary;
   auto rods = objects(findings, "rod");
   ASSERT_EQ(rods.size(), 2u);
   for (const Finding* rod : rods) EXPECT_EQ(rod->levels, (std::vector<std::string>{"L4", "L5"}));

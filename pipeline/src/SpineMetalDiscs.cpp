@@ -13,12 +13,13 @@ namespace spine::ct {
 
 namespace {
 
-/// Largest metal area (mm2) in one axial plane within 2 mm of p (along the image's third axis, the
-/// acquisition plane of an axial CT, where streaks lie) and within 50 mm of p in that plane.
+/// Whether voxel q is metal (its value first: the search is only for bright voxels).
 bool isMetal(const CtImage& ct, const MetalVoxels& metal, const itk::Index<3>& q) {
   return ct.GetPixel(q) >= metal.growHu && metal.contains(long(ct.ComputeOffset(q)));
 }
 
+/// Largest metal area (mm2) in one axial plane within 2 mm of p (along the image's third axis, the
+/// acquisition plane of an axial CT, where streaks lie) and within 50 mm of p in that plane.
 double metalPlaneMm2(const CtImage& ct, const Vec3& p, const MetalVoxels& metal) {
   itk::Index<3> c;
   if (!toIndex(ct, p, c)) return 0;

@@ -148,7 +148,9 @@ std::vector<DiscCandidate> discsBetweenEndplates(const std::vector<double>& hu, 
 
 /// Discs and bodies alternate, so two body troughs in a row hide a disc: when only one of them lies
 /// between two close endplates, it is that disc. (The real 3 mm CT's L5-S1 reads 123 HU between
-/// endplates of 204 and 213 HU 13 mm apart, brighter than its L5 body at 94 HU.)
+/// endplates of 204 and 213 HU 13 mm apart, brighter than its L5 body at 94 HU.) Likewise a disc
+/// and a body trough side by side trade places when only the body lies between close endplates
+/// (screws' metal elsewhere in the column had moved the split between disc and body values).
 void discBetweenTwoBodies(const std::vector<double>& hu, const std::vector<Vec3>& line, const std::vector<Trough>& t,
                           const SegmentationParams& p, std::vector<bool>& isDisc) {
   const std::vector<size_t> peaks = endplatePeaks(hu, p);

@@ -124,7 +124,7 @@ std::vector<Finding> AdjacentSegmentDetector::detect(const DetectorInput& input)
   if (!input.levels || !input.levels->labels || !input.volume.ct) return out;
   const LevelTable& t = *input.levels;
   const std::vector<Construct> fused =
-      discs::constructs(t, discs::metalPerLabel(*input.volume.ct, t, discs::metalRoundLevels(*input.volume.ct, t, m_params.metal)), m_params.minMetalMm3);
+      discs::constructs(t, discs::metalPerLabel(*input.volume.ct, t, m_params.metal), m_params.minMetalMm3);
   if (fused.empty()) return out;
   std::vector<bool> valid, excluded(t.discs.size(), false);
   const std::vector<DiscFrame> frames = discs::discFrames(t, valid);

@@ -6,14 +6,11 @@
 
 namespace spine::discs {
 
-MetalVoxels metalRoundLevels(const CtImage& ct, const LevelTable& t, const MetalRule& rule) {
-  return findMetal(ct, rule, regionAround(ct, levelCentroids(t), 80));
-}
-
-std::map<std::uint16_t, double> metalPerLabel(const CtImage& ct, const LevelTable& t, const MetalVoxels& metal) {
+std::map<std::uint16_t, double> metalPerLabel(const CtImage& ct, const LevelTable& t, const MetalRule& rule) {
   std::map<std::uint16_t, double> perLabel;
   const LabelImage& labels = *t.labels;
   if (labels.GetPixelContainer()->Size() != ct.GetPixelContainer()->Size()) return perLabel;
+  const MetalVoxels metal = findMetal(ct, rule, regionAround(ct, levelCentroids(t), 80));
   const auto s = ct.GetSpacing();
   const double voxel = s[0] * s[1] * s[2];
   const LabelPixel* l = labels.GetBufferPointer();

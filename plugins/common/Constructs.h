@@ -11,13 +11,10 @@
 
 namespace spine::discs {
 
-/// The metal round the levels (findMetal within 80 mm of their centroids, as far as a vertebra
-/// reaches).
-MetalVoxels metalRoundLevels(const CtImage& ct, const LevelTable& t, const MetalRule& rule);
-
-/// Metal (mm3, the voxels findMetal found) inside each label of the level table (the label map
-/// shares the CT's grid; empty when it does not).
-std::map<std::uint16_t, double> metalPerLabel(const CtImage& ct, const LevelTable& t, const MetalVoxels& metal);
+/// Metal (mm3, as findMetal finds it within 80 mm of the levels' centroids, as far as a vertebra
+/// reaches) inside each label of the level table (the label map shares the CT's grid; empty when it
+/// does not).
+std::map<std::uint16_t, double> metalPerLabel(const CtImage& ct, const LevelTable& t, const MetalRule& rule);
 
 /// A fused segment: vertebrae top..bottom (indices into the table, top cranial), all instrumented.
 /// Disc d lies between vertebrae d and d + 1, so the fused discs are top..bottom - 1.

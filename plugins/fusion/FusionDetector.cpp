@@ -233,8 +233,7 @@ std::vector<Finding> FusionDetector::detect(const DetectorInput& input) const {
   std::vector<Finding> out;
   if (!input.levels || !input.levels->labels || !input.volume.ct) return out;
   const LevelTable& t = *input.levels;
-  const MetalVoxels found = discs::metalRoundLevels(*input.volume.ct, t, m_params.metal);
-  const auto metal = discs::metalPerLabel(*input.volume.ct, t, found);
+  const auto metal = discs::metalPerLabel(*input.volume.ct, t, m_params.metal);
   for (const Construct& c : discs::constructs(t, metal, m_params.minMetalMm3)) {
     const std::string construct = t.vertebrae[c.top].name + " to " + t.vertebrae[c.bottom].name;
     for (size_t d = c.top; d < c.bottom && d < t.discs.size(); ++d) {

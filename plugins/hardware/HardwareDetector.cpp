@@ -8,9 +8,14 @@
 #include <itkLinearInterpolateImageFunction.h>
 #include <vnl/algo/vnl_symmetric_eigensystem.h>
 
+#include "Placement.h"
+
 namespace spine {
 
 namespace {
+
+using hardware::nearest;
+using hardware::sideOf;
 
 constexpr std::uint8_t kMetal = 1, kRod = 2, kSeen = 0x80;
 
@@ -179,16 +184,6 @@ MetalObject describe(const MetalGrid& g, const std::vector<long>& voxels, bool r
   return o;
 }
 
-/// The entry of `list` nearest a point (null for an empty list); its distance in `dist`.
-const LevelEntry* nearest(const std::vector<LevelEntry>& list, const Vec3& p, double* dist) {
-  const LevelEntry* best = nullptr;
-  double bestD = std::numeric_limits<double>::max();
-  for (const LevelEntry& e : list)
-    if (double d = distance(p, e.centroid); d < bestD) bestD = d, best = &e;
-  if (dist) *dist = bestD;
-  return best;
-}
-
 struct Levels {
   const LevelTable* table = nullptr;
   /// The vertebra nearest a point, or null without a level table.
@@ -199,12 +194,12 @@ struct Levels {
   static inline const std::vector<LevelEntry> kNone{};
 };
 
-/// Steel from its peak whatever the voxels (partial volume only lowers a peak); titanium only where
-/// the voxels are fine enough, or the object thick enough (three voxels), for its peak to survive
-/// partial volume (a 5 mm steel screw in 3 mm voxels peaks at titanium's values).
 /// Metal whose peak stays under the fine-voxel threshold was found by the coarse rule alone.
 bool faint(const MetalObject& o, const HardwareParams& p) { return o.peakHu < p.metal.metalHu; }
 
+/// Steel from its peak whatever the voxels (partial volume only lowers a peak); titanium only where
+/// the voxels are fine enough, or the object thick enough (three voxels) and not faint, for its peak
+/// to survive partial volume (a 5 mm steel screw in 3 mm voxels peaks at titanium's values).
 std::string material(const MetalObject& o, const HardwareParams& p) {
   if (o.peakHu >= p.steelHu) return "stainless steel (likely)";
   if (o.coarsestMm > p.materialMaxVoxelMm && (o.thickness < 3 * o.coarsestMm || faint(o, p)))
@@ -227,8 +222,6 @@ Finding hardwareFinding(const std::string& object, const MetalObject& o, const H
   f.evidencePoints = {o.endA, o.endB};
   return f;
 }
-
-std::string sideOf(const Vec3& p, const Vec3& midline) { return p[0] > midline[0] ? "left" : "right"; }
 
 /// The lucent rim around a screw's shaft (loosening): the median value at distances beyond the
 /// metal's edge (its half-maximum radius), over 16 directions at 8 places along the part of the

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "Placement.h"
 #include "spine/Statistics.h"
 
 namespace spine {
@@ -58,11 +59,7 @@ double marrowMedian(const MrImage& mr, const LevelTable& t) {
 
 /// The vertebra whose centre is nearest p.
 const LevelEntry* nearestVertebra(const LevelTable& t, const Vec3& p) {
-  const LevelEntry* best = nullptr;
-  double bestD = std::numeric_limits<double>::max();
-  for (const LevelEntry& v : t.vertebrae)
-    if (double d = distance(p, v.centroid); d < bestD) bestD = d, best = &v;
-  return best;
+  return hardware::nearest(t.vertebrae, p);
 }
 
 /// The mean of each voxel's 3 x 3 neighbourhood within its sagittal slice: a void's noise floor
@@ -189,10 +186,6 @@ struct VoidPart {
   double backMostMm = -1e9;       ///< furthest behind the body's centre
 };
 
-std::string sideOf(const Vec3& p, const Vec3& centre) {
-  return p[0] > centre[0] ? "left" : "right";
-}
-
 /// Whether x lies within the body's height, not in the disc spaces above or below it: along the
 /// column (from the neighbouring vertebrae's centres) within a share of the distance to them.
 bool withinBodyHeight(const LevelTable& t, const LevelEntry& v, const Vec3& x, const MrVoidParams& p) {
@@ -213,8 +206,8 @@ std::vector<VoidPart> splitByVertebraAndSide(const Grid& g, const std::vector<lo
   for (long f : voxels) {
     const Vec3 x = g.point(f);
     const LevelEntry* v = nearestVertebra(t, x);
-    VoidPart& part = parts[{v, sideOf(x, v->centroid)}];
-    part.vertebra = v, part.side = sideOf(x, v->centroid);
+    VoidPart& part = parts[{v, hardware::sideOf(x, v->centroid)}];
+    part.vertebra = v, part.side = hardware::sideOf(x, v->centroid);
     part.points.push_back(x);
     const double back = x[1] - v->centroid[1];
     part.backMostMm = std::max(part.backMostMm, back);
@@ -347,10 +340,7 @@ std::vector<Finding> cageFindings(const std::vector<std::vector<VoidPart>>& void
   for (const std::vector<VoidPart>& v : voids)
     for (const VoidPart& part : v)
       for (const Vec3& x : part.inDiscSpace) {
-        const LevelEntry* best = nullptr;
-        for (const LevelEntry& d : t.discs)
-          if (!best || distance(x, d.centroid) < distance(x, best->centroid)) best = &d;
-        if (best) perDisc[best].push_back(x);
+        if (const LevelEntry* disc = hardware::nearest(t.discs, x)) perDisc[disc].push_back(x);
       }
   std::vector<Finding> out;
   for (const auto& [disc, pts] : perDisc) {
