@@ -482,9 +482,7 @@ Finding artefactFinding(const std::vector<MetalObject>& spinal, const Levels& le
   Finding f;
   f.kind = "metal-artefact";
   f.certainty = "probable";
-  for (const auto* list : {&levels.table->vertebrae, &levels.table->discs})
-    for (const LevelEntry& e : *list)
-      if (e.centroid[2] >= lo - p.artefactMarginMm && e.centroid[2] <= hi + p.artefactMarginMm) f.levels.push_back(e.name);
+  f.levels = hardware::levelsWithin(*levels.table, lo - p.artefactMarginMm, hi + p.artefactMarginMm);
   f.measurements = {{"extent", hi - lo + 2 * p.artefactMarginMm, "mm",
                      "head-foot extent of the slices holding spinal metal, plus the margin streaks spread"}};
   f.summary = "Metal streaks obscure " + std::to_string(f.levels.size()) +

@@ -98,19 +98,15 @@ bool nearColumn(const Vec3& x, const LevelEntry& v, const MrVoidParams& p) {
   return std::abs(x[0] - v.centroid[0]) <= p.lateralReachMm && back >= -p.frontReachMm && back <= p.backReachMm;
 }
 
-/// A dark region is a void of metal only when most of it lies near the column and none of it
-/// reaches the edge of a slice: air round the body, the lungs and bowel gas reach further.
-bool keptNearColumn(const Grid& g, const std::vector<long>& voxels, const LevelTable& t, const MrVoidParams& p) {
+/// Whether a dark region reaches the edge of a slice: air round the body does.
+bool touchesSliceEdge(const Grid& g, const std::vector<long>& voxels) {
   const int a = (g.sliceAxis + 1) % 3, b = (g.sliceAxis + 2) % 3;
-  size_t near = 0;
   for (long f : voxels) {
     long i[3];
     g.index(f, i);
-    if (i[a] == 0 || i[b] == 0 || i[a] + 1 == g.n[a] || i[b] + 1 == g.n[b]) return false;
-    const Vec3 x = g.point(f);
-    near += nearColumn(x, *nearestVertebra(t, x), p);
+    if (i[a] == 0 || i[b] == 0 || i[a] + 1 == g.n[a] || i[b] + 1 == g.n[b]) return true;
   }
-  return double(near) >= p.minNearFraction * double(voxels.size());
+  return false;
 }
 
 /// Opening by reconstruction within each sagittal slice: the dark regions that somewhere hold a
@@ -183,6 +179,7 @@ struct VoidPart {
   double inBodyMm3 = 0;           ///< within the body (not its discs)
   double inColumnMm3 = 0;         ///< in line with the bodies and discs (not behind them)
   std::vector<Vec3> inDiscSpace;  ///< in line with them, between two bodies
+  size_t nearColumnVoxels = 0;    ///< voxels near the column (nearColumn())
   double backMostMm = -1e9;       ///< furthest behind the body's centre
 };
 
@@ -209,6 +206,7 @@ std::vector<VoidPart> splitByVertebraAndSide(const Grid& g, const std::vector<lo
     VoidPart& part = parts[{v, hardware::sideOf(x, v->centroid)}];
     part.vertebra = v, part.side = hardware::sideOf(x, v->centroid);
     part.points.push_back(x);
+    part.nearColumnVoxels += nearColumn(x, *v, p);
     const double back = x[1] - v->centroid[1];
     part.backMostMm = std::max(part.backMostMm, back);
     if (std::abs(x[0] - v->centroid[0]) > p.bodyHalfWidthMm || back > p.bodyBackMm) continue;
@@ -321,10 +319,7 @@ Finding artefactFinding(double zLo, double zHi, const LevelTable& t, const MrVoi
   Finding f;
   f.kind = "metal-artefact";
   f.certainty = "probable";
-  for (const auto* list : {&t.vertebrae, &t.discs})
-    for (const LevelEntry& e : *list)
-      if (e.centroid[2] >= zLo - p.artefactMarginMm && e.centroid[2] <= zHi + p.artefactMarginMm)
-        f.levels.push_back(e.name);
+  f.levels = hardware::levelsWithin(t, zLo - p.artefactMarginMm, zHi + p.artefactMarginMm);
   f.measurements = {
       {"extent", zHi - zLo + 2 * p.artefactMarginMm, "mm", "head-foot extent of the voids, plus the margin"}};
   f.summary = "Susceptibility voids hide " + std::to_string(f.levels.size()) +
@@ -368,8 +363,14 @@ Voids findVoids(const MrImage& mr, const Grid& g, const LevelTable& t, double th
   Voids v;
   const double voxel = g.spacing[0] * g.spacing[1] * g.spacing[2];
   for (const std::vector<long>& voxels : components(g, thickDark(g, darkVoxels(mr, g, threshold), p.openingMm))) {
-    if (double(voxels.size()) * voxel < p.minVoidMm3 || !keptNearColumn(g, voxels, t, p)) continue;
-    v.each.push_back(splitByVertebraAndSide(g, voxels, t, p));
+    // Most of a void of metal lies near the column, and none on a slice's edge: the lungs, bowel gas
+    // and the air round the body reach further out.
+    if (double(voxels.size()) * voxel < p.minVoidMm3 || touchesSliceEdge(g, voxels)) continue;
+    std::vector<VoidPart> parts = splitByVertebraAndSide(g, voxels, t, p);
+    size_t near = 0;
+    for (const VoidPart& part : parts) near += part.nearColumnVoxels;
+    if (double(near) < p.minNearFraction * double(voxels.size())) continue;
+    v.each.push_back(std::move(parts));
     for (const VoidPart& part : v.each.back()) {
       VoidPart& m = v.merged[{part.vertebra->name, part.side}];
       m.vertebra = part.vertebra, m.side = part.side, m.backMostMm = std::max(m.backMostMm, part.backMostMm);

@@ -24,4 +24,14 @@ inline std::string sideOf(const Vec3& p, const Vec3& centre) {
   return p[0] > centre[0] ? "left" : "right";
 }
 
+/// The vertebrae, then the discs, whose centroids lie between heights lo and hi (LPS z, mm): the
+/// levels an artefact spread over those heights hides.
+inline std::vector<std::string> levelsWithin(const LevelTable& t, double lo, double hi) {
+  std::vector<std::string> out;
+  for (const auto* list : {&t.vertebrae, &t.discs})
+    for (const LevelEntry& e : *list)
+      if (e.centroid[2] >= lo && e.centroid[2] <= hi) out.push_back(e.name);
+  return out;
+}
+
 }  // namespace spine::hardware
