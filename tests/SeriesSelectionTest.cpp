@@ -1,4 +1,5 @@
-// Which series is analysed, and that the reason is recorded.
+// Which series is analysed, that the reason is recorded, and that an MR volume carries its weighting
+// (the herniation detector reads T2 only).
 #include "TestHelpers.h"
 
 namespace spine::test {
@@ -54,8 +55,11 @@ TEST(SeriesSelection, MrPrefersSagittalT2ThenT1) {
   Study study = load(dir.sub("s"));
   EXPECT_EQ(study.chosenSeries().description, "SAG T2 TSE");
   EXPECT_NE(study.chosenWhy.find("T2"), std::string::npos);
+  EXPECT_EQ(study.volume.weighting, MrWeighting::T2);
   fs::remove_all(dir.sub("s/t2"));
-  EXPECT_EQ(load(dir.sub("s")).chosenSeries().description, "SAG T1 TSE");
+  Study t1 = load(dir.sub("s"));
+  EXPECT_EQ(t1.chosenSeries().description, "SAG T1 TSE");
+  EXPECT_EQ(t1.volume.weighting, MrWeighting::T1);
 }
 
 TEST(SeriesSelection, MrWeightingFromEchoAndRepetitionTimeWhenNamesAreSilent) {
@@ -68,6 +72,12 @@ TEST(SeriesSelection, MrWeightingFromEchoAndRepetitionTimeWhenNamesAreSilent) {
   writeAnalytic(dir.sub("s/a"), sagittal(12), t1);
   writeAnalytic(dir.sub("s/b"), sagittal(12), t2);
   EXPECT_EQ(load(dir.sub("s")).chosenSeries().description, "SAG B");
+  fs::remove_all(dir.sub("s/b"));
+  EXPECT_EQ(load(dir.sub("s")).volume.weighting, MrWeighting::T1);
+  DicomWriteParams silent = mr("SAG C", 3);  // neither names nor times: unknown
+  ScratchFolder other;
+  writeAnalytic(other.sub("s/c"), sagittal(12), silent);
+  EXPECT_EQ(load(other.sub("s")).volume.weighting, MrWeighting::Unknown);
 }
 
 }  // namespace

@@ -116,6 +116,7 @@ void loadDicomFiles(Study& study, const std::vector<std::string>& files, const I
   assembly.onFile = params.onFile;
   Modality modality = chosen.modality == "CT" ? Modality::CT : Modality::MR;
   study.volume = assembleVolume(chosen, modality, assembly, study.warnings);
+  if (modality == Modality::MR) study.volume.weighting = mrWeighting(chosen.first());
   study.source = readSourceHeader(chosen.first().file);
   if (!chosen.geometry.needsResampling && chosen.first().numberOfFrames == 1 && !chosen.first().sopInstanceUid.empty())
     for (const DicomFrame& f : chosen.frames) study.sliceSopInstanceUids.push_back(f.sopInstanceUid);

@@ -14,17 +14,6 @@ std::string upper(std::string s) {
   return s;
 }
 
-/// MR weighting from the names the scanner gave, then from TE/TR: 2 = T2, 1 = T1, 0 = unknown.
-int mrWeighting(const DicomFrame& f) {
-  std::string names = upper(f.seriesDescription + " " + f.protocolName + " " + f.sequenceName);
-  if (names.find("T2") != std::string::npos) return 2;
-  if (names.find("T1") != std::string::npos) return 1;
-  if (f.echoTimeMs >= 60 && f.repetitionTimeMs >= 1500) return 2;  // long TE, long TR
-  if (f.echoTimeMs <= 30 && f.repetitionTimeMs <= 1000) return 1;  // short TE, short TR
-  return 0;
-}
-
-const char* weightingName(int w) { return w == 2 ? "T2" : w == 1 ? "T1" : "unknown weighting"; }
 
 std::string describe(const Series& s) {
   char buf[200];
@@ -42,7 +31,7 @@ Score score(const Series& s) {
   bool ct = s.modality == "CT";
   double thinness = -s.geometry.spacing[2];
   if (ct) return {1, s.complete(), 0, 0, thinness, s.frames.size()};
-  return {0, isSagittal(s), mrWeighting(s.first()), s.complete(), thinness, s.frames.size()};
+  return {0, isSagittal(s), int(mrWeighting(s.first())), s.complete(), thinness, s.frames.size()};
 }
 
 std::string whyUnfit(const Series& s) {
@@ -53,6 +42,15 @@ std::string whyUnfit(const Series& s) {
 }
 
 }  // namespace
+
+MrWeighting mrWeighting(const DicomFrame& f) {
+  std::string names = upper(f.seriesDescription + " " + f.protocolName + " " + f.sequenceName);
+  if (names.find("T2") != std::string::npos) return MrWeighting::T2;
+  if (names.find("T1") != std::string::npos) return MrWeighting::T1;
+  if (f.echoTimeMs >= 60 && f.repetitionTimeMs >= 1500) return MrWeighting::T2;  // long TE, long TR
+  if (f.echoTimeMs <= 30 && f.repetitionTimeMs <= 1000) return MrWeighting::T1;  // short TE, short TR
+  return MrWeighting::Unknown;
+}
 
 void chooseSeries(Study& study) {
   study.chosen = -1;
@@ -70,7 +68,7 @@ void chooseSeries(Study& study) {
   if (c.modality == "CT")
     study.chosenWhy = describe(c) + ": CT rule: complete volumes first, then the thinnest slice spacing, then the most frames";
   else
-    study.chosenWhy = describe(c) + ", " + weightingName(mrWeighting(c.first())) +
+    study.chosenWhy = describe(c) + ", " + toString(mrWeighting(c.first())) +
                       ": MR rule: sagittal first, then T2 over T1, then complete, thinnest, most frames";
   for (size_t i = 0; i < study.series.size(); ++i)
     if (int(i) != study.chosen && study.notChosenWhy[i].empty())

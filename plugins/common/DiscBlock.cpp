@@ -45,6 +45,21 @@ void smooth121(std::vector<float>& v, const int n[3]) {
   }
 }
 
+/// Moves each frame to the middle of its disc's posterior half and measures that half's height.
+void centreOnPosteriorHalf(const std::vector<Vec3>& points, DiscFrame& frame) {
+  std::vector<double> heights;
+  for (const Vec3& p : points) {
+    const Vec3 r = sub(p, frame.centre);
+    if (dot(r, frame.y) > 0 && std::abs(dot(r, frame.x)) < 10) heights.push_back(dot(r, frame.z));
+  }
+  if (heights.size() < 20) return;
+  const double lo = quantile(heights, 0.05), hi = quantile(heights, 0.95);
+  frame.centre = axpy(frame.centre, (lo + hi) / 2, frame.z);
+  frame.halfHeight = (hi - lo) / 2;
+}
+
+}  // namespace
+
 /// The LPS points of every disc label's voxels, per disc of the table: one pass over the label
 /// map, with a table from label value to disc (most voxels are background or vertebrae).
 std::vector<std::vector<Vec3>> discVoxels(const LevelTable& t) {
@@ -66,21 +81,6 @@ std::vector<std::vector<Vec3>> discVoxels(const LevelTable& t) {
       }
   return points;
 }
-
-/// Moves each frame to the middle of its disc's posterior half and measures that half's height.
-void centreOnPosteriorHalf(const std::vector<Vec3>& points, DiscFrame& frame) {
-  std::vector<double> heights;
-  for (const Vec3& p : points) {
-    const Vec3 r = sub(p, frame.centre);
-    if (dot(r, frame.y) > 0 && std::abs(dot(r, frame.x)) < 10) heights.push_back(dot(r, frame.z));
-  }
-  if (heights.size() < 20) return;
-  const double lo = quantile(heights, 0.05), hi = quantile(heights, 0.95);
-  frame.centre = axpy(frame.centre, (lo + hi) / 2, frame.z);
-  frame.halfHeight = (hi - lo) / 2;
-}
-
-}  // namespace
 
 DiscFrame frameAt(const Vec3& centre, Vec3 n) {
   DiscFrame f;

@@ -29,6 +29,9 @@ DiscFrame frameAt(const Vec3& centre, Vec3 n);
 /// The centroids of the table's levels that have voxels (vertebrae and discs).
 std::vector<Vec3> levelCentroids(const LevelTable& t);
 
+/// The LPS points of every disc label's voxels, per disc of the table (same order).
+std::vector<std::vector<Vec3>> discVoxels(const LevelTable& t);
+
 /// One frame per disc of the table (same order), from the disc label's voxels: normal = the axis of
 /// least spread, turned cranially; y = LPS posterior made orthogonal to it; the centre moved to the
 /// middle of the disc's posterior half (within 10 mm of the midline), where herniations start. A

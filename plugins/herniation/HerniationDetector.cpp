@@ -216,11 +216,14 @@ Finding multiLevel(const std::vector<const Finding*>& herniated) {
 }  // namespace
 
 std::vector<Finding> HerniationDetector::detect(const DetectorInput& input) const {
-  if (!input.levels || !input.levels->labels || !input.volume.ct) return {};
-  const CtImage& ct = *input.volume.ct;
-  std::vector<Finding> out = discs::judgeEachDisc(
-      *input.levels, "herniation",
-      [&](const discs::DiscFrame& f, const LevelEntry& d) { return judgeDisc(ct, f, d, m_params); });
+  if (!input.levels || !input.levels->labels || input.volume.empty()) return {};
+  std::vector<Finding> out;
+  if (input.volume.modality == Modality::MR)
+    out = mrHerniationFindings(input.volume, *input.levels, m_params.mr);
+  else
+    out = discs::judgeEachDisc(*input.levels, "herniation", [&](const discs::DiscFrame& f, const LevelEntry& d) {
+      return judgeDisc(*input.volume.ct, f, d, m_params);
+    });
   std::vector<const Finding*> herniated;
   for (const Finding& f : out)
     if (f.kind == "herniation") herniated.push_back(&f);

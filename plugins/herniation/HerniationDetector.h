@@ -1,9 +1,10 @@
 #pragma once
-// Disc herniation on CT: per disc, disc-dense material behind the posterior vertebral line (the
+// Disc herniation on CT (and on sagittal MR, MrHerniation.h): per disc, disc-dense material behind the posterior vertebral line (the
 // posterior margins of the bodies above and below), measured in mm and classified in the MSU/NASS
 // nomenclature (bulge, protrusion, extrusion; central, paracentral, foraminal, extraforaminal;
 // side), and the study-level "multi-level herniation" finding. Parameters and their evidence:
 // plugins/herniation/README.md.
+#include "MrHerniation.h"
 #include "common/DiscCanal.h"
 #include "spine/Detector.h"
 
@@ -18,13 +19,14 @@ struct HerniationParams {
   double minThicknessMm = 1.5;      ///< from probableDepthMm: volume over depth x width, a fragment not a sliver
   double materialFraction = 0.25;   ///< material's median at least this far from the threshold up to the disc's value
   double bulgeWidthFraction = 0.5;  ///< shallow material at least this fraction of the disc's width wide: a bulge
+  MrHerniationParams mr;            ///< the MR path (MrHerniation.h)
 };
 
 class HerniationDetector : public Detector {
  public:
   explicit HerniationDetector(HerniationParams p = {}) : m_params(p) {}
   std::string name() const override { return "herniation"; }
-  bool appliesTo(Modality m) const override { return m == Modality::CT; }
+  bool appliesTo(Modality) const override { return true; }
   std::vector<Finding> detect(const DetectorInput& input) const override;
 
  private:

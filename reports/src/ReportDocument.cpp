@@ -120,8 +120,12 @@ ReportSection limitsOf(const json& report, const viewer::ReviewModel& m) {
   if (m.levels.empty()) s.lines.push_back("No level was identified.");
   if (report.value("volume", json::object()).value("modality", std::string()) == "MR") {
     s.lines.push_back("MR: vertebral bodies and discs are segmented, not the posterior elements.");
-    s.lines.push_back("Not assessed on MR by this version: disc herniation, canal and foraminal stenosis, adjacent segment "
-                      "degeneration, fusion status.");
+    s.lines.push_back("Herniation on MR is read in the mid-sagittal plane of a T2-weighted series only: how far the front "
+                      "of the canal's fluid behind each disc lies beyond the line of the bodies' posterior walls. A "
+                      "paracentral or foraminal herniation that does not reach the midline is not seen, a broad bulge "
+                      "and a focal protrusion look alike in that plane, and a T1-weighted series is not assessed.");
+    s.lines.push_back("Not assessed on MR by this version: canal and foraminal stenosis, adjacent segment degeneration, "
+                      "fusion status.");
     s.lines.push_back("Hardware on MR is read from susceptibility voids near the column: a void from the posterior elements "
                       "into a body is a screw, a posterior void beside screws a rod, a void in a disc space a cage; material, "
                       "screw length and loosening are not judged, and a series of fewer than three sagittal slices is not "

@@ -61,6 +61,10 @@ struct IngestParams {
 /// NoInput (missing/empty input) or DataError (nothing usable) naming the file and the problem.
 Study loadStudy(const std::string& input, const IngestParams& params = {});
 
+/// MR weighting from the names the scanner gave (series description, protocol, sequence), then
+/// from TE/TR (long TE and TR: T2; short: T1).
+MrWeighting mrWeighting(const DicomFrame& f);
+
 /// Chooses the series to analyse. CT: the thinnest complete volume; MR: sagittal T2 first, then
 /// T1. Fills study.chosen, chosenWhy and notChosenWhy; chosen stays -1 when nothing is usable.
 void chooseSeries(Study& study);
