@@ -121,6 +121,28 @@ TEST(HardwareTest, AFailedSteelFusionShowsBrokenRodsAndLooseScrews) {
   EXPECT_EQ(cages[0]->levels, std::vector<std::string>{"L4-L5"});
 }
 
+TEST(HardwareTest, ACageSunkIntoItsEndplateIsMeasuredAndASeatedOneIsNot) {
+  // fusion-failure-steel-ct: the L4-L5 cage has sunk 3 mm into L5 (its lower body).
+  const Analysed failed = analyse("fusion-failure-steel-ct");
+  const Finding* sunk = nullptr;
+  for (const Finding& f : failed.findings)
+    if (f.kind == "hardware-failure" && f.details.value("sign", "") == "cage subsidence") sunk = &f;
+  ASSERT_NE(sunk, nullptr);
+  EXPECT_EQ(sunk->levels, std::vector<std::string>{"L4-L5"});
+  EXPECT_EQ(sunk->details["into"], "L5");
+  EXPECT_NEAR(sunk->measurements.at(0).value, 3.0, 1.0);
+  // fusion-solid-ct: a titanium cage seated on both endplates, bone across the disc space.
+  const Analysed solid = analyse("fusion-solid-ct");
+  const auto cages = objects(solid.findings, "interbody cage");
+  ASSERT_EQ(cages.size(), 1u);
+  for (const Measurement& m : cages[0]->measurements) {
+    if (m.name.rfind("past_", 0) == 0) {
+      EXPECT_LT(m.value, 1.0) << m.name;
+    }
+  }
+  for (const Finding& f : solid.findings) EXPECT_NE(f.details.value("sign", ""), "cage subsidence") << f.summary;
+}
+
 TEST(HardwareTest, LucentHalosAroundLooseScrewsAreFound) {
   Analysed a = analyse("loosening-titanium-ct");  // 1.5 mm halos round the L3 screws, none round L4
   auto screws = objects(a.findings, "pedicle screw");

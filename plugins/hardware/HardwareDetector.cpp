@@ -414,12 +414,57 @@ Finding rodGapFinding(const Finding& rod, const MetalObject& o, double gap) {
   return f;
 }
 
-Finding cageFinding(const MetalObject& o, const LevelEntry& disc, const HardwareParams& p) {
+/// The vertebrae just above and below a disc (by height), or nulls.
+std::pair<const LevelEntry*, const LevelEntry*> bodiesAround(const LevelTable& t, const LevelEntry& disc) {
+  const LevelEntry *up = nullptr, *down = nullptr;
+  for (const LevelEntry& v : t.vertebrae) {
+    const double dz = v.centroid[2] - disc.centroid[2];
+    if (dz > 0 && (!up || dz < up->centroid[2] - disc.centroid[2])) up = &v;
+    if (dz < 0 && (!down || dz > down->centroid[2] - disc.centroid[2])) down = &v;
+  }
+  return {up, down};
+}
+
+Finding cageFinding(const CtImage& ct, const MetalObject& o, const LevelEntry& disc, const LevelTable& t,
+                    const HardwareParams& p) {
   Finding f = hardwareFinding("interbody cage", o, p);
   f.levels = {disc.name};
   f.evidenceLabel = disc.label;
   f.evidencePoints = {o.centroid};
   f.summary = "Interbody cage in " + disc.name + " (" + f.details["material"].get<std::string>() + ").";
+  const auto [up, down] = bodiesAround(t, disc);
+  if (!up || !down) return f;
+  const CageSinking s = cageSubsidence(ct, o.centroid, *up, *down, metalSeedHu(ct, p.metal), p.subsidence);
+  if (!s.why.empty()) {
+    f.details["subsidence"] = "not measured: " + s.why;
+    return f;
+  }
+  const std::string how = "the cage's metal (half-maximum edge, median over its footprint) past the cortical endplate "
+                          "(brightest level of the columns 2-6 mm beside the footprint)";
+  f.measurements.push_back({"past_upper_endplate", s.upperMm, "mm", how + ", into " + up->name});
+  f.measurements.push_back({"past_lower_endplate", s.lowerMm, "mm", how + ", into " + down->name});
+  f.details["subsided_into"] = s.lowerMm >= s.upperMm ? down->name : up->name;
+  f.details["subsidence_mm"] = std::max(s.upperMm, s.lowerMm);
+  f.details["subsidence_point_lps_mm"] = s.lowerMm >= s.upperMm ? std::vector<double>{s.lowerPoint[0], s.lowerPoint[1], s.lowerPoint[2]}
+                                                                : std::vector<double>{s.upperPoint[0], s.upperPoint[1], s.upperPoint[2]};
+  return f;
+}
+
+/// A cage sunk past an endplate into the body: subsidence (loss of the height the fusion was to hold).
+Finding subsidenceFinding(const Finding& cage, const SubsidenceParams& p) {
+  Finding f;
+  f.kind = "hardware-failure";
+  f.levels = cage.levels;
+  f.evidenceLabel = cage.evidenceLabel;
+  const auto& q = cage.details["subsidence_point_lps_mm"];
+  f.evidencePoints = {Vec3{q[0].get<double>(), q[1].get<double>(), q[2].get<double>()}};
+  const double mm = cage.details["subsidence_mm"].get<double>();
+  const std::string into = cage.details["subsided_into"].get<std::string>();
+  f.certainty = mm >= p.probableMm ? "probable" : "possible";
+  f.details = {{"sign", "cage subsidence"}, {"into", into}};
+  f.measurements = {{"subsidence", mm, "mm", "the cage's metal past the cortical endplate of " + into}};
+  f.summary = "The " + cage.levels.front() + " interbody cage reaches " + oneDecimal(mm) + " mm past the endplate into " +
+              into + ": " + f.certainty + " subsidence; compare with the postoperative images.";
   return f;
 }
 
@@ -557,7 +602,10 @@ std::vector<Finding> HardwareDetector::detect(const DetectorInput& input) const 
       const bool screw = o.length >= p.screwMinMm && o.length <= p.screwMaxMm && std::abs(o.axis[2]) < 0.7;
       if ((!screw && faint(o, p)) || !keep(o)) continue;
       double toDisc = 0;
-      if (readsAsCage(o, levels, p)) out.push_back(cageFinding(o, *levels.nearestDisc(o.centroid, &toDisc), p));
+      if (readsAsCage(o, levels, p)) {
+        out.push_back(cageFinding(*input.volume.ct, o, *levels.nearestDisc(o.centroid, &toDisc), *levels.table, p));
+        if (out.back().details.value("subsidence_mm", 0.0) >= p.subsidence.reportMm) out.push_back(subsidenceFinding(out.back(), p.subsidence));
+      }
       else if (screw) screws.push_back(screwFinding(*input.volume.ct, o, levels, p));
       else others.push_back(o);
     }

@@ -7,6 +7,7 @@
 #include "spine/Detector.h"
 #include "spine/Metal.h"
 
+#include "CageSubsidence.h"
 #include "MrVoids.h"
 
 namespace spine {
@@ -28,6 +29,7 @@ struct HardwareParams {
   double artefactMarginMm = 10;  ///< streaks spread this far beyond the slices holding metal
   double haloContrastHu = 40;    ///< a rim this far below the bone beyond it is a lucent halo (README)
   MrVoidParams mr;               ///< MR: susceptibility voids (MrVoids.h)
+  SubsidenceParams subsidence;   ///< an interbody cage past an endplate (CageSubsidence.h)
   double haloMinBoneHu = 100;    ///< below this the shaft is not in bone and the rim cannot be judged
 };
 
