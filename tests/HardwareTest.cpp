@@ -143,6 +143,23 @@ TEST(HardwareTest, ACageSunkIntoItsEndplateIsMeasuredAndASeatedOneIsNot) {
   for (const Finding& f : solid.findings) EXPECT_NE(f.details.value("sign", ""), "cage subsidence") << f.summary;
 }
 
+TEST(HardwareTest, ACageTouchingTheScrewsOnThickSlicesIsStillACage) {
+  // 3 mm slices: the L2-L3 cage, sunk 3 mm into L3, is one metal object with the screws' tips (it
+  // was reported as nothing, its metal counted in the L3 screws, before metal in a disc space was
+  // taken apart). Its subsidence reads under the truth here (1.8 mm).
+  const Analysed a = analyse("cage-subsidence-thick-ct");
+  const auto cages = objects(a.findings, "interbody cage");
+  ASSERT_EQ(cages.size(), 1u);
+  EXPECT_EQ(cages[0]->levels, std::vector<std::string>{"L2-L3"});
+  EXPECT_EQ(cages[0]->details.value("subsided_into", ""), "L3");
+  const auto screws = objects(a.findings, "pedicle screw");
+  EXPECT_EQ(screws.size(), 4u);
+  for (const json& h : a.phantom.truth["hardware"])
+    if (h["kind"] == "pedicle-screw") {
+      EXPECT_NE(matchScrew(screws, h), nullptr) << h["level"] << " " << h["side"];
+    }
+}
+
 TEST(HardwareTest, LucentHalosAroundLooseScrewsAreFound) {
   Analysed a = analyse("loosening-titanium-ct");  // 1.5 mm halos round the L3 screws, none round L4
   auto screws = objects(a.findings, "pedicle screw");

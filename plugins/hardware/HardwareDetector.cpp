@@ -1,6 +1,7 @@
 #include "HardwareDetector.h"
 
 #include <algorithm>
+#include <iterator>
 #include <cmath>
 #include <deque>
 #include <limits>
@@ -554,6 +555,54 @@ bool faintButSpinal(const MetalObject& o, const Levels& levels, const HardwarePa
   return v && toSpine <= p.spinalReachMm && o.centroid[1] >= v->centroid[1] - p.faintMaxFrontMm;
 }
 
+/// Connected (26-neighbour) groups of a set of metal voxels (flagged in the mask while searched).
+std::vector<std::vector<long>> connectedPieces(MetalGrid& g, const std::vector<long>& voxels) {
+  constexpr std::uint8_t kInSet = 0x40;
+  for (long v : voxels) g.mask[size_t(v)] |= kInSet;
+  std::vector<std::vector<long>> out;
+  for (long start : voxels) {
+    if (!(g.mask[size_t(start)] & kInSet)) continue;
+    std::vector<long> piece{start};
+    g.mask[size_t(start)] &= std::uint8_t(~kInSet);
+    for (size_t q = 0; q < piece.size(); ++q)
+      g.forNeighbours(piece[q], [&](long w) {
+        if (g.mask[size_t(w)] & kInSet) g.mask[size_t(w)] &= std::uint8_t(~kInSet), piece.push_back(w);
+      });
+    out.push_back(std::move(piece));
+  }
+  return out;
+}
+
+/// A cage whose metal touches screws' tips (3 mm slices, a sunk cage) is one object with them and
+/// reads as neither: the metal inside a disc space (its half height plus cageSlabMarginMm either
+/// side, within cageRadiusMm of the disc's centre), when there is a cage's worth of it, is taken
+/// apart from the rest, which splits into its own connected pieces.
+std::vector<std::vector<long>> cageApart(MetalGrid& g, const std::vector<long>& part, const Levels& levels,
+                                         const HardwareParams& p) {
+  if (!levels.table || readsAsCage(describe(g, part, false), levels, p)) return {part};
+  std::vector<long> sorted = part, best;
+  std::sort(sorted.begin(), sorted.end());
+  for (const LevelEntry& disc : levels.table->discs) {
+    const auto [up, down] = bodiesAround(*levels.table, disc);
+    if (!up || !down) continue;
+    const Vec3 n = normalized(sub(up->centroid, down->centroid));
+    const double half = std::max(1.5, disc.heightMm / 2) + p.cageSlabMarginMm;
+    std::vector<long> inside;
+    for (long v : sorted) {
+      const Vec3 d = sub(g.point(v), disc.centroid);
+      const double along = dot(d, n);
+      if (std::abs(along) <= half && norm(axpy(d, -along, n)) <= p.cageRadiusMm) inside.push_back(v);
+    }
+    if (inside.size() > best.size()) best = std::move(inside);
+  }
+  if (double(best.size()) * g.voxelMm3() < p.cageApartMm3 || best.size() == part.size()) return {part};
+  std::vector<long> rest;
+  std::set_difference(sorted.begin(), sorted.end(), best.begin(), best.end(), std::back_inserter(rest));
+  std::vector<std::vector<long>> out{best};
+  for (std::vector<long>& piece : connectedPieces(g, rest)) out.push_back(std::move(piece));
+  return out;
+}
+
 /// Two screws whose tips touch (a medial breach, converging trajectories) form one V-shaped object:
 /// split it at the sagittal plane through the nearest vertebra. A cage across the midline stays
 /// whole (it was reported as two cages, which reads as a bilateral PLIF).
@@ -596,8 +645,9 @@ std::vector<Finding> HardwareDetector::detect(const DetectorInput& input) const 
     if (o.length < p.rodRunMm && faint(o, p)) continue;  // faint metal is taken as rod or screw only
     if (keep(o)) (o.length >= p.rodRunMm ? rods : others).push_back(o);
   }
-  for (const std::vector<long>& part : components(grid, kMetal))
-    for (const std::vector<long>& voxels : splitAtMidline(grid, part, levels, p)) {
+  for (const std::vector<long>& whole : components(grid, kMetal))
+    for (const std::vector<long>& part : cageApart(grid, whole, levels, p)) {
+      for (const std::vector<long>& voxels : splitAtMidline(grid, part, levels, p)) {
       MetalObject o = describe(grid, voxels, false);
       const bool screw = o.length >= p.screwMinMm && o.length <= p.screwMaxMm && std::abs(o.axis[2]) < 0.7;
       if ((!screw && faint(o, p)) || !keep(o)) continue;
@@ -608,6 +658,7 @@ std::vector<Finding> HardwareDetector::detect(const DetectorInput& input) const 
       }
       else if (screw) screws.push_back(screwFinding(*input.volume.ct, o, levels, p));
       else others.push_back(o);
+      }
     }
   std::vector<Finding> rodFindings;
   for (const MetalObject& r : rods) {

@@ -22,6 +22,9 @@ struct HardwareParams {
   double connectorReachMm = 12;
   double screwMinMm = 20, screwMaxMm = 90;
   double cageMaxMm = 40;         ///< longest extent of an interbody cage
+  double cageApartMm3 = 1000;    ///< metal this large inside a disc space is taken apart from what it touches (a cage)
+  double cageSlabMarginMm = 3;   ///< ...the disc space's half height plus this (a sunk cage)...
+  double cageRadiusMm = 22;      ///< ...within this of the disc's centre (screw heads and rods lie further back)
   double spinalReachMm = 90;     ///< metal farther than this from every vertebra is not spinal
   double steelHu = 7500;         ///< peak HU at or above: stainless steel likely (extended-scale CT; README)
   double titaniumHu = 3500;      ///< peak HU at or above (and below steelHu): titanium likely
