@@ -26,6 +26,12 @@ const LevelEntry* LevelTable::find(const std::string& name) const {
   return nullptr;
 }
 
+std::pair<const LevelEntry*, const LevelEntry*> LevelTable::bodiesAround(const LevelEntry& disc) const {
+  if (discs.empty() || &disc < discs.data() || &disc >= discs.data() + discs.size()) return {nullptr, nullptr};
+  const size_t i = size_t(&disc - discs.data());
+  return {i < vertebrae.size() ? &vertebrae[i] : nullptr, i + 1 < vertebrae.size() ? &vertebrae[i + 1] : nullptr};
+}
+
 LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict& verdict) {
   LevelTable t;
   t.verdict = verdict;

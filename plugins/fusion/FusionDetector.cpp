@@ -237,7 +237,10 @@ std::vector<Finding> FusionDetector::detect(const DetectorInput& input) const {
   for (const Construct& c : discs::constructs(t, metal, m_params.minMetalMm3)) {
     const std::string construct = t.vertebrae[c.top].name + " to " + t.vertebrae[c.bottom].name;
     for (size_t d = c.top; d < c.bottom && d < t.discs.size(); ++d) {
-      const LevelEntry &upper = t.vertebrae[d], &lower = t.vertebrae[d + 1], &disc = t.discs[d];
+      const LevelEntry& disc = t.discs[d];
+      const auto [above, below] = t.bodiesAround(disc);
+      if (!above || !below) continue;
+      const LevelEntry &upper = *above, &lower = *below;
       const double half = distance(upper.centroid, lower.centroid) / 2;
       const ColumnMap m = columnMap(*input.volume.ct, fusedDiscFrame(upper, lower, disc), half, metalSeedHu(*input.volume.ct, m_params.metal), m_params);
       const bool cage = m.area(Column::Metal) >= m_params.cageMm2 || m.area(Column::Uniform) >= m_params.cageMm2;

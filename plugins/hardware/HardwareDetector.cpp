@@ -415,17 +415,6 @@ Finding rodGapFinding(const Finding& rod, const MetalObject& o, double gap) {
   return f;
 }
 
-/// The vertebrae just above and below a disc (by height), or nulls.
-std::pair<const LevelEntry*, const LevelEntry*> bodiesAround(const LevelTable& t, const LevelEntry& disc) {
-  const LevelEntry *up = nullptr, *down = nullptr;
-  for (const LevelEntry& v : t.vertebrae) {
-    const double dz = v.centroid[2] - disc.centroid[2];
-    if (dz > 0 && (!up || dz < up->centroid[2] - disc.centroid[2])) up = &v;
-    if (dz < 0 && (!down || dz > down->centroid[2] - disc.centroid[2])) down = &v;
-  }
-  return {up, down};
-}
-
 Finding cageFinding(const CtImage& ct, const MetalObject& o, const LevelEntry& disc, const LevelTable& t,
                     const HardwareParams& p) {
   Finding f = hardwareFinding("interbody cage", o, p);
@@ -433,7 +422,7 @@ Finding cageFinding(const CtImage& ct, const MetalObject& o, const LevelEntry& d
   f.evidenceLabel = disc.label;
   f.evidencePoints = {o.centroid};
   f.summary = "Interbody cage in " + disc.name + " (" + f.details["material"].get<std::string>() + ").";
-  const auto [up, down] = bodiesAround(t, disc);
+  const auto [up, down] = t.bodiesAround(disc);
   if (!up || !down) return f;
   const CageSinking s = cageSubsidence(ct, o.centroid, *up, *down, metalSeedHu(ct, p.metal), p.subsidence);
   if (!s.why.empty()) {
@@ -583,7 +572,7 @@ std::vector<std::vector<long>> cageApart(MetalGrid& g, const std::vector<long>& 
   std::vector<long> sorted = part, best;
   std::sort(sorted.begin(), sorted.end());
   for (const LevelEntry& disc : levels.table->discs) {
-    const auto [up, down] = bodiesAround(*levels.table, disc);
+    const auto [up, down] = levels.table->bodiesAround(disc);
     if (!up || !down) continue;
     const Vec3 n = normalized(sub(up->centroid, down->centroid));
     const double half = std::max(1.5, disc.heightMm / 2) + p.cageSlabMarginMm;

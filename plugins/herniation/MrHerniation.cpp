@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <itkLinearInterpolateImageFunction.h>
+
 #include "common/DiscBlock.h"
 #include "spine/Statistics.h"
 
@@ -46,39 +48,6 @@ SagittalDisc sagittalDisc(const std::vector<Vec3>& points) {
   return d;
 }
 
-/// Linear interpolation of the MR at an LPS point; NaN outside the image. An axis one voxel deep
-/// (a single slice) is sampled within its half thickness only.
-double sample(const MrImage& mr, const Vec3& p) {
-  itk::Point<double, 3> point;
-  for (int a = 0; a < 3; ++a) point[a] = p[a];
-  itk::ContinuousIndex<double, 3> ci;
-  mr.TransformPhysicalPointToContinuousIndex(point, ci);
-  const auto size = mr.GetLargestPossibleRegion().GetSize();
-  long i0[3];
-  double f[3];
-  for (int a = 0; a < 3; ++a) {
-    if (size[a] == 1) {
-      if (std::abs(ci[a]) > 0.5) return kNaN;
-      i0[a] = 0, f[a] = 0;
-      continue;
-    }
-    if (ci[a] < -0.5 || ci[a] > double(size[a]) - 0.5) return kNaN;
-    const double c = std::clamp(double(ci[a]), 0.0, double(size[a] - 1));
-    i0[a] = std::min(long(std::floor(c)), long(size[a]) - 2), f[a] = c - double(i0[a]);
-  }
-  const MrPixel* buf = mr.GetBufferPointer();
-  double value = 0;
-  for (int dz = 0; dz < 2; ++dz)
-    for (int dy = 0; dy < 2; ++dy)
-      for (int dx = 0; dx < 2; ++dx) {
-        const double w = (dx ? f[0] : 1 - f[0]) * (dy ? f[1] : 1 - f[1]) * (dz ? f[2] : 1 - f[2]);
-        if (w == 0) continue;
-        const size_t idx = (size_t(i0[2] + dz) * size[1] + size_t(i0[1] + dy)) * size[0] + size_t(i0[0] + dx);
-        value += w * double(buf[idx]);
-      }
-  return value;
-}
-
 /// The MR behind one disc in one sagittal plane: row r at t = tMin + r * kStep across the disc
 /// (cranial positive), column c at s = kBackMin + c * kStep behind its centre.
 struct Block {
@@ -101,6 +70,9 @@ LabelPixel labelAt(const LabelImage& labels, const Vec3& p) {
 }
 
 Block sampleBlock(const MrImage& mr, const LevelTable& levels, const SagittalDisc& d) {
+  auto value = itk::LinearInterpolateImageFunction<MrImage, double>::New();  // clamps at the edges: a single slice
+                                                                             // reads within its thickness
+  value->SetInputImage(&mr);
   std::vector<bool> isBody(65536, false);
   for (const LevelEntry& v : levels.vertebrae) isBody[v.label] = true;
   Block b;
@@ -112,7 +84,8 @@ Block sampleBlock(const MrImage& mr, const LevelTable& levels, const SagittalDis
   for (int r = 0; r < b.rows; ++r)
     for (int c = 0; c < b.cols; ++c) {
       const Vec3 p = axpy(axpy(origin, b.t(r), d.u), b.s(c), d.n);
-      b.value[size_t(r) * size_t(b.cols) + size_t(c)] = sample(mr, p);
+      const itk::Point<double, 3> point{{p[0], p[1], p[2]}};
+      b.value[size_t(r) * size_t(b.cols) + size_t(c)] = value->IsInsideBuffer(point) ? value->Evaluate(point) : kNaN;
       b.body[size_t(r) * size_t(b.cols) + size_t(c)] = isBody[labelAt(*levels.labels, p)];
     }
   return b;

@@ -3,6 +3,7 @@
 // labels.nii.gz (docs/labels.md), its centroid and confidence, and the numbering verdict. What the
 // report, the viewer and the detectors read.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "spine/Numbering.h"
@@ -27,6 +28,9 @@ struct LevelTable {
   LabelImage::Pointer labels;                ///< project convention
   std::vector<std::string> notes;
   const LevelEntry* find(const std::string& name) const;
+  /// The vertebrae above and below `disc`, one of this table's discs (disc i lies between vertebrae
+  /// i and i + 1); null on a side without one, both null for a disc not of this table.
+  std::pair<const LevelEntry*, const LevelEntry*> bodiesAround(const LevelEntry& disc) const;
 };
 
 /// Unnamed segments keep values 900 + i (vertebra i from the top) and 950 + i (disc i).
