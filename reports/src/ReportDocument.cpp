@@ -123,7 +123,9 @@ ReportSection limitsOf(const json& report, const viewer::ReviewModel& m) {
     s.lines.push_back("Herniation on MR is read in the mid-sagittal plane of a T2-weighted series only: how far the front "
                       "of the canal's fluid behind each disc lies beyond the line of the bodies' posterior walls. A "
                       "paracentral or foraminal herniation that does not reach the midline is not seen, a broad bulge "
-                      "and a focal protrusion look alike in that plane, and a T1-weighted series is not assessed.");
+                      "and a focal protrusion look alike in that plane, and a T1-weighted series is not assessed (a NIfTI "
+                      "or NRRD volume carries no weighting: it is read where its canal's fluid is brighter than the "
+                      "marrow, as on T2).");
     s.lines.push_back("Not assessed on MR by this version: canal and foraminal stenosis, adjacent segment degeneration, "
                       "fusion status.");
     s.lines.push_back("Hardware on MR is read from susceptibility voids near the column: a void from the posterior elements "
