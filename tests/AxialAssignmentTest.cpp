@@ -47,6 +47,7 @@ TEST(AxialAssignmentTest, EachDiscsNearestAxialSliceIsReportedAtThatDisc) {
   CliResult r = analyseTwoSeriesStudy(dir, true);
   ASSERT_EQ(r.code, 0) << r.err;
   json report = json::parse(slurp(dir.sub("out/report.json")));
+  EXPECT_EQ(report["volume"]["mr_weighting"], "T2");  // the sagittal T2 phantom series, from its DICOM
   ASSERT_EQ(report["axial_series"].size(), 1u);
   const json& axial = report["axial_series"][0];
   ASSERT_TRUE(axial["assigned"].get<bool>()) << axial["why"];

@@ -55,7 +55,7 @@ json volumeJson(const Volume& v) {
   json direction = json::array();
   for (unsigned r = 0; r < 3; ++r)
     direction.push_back({image->GetDirection()[r][0], image->GetDirection()[r][1], image->GetDirection()[r][2]});
-  return {
+  json out = {
       {"modality", toString(v.modality)},
       {"pixel_type", v.modality == Modality::CT ? "int16 (Hounsfield units)" : "float32 (scanner units)"},
       {"size", {size[0], size[1], size[2]}},
@@ -63,6 +63,8 @@ json volumeJson(const Volume& v) {
       {"origin_lps_mm", {image->GetOrigin()[0], image->GetOrigin()[1], image->GetOrigin()[2]}},
       {"direction_lps", direction},
   };
+  if (v.modality == Modality::MR) out["mr_weighting"] = toString(v.weighting);
+  return out;
 }
 
 json levelJson(const LevelEntry& e) {
