@@ -18,7 +18,7 @@ namespace {
 using hardware::nearest;
 using hardware::sideOf;
 
-constexpr std::uint8_t kMetal = 1, kRod = 2, kSeen = 0x80;
+constexpr std::uint8_t kMetal = 1, kRod = 2, kApart = 3, kSeen = 0x80;
 
 /// The CT as a flat mask of metal, the list of its metal voxels (every later step walks the list,
 /// not the whole image: metal is a few thousand voxels of a hundred million) and the geometry.
@@ -429,8 +429,8 @@ Finding cageFinding(const CtImage& ct, const MetalObject& o, const LevelEntry& d
     f.details["subsidence"] = "not measured: " + s.why;
     return f;
   }
-  const std::string how = "the cage's metal (half-maximum edge, median over its footprint) past the cortical endplate "
-                          "(brightest level of the columns 2-6 mm beside the footprint)";
+  const std::string how = "the cage's metal (half-maximum edge, median over its footprint) past the endplate's "
+                          "disc-facing surface (in the columns 2-6 mm beside the footprint)";
   f.measurements.push_back({"past_upper_endplate", s.upperMm, "mm", how + ", into " + up->name});
   f.measurements.push_back({"past_lower_endplate", s.lowerMm, "mm", how + ", into " + down->name});
   f.details["subsided_into"] = s.lowerMm >= s.upperMm ? down->name : up->name;
@@ -544,24 +544,6 @@ bool faintButSpinal(const MetalObject& o, const Levels& levels, const HardwarePa
   return v && toSpine <= p.spinalReachMm && o.centroid[1] >= v->centroid[1] - p.faintMaxFrontMm;
 }
 
-/// Connected (26-neighbour) groups of a set of metal voxels (flagged in the mask while searched).
-std::vector<std::vector<long>> connectedPieces(MetalGrid& g, const std::vector<long>& voxels) {
-  constexpr std::uint8_t kInSet = 0x40;
-  for (long v : voxels) g.mask[size_t(v)] |= kInSet;
-  std::vector<std::vector<long>> out;
-  for (long start : voxels) {
-    if (!(g.mask[size_t(start)] & kInSet)) continue;
-    std::vector<long> piece{start};
-    g.mask[size_t(start)] &= std::uint8_t(~kInSet);
-    for (size_t q = 0; q < piece.size(); ++q)
-      g.forNeighbours(piece[q], [&](long w) {
-        if (g.mask[size_t(w)] & kInSet) g.mask[size_t(w)] &= std::uint8_t(~kInSet), piece.push_back(w);
-      });
-    out.push_back(std::move(piece));
-  }
-  return out;
-}
-
 /// A cage whose metal touches screws' tips (3 mm slices, a sunk cage) is one object with them and
 /// reads as neither: the metal inside a disc space (its half height plus cageSlabMarginMm either
 /// side, within cageRadiusMm of the disc's centre), when there is a cage's worth of it, is taken
@@ -587,8 +569,10 @@ std::vector<std::vector<long>> cageApart(MetalGrid& g, const std::vector<long>& 
   if (double(best.size()) * g.voxelMm3() < p.cageApartMm3 || best.size() == part.size()) return {part};
   std::vector<long> rest;
   std::set_difference(sorted.begin(), sorted.end(), best.begin(), best.end(), std::back_inserter(rest));
-  std::vector<std::vector<long>> out{best};
-  for (std::vector<long>& piece : connectedPieces(g, rest)) out.push_back(std::move(piece));
+  for (long v : rest) g.mask[size_t(v)] = kApart;  // the rest's connected pieces, then plain metal again
+  std::vector<std::vector<long>> out = components(g, kApart);
+  for (long v : rest) g.mask[size_t(v)] = kMetal;
+  out.insert(out.begin(), best);
   return out;
 }
 
@@ -635,20 +619,22 @@ std::vector<Finding> HardwareDetector::detect(const DetectorInput& input) const 
     if (keep(o)) (o.length >= p.rodRunMm ? rods : others).push_back(o);
   }
   for (const std::vector<long>& whole : components(grid, kMetal))
-    for (const std::vector<long>& part : cageApart(grid, whole, levels, p)) {
+    for (const std::vector<long>& part : cageApart(grid, whole, levels, p))
       for (const std::vector<long>& voxels : splitAtMidline(grid, part, levels, p)) {
-      MetalObject o = describe(grid, voxels, false);
-      const bool screw = o.length >= p.screwMinMm && o.length <= p.screwMaxMm && std::abs(o.axis[2]) < 0.7;
-      if ((!screw && faint(o, p)) || !keep(o)) continue;
-      double toDisc = 0;
-      if (readsAsCage(o, levels, p)) {
-        out.push_back(cageFinding(*input.volume.ct, o, *levels.nearestDisc(o.centroid, &toDisc), *levels.table, p));
-        if (out.back().details.value("subsidence_mm", 0.0) >= p.subsidence.reportMm) out.push_back(subsidenceFinding(out.back(), p.subsidence));
+        MetalObject o = describe(grid, voxels, false);
+        const bool screw = o.length >= p.screwMinMm && o.length <= p.screwMaxMm && std::abs(o.axis[2]) < 0.7;
+        if ((!screw && faint(o, p)) || !keep(o)) continue;
+        double toDisc = 0;
+        if (readsAsCage(o, levels, p)) {
+          out.push_back(cageFinding(*input.volume.ct, o, *levels.nearestDisc(o.centroid, &toDisc), *levels.table, p));
+          if (out.back().details.value("subsidence_mm", 0.0) >= p.subsidence.reportMm)
+            out.push_back(subsidenceFinding(out.back(), p.subsidence));
+        } else if (screw) {
+          screws.push_back(screwFinding(*input.volume.ct, o, levels, p));
+        } else {
+          others.push_back(o);
+        }
       }
-      else if (screw) screws.push_back(screwFinding(*input.volume.ct, o, levels, p));
-      else others.push_back(o);
-      }
-    }
   std::vector<Finding> rodFindings;
   for (const MetalObject& r : rods) {
     rodFindings.push_back(rodFinding(r, levels, screws, p));
