@@ -1,6 +1,9 @@
 // MR levels: on a sagittal phantom and a real lumbar MR the levels are found and named where the
 // truth puts them, never more than provisionally (no ribs on MR); without the sacrum nothing is
 // named; an axial series and a single slice are handled with their limits stated.
+#include <iostream>
+#include <map>
+
 #include "TestHelpers.h"
 #include "spine/LabelMapFile.h"
 #include "spine/Labels.h"
@@ -88,20 +91,40 @@ TEST(MrLevelsTest, OneSagittalSliceIsAnalysedWithItsLimitStated) {
   EXPECT_GE(t.discs.size(), 3u);
 }
 
+/// Dice of the voxels labelled `a` in one map and `b` in the other (same grid).
+double dice(const LabelImage& x, std::uint16_t a, const LabelImage& y, std::uint16_t b) {
+  const LabelPixel* p = x.GetBufferPointer();
+  const LabelPixel* q = y.GetBufferPointer();
+  double both = 0, inX = 0, inY = 0;
+  for (size_t i = 0, n = x.GetLargestPossibleRegion().GetNumberOfPixels(); i < n; ++i)
+    inX += p[i] == a, inY += q[i] == b, both += p[i] == a && q[i] == b;
+  return inX + inY > 0 ? 2 * both / (inX + inY) : 0;
+}
+
+// The five myosegmentum subjects (manual L1-L5 body masks): every body named as its mask names it,
+// within 8 mm, and overlapping it. Measured 2026-11-23 (bench/README.md, "MR levels: discs refined
+// once"): 25/25 named, mean body Dice per subject 0.76-0.82; before the discs were refined once and
+// the bodies closed, vb3_02 was unnamed and vb3_01's mean Dice was 0.72.
 TEST(MrLevelsDataTest, RealSagittalMrBodiesAreNamedWhereTheManualMasksPutThem) {
   const std::string dir = sharedData("mri-lumbar-vb-myosegmentum/nifti");
   SKIP_WITHOUT_SHARED_DATA(dir);
-  std::vector<std::string> warnings;
-  Volume v = readVolumeFile(dir + "/vb3_05_image.nii.gz", Modality::MR, std::uint64_t(1) << 30, warnings);
-  LevelTable t = analyseMrLevels(*v.mr, MrSegmentationParams{});
-  EXPECT_NE(t.verdict.status, "confirmed");
-  LabelImage::Pointer truth = readLabelMap(dir + "/vb3_05_labels.nii.gz");
   const std::map<std::uint16_t, std::string> names{{1, "L1"}, {2, "L2"}, {3, "L3"}, {4, "L4"}, {5, "L5"}};
-  for (const LabelStats& s : labelStatistics(*truth)) {
-    if (!names.count(s.value)) continue;
-    const LevelEntry* e = t.find(names.at(s.value));
-    ASSERT_NE(e, nullptr) << names.at(s.value);
-    EXPECT_LT(distance(e->centroid, s.centroid), 8.0) << names.at(s.value);
+  for (const std::string subject : {"vb3_01", "vb3_02", "vb3_03", "vb3_04", "vb3_05"}) {
+    std::vector<std::string> warnings;
+    Volume v = readVolumeFile(dir + "/" + subject + "_image.nii.gz", Modality::MR, std::uint64_t(1) << 30, warnings);
+    LevelTable t = analyseMrLevels(*v.mr, MrSegmentationParams{});
+    EXPECT_EQ(t.verdict.status, "provisional") << subject;
+    LabelImage::Pointer truth = readLabelMap(dir + "/" + subject + "_labels.nii.gz");
+    double sum = 0;
+    for (const LabelStats& s : labelStatistics(*truth)) {
+      if (!names.count(s.value)) continue;
+      const LevelEntry* e = t.find(names.at(s.value));
+      ASSERT_NE(e, nullptr) << subject << " " << names.at(s.value);
+      EXPECT_LT(distance(e->centroid, s.centroid), 8.0) << subject << " " << names.at(s.value);
+      sum += dice(*truth, s.value, *t.labels, e->label);
+    }
+    std::cout << subject << ": mean body Dice " << sum / 5 << "\n";
+    EXPECT_GE(sum / 5, 0.75) << subject;
   }
 }
 

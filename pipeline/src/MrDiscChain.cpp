@@ -239,13 +239,16 @@ ProfileRun runAround(const double (&v)[N], int reach, double body, double sign) 
 /// A disc's extent across itself at half contrast: along its normal, the bodies' level 9-14 mm
 /// away, and the run around the strongest bright or dark departure within 6 mm of the detected
 /// centre (the one holding more contrast: a disc, not a thin endplate line). The centre moves to
-/// the middle of that run, and the tilt to the one (within 15 degrees) giving the run the most
-/// contrast: the detector's peak sits where its fixed-size bands fit best, not at the disc's middle.
+/// the middle of that run, and the tilt to the one giving the run the most contrast: the detector's
+/// peak sits where its fixed-size bands fit best, not at the disc's middle. The tilt turns at most
+/// 7.5 degrees, the detector's own step: a band across the disc at a wrong tilt smears it over a
+/// longer run, which holds more contrast too, so a wider turn drifted (to 30 degrees and more on
+/// real MR with degenerated discs).
 double refineDisc(const Plane& pl, Disc& d) {
   constexpr int reach = 14;
   ProfileRun best;
   double bestAngle = d.angle;
-  for (double turn = -15; turn <= 15; turn += 2.5) {
+  for (double turn = -7.5; turn <= 7.5; turn += 2.5) {
     const double angle = d.angle + turn * kPi / 180, ur = std::sin(angle), uc = std::cos(angle), nr = uc, nc = -ur;
     double v[2 * reach + 1];
     for (int k = -reach; k <= reach; ++k) v[k + reach] = bandValue(pl, d.r + k * nr, d.c + k * nc, ur, uc);

@@ -52,8 +52,8 @@ struct DiscChain {
 };
 
 /// A disc's extent across itself at half contrast, bright or dark; moves its centre to the middle
-/// of that extent and its tilt to the one (within 15 degrees) holding the most contrast. Returns
-/// the half height, mm.
+/// of that extent and its tilt to the one (within the detector's 7.5 degree step) holding the most
+/// contrast. Returns the half height, mm. Refine a disc once: each call may turn it further.
 double refineDisc(const Plane& plane, Disc& d);
 
 /// The best chain of disc-like bands on the plane, regularly spaced along a smooth column.

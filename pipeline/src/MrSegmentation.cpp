@@ -236,6 +236,7 @@ Column buildColumn(const mr::Plane& pl, mr::DiscChain& chain, const MrSegmentati
   std::vector<mr::Disc>& d = chain.discs;
   Column col;
   col.plane.assign(size_t(pl.rows * pl.cols), 0);
+  const bool sacrumFound = sacrumBelow(pl, chain, p);  // on the discs' tilts as the chain found them
   double gaps = 0;
   for (size_t i = 0; i < d.size(); ++i) {
     col.discHalf.push_back(mr::refineDisc(pl, d[i]));
@@ -245,7 +246,7 @@ Column buildColumn(const mr::Plane& pl, mr::DiscChain& chain, const MrSegmentati
   double discH = 0;
   for (double half : col.discHalf) discH += 2 * half;
   const double bodyH = std::max(15.0, col.spacing - discH / double(d.size()));
-  col.sacrum = sacrumBelow(pl, chain, p);
+  col.sacrum = sacrumFound;
   col.cutTop = runsOut(pl, d.front(), -1, col.discHalf.front() + bodyH);
   col.cutBottom = !col.sacrum && runsOut(pl, d.back(), 1, col.discHalf.back() + bodyH);
   for (size_t k = 0; k <= d.size(); ++k) addBody(pl, col, d, k, k == d.size() && col.sacrum ? p.sacrumMinMm + 10 : bodyH);
@@ -315,6 +316,59 @@ void rasterise(const MrImage& mr, int lr, const mr::Plane& pl, const Column& col
   }
 }
 
+/// One 4-neighbour dilation (grow) or erosion of a w x h mask; outside the mask's window is empty.
+void step4(std::vector<std::uint8_t>& m, long w, long h, bool grow) {
+  const std::vector<std::uint8_t> in = m;
+  for (long y = 0; y < h; ++y)
+    for (long x = 0; x < w; ++x) {
+      const size_t i = size_t(y * w + x);
+      if (bool(in[i]) == grow) continue;
+      const bool any = (x > 0 && in[i - 1]) || (x + 1 < w && in[i + 1]) || (y > 0 && in[i - size_t(w)]) || (y + 1 < h && in[i + size_t(w)]);
+      const bool all = x > 0 && in[i - 1] && x + 1 < w && in[i + 1] && y > 0 && in[i - size_t(w)] && y + 1 < h && in[i + size_t(w)];
+      if (grow ? any : !all) m[i] = grow;
+    }
+}
+
+/// Gaps and holes a body's region is closed over in each sagittal slice (real MR: body Dice +0.02
+/// to +0.03 on myosegmentum at 2 mm; 1 and 3 mm within 0.01 of it; discs unchanged).
+constexpr double kBodyGapMm = 2;
+
+/// In every sagittal slice each shape's region is closed over gaps up to `gapMm` and its holes are
+/// filled, taking only unlabelled voxels: off the mid-plane a body voxel is kept by its own value,
+/// so marrow speckle, a vein or a Modic change leave holes and notches in what is a solid body.
+void closeSlices(LabelImage& labels, int lr, double gapMm) {
+  const auto size = labels.GetLargestPossibleRegion().GetSize();
+  const unsigned a = lr == 0 ? 1 : 0, b = lr == 2 ? 1 : 2;
+  const long w = long(size[a]), h = long(size[b]);
+  const int k = std::max(1, int(std::lround(gapMm / std::min(labels.GetSpacing()[a], labels.GetSpacing()[b]))));
+  LabelImage::IndexType idx;
+  for (long s = 0; s < long(size[unsigned(lr)]); ++s) {
+    idx[unsigned(lr)] = s;
+    std::vector<LabelPixel> slice(size_t(w * h));
+    for (long y = 0; y < h; ++y)
+      for (long x = 0; x < w; ++x) idx[a] = x, idx[b] = y, slice[size_t(y * w + x)] = labels.GetPixel(idx);
+    std::vector<LabelPixel> ids(slice);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<LabelPixel> out = slice;
+    for (LabelPixel id : ids) {
+      if (!id) continue;
+      std::vector<std::uint8_t> m(slice.size()), outside(slice.size(), 0);
+      for (size_t i = 0; i < m.size(); ++i) m[i] = slice[i] == id;
+      for (int i = 0; i < k; ++i) step4(m, w, h, true);
+      for (int i = 0; i < k; ++i) step4(m, w, h, false);
+      std::vector<long> border;
+      for (long i = 0; i < w * h; ++i)
+        if (!m[size_t(i)] && (i % w == 0 || i / w == 0 || i % w + 1 == w || i / w + 1 == h)) border.push_back(i);
+      flood(outside, border, w, h, [&](long n) { return !m[size_t(n)]; });
+      for (size_t i = 0; i < m.size(); ++i)
+        if (!outside[i] && !slice[i] && !out[i]) out[i] = id;
+    }
+    for (long y = 0; y < h; ++y)
+      for (long x = 0; x < w; ++x) idx[a] = x, idx[b] = y, labels.SetPixel(idx, out[size_t(y * w + x)]);
+  }
+}
+
 /// Points ~1 mm apart through the body and disc centres, caudal to cranial.
 std::vector<Vec3> centreline(const mr::Plane& pl, const Column& col) {
   std::vector<Vec3> knots;
@@ -372,15 +426,18 @@ SpineSegmentation segmentSpineMr(const MrImage& mr, const MrSegmentationParams& 
     seg.notes.push_back("no chain of intervertebral discs found on the sagittal MR: no level is segmented");
     return seg;
   }
+  const mr::DiscChain found = mid.chain;  // buildColumn refines the discs in place
   Column col = buildColumn(mid.plane, mid.chain, p);
   const double shift = midlineOffset(mr, lr, mid.plane, col);
-  if (shift != 0) {  // the same discs, on the slice in the middle of the bodies
+  if (shift != 0) {  // the discs as found, refined again on the slice in the middle of the bodies
     mr::Plane centre = mr::samplePlane(mr, lr, mid.slice + long(std::lround(shift / mr.GetSpacing()[unsigned(lr)])));
+    mid.chain = found;
     for (mr::Disc& d : mid.chain.discs) centre.rowCol(mid.plane.point(d.r, d.c), d.r, d.c);
     mid.plane = std::move(centre);
     col = buildColumn(mid.plane, mid.chain, p);
   }
   rasterise(mr, lr, mid.plane, col, p, *seg.labels);
+  closeSlices(*seg.labels, lr, kBodyGapMm);
   describe(seg, mid.plane, col, mid.chain.discs);
   seg.centreline = centreline(mid.plane, col);
   if (mr.GetLargestPossibleRegion().GetSize()[size_t(lr)] == 1)
