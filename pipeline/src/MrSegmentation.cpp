@@ -4,8 +4,10 @@
 #include "spine/MrSegmentation.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
+#include <map>
 
 #include <itkImageRegionIteratorWithIndex.h>
 
@@ -354,22 +356,33 @@ void closeSlices(LabelImage& labels, int lr, double gapMm) {
     std::vector<LabelPixel> slice(size_t(w * h));
     for (long y = 0; y < h; ++y)
       for (long x = 0; x < w; ++x) idx[a] = x, idx[b] = y, slice[size_t(y * w + x)] = labels.GetPixel(idx);
-    std::vector<LabelPixel> ids(slice);
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::map<LabelPixel, std::array<long, 4>> boxes;  // id -> x0, y0, x1, y1 (inclusive)
+    for (long y = 0; y < h; ++y)
+      for (long x = 0; x < w; ++x) {
+        const LabelPixel id = slice[size_t(y * w + x)];
+        if (!id) continue;
+        auto [it, fresh] = boxes.try_emplace(id, std::array<long, 4>{x, y, x, y});
+        if (!fresh)
+          it->second = {std::min(it->second[0], x), std::min(it->second[1], y), std::max(it->second[2], x), std::max(it->second[3], y)};
+      }
     std::vector<LabelPixel> out = slice;
-    for (LabelPixel id : ids) {
-      if (!id) continue;
-      std::vector<std::uint8_t> m(slice.size()), outside(slice.size(), 0);
-      for (size_t i = 0; i < m.size(); ++i) m[i] = slice[i] == id;
-      for (int i = 0; i < k; ++i) step4(m, w, h, true);
-      for (int i = 0; i < k; ++i) step4(m, w, h, false);
+    for (const auto& [id, box] : boxes) {  // within the shape's box and k + 1 around it: the rest stays empty
+      const long x0 = std::max(0L, box[0] - k - 1), y0 = std::max(0L, box[1] - k - 1);
+      const long bw = std::min(w, box[2] + k + 2) - x0, bh = std::min(h, box[3] + k + 2) - y0;
+      std::vector<std::uint8_t> m(size_t(bw * bh)), outside(m.size(), 0);
+      for (long y = 0; y < bh; ++y)
+        for (long x = 0; x < bw; ++x) m[size_t(y * bw + x)] = slice[size_t((y0 + y) * w + x0 + x)] == id;
+      for (int i = 0; i < k; ++i) step4(m, bw, bh, true);
+      for (int i = 0; i < k; ++i) step4(m, bw, bh, false);
       std::vector<long> border;
-      for (long i = 0; i < w * h; ++i)
-        if (!m[size_t(i)] && (i % w == 0 || i / w == 0 || i % w + 1 == w || i / w + 1 == h)) border.push_back(i);
-      flood(outside, border, w, h, [&](long n) { return !m[size_t(n)]; });
-      for (size_t i = 0; i < m.size(); ++i)
-        if (!outside[i] && !slice[i] && !out[i]) out[i] = id;
+      for (long i = 0; i < bw * bh; ++i)
+        if (!m[size_t(i)] && (i % bw == 0 || i / bw == 0 || i % bw + 1 == bw || i / bw + 1 == bh)) border.push_back(i);
+      flood(outside, border, bw, bh, [&](long n) { return !m[size_t(n)]; });
+      for (long y = 0; y < bh; ++y)
+        for (long x = 0; x < bw; ++x) {
+          const size_t i = size_t((y0 + y) * w + x0 + x);
+          if (!outside[size_t(y * bw + x)] && !slice[i] && !out[i]) out[i] = id;
+        }
     }
     for (long y = 0; y < h; ++y)
       for (long x = 0; x < w; ++x) idx[a] = x, idx[b] = y, labels.SetPixel(idx, out[size_t(y * w + x)]);
