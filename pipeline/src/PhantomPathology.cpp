@@ -81,12 +81,15 @@ struct ScrewPath {
   Vec3 entry, tip, dir, head;
 };
 
+/// A screw through the pedicle's centre, converging; a breached one is aimed beside the pedicle so
+/// that its shaft's surface lies 3 mm beyond the pedicle's wall where it crosses it: medially into
+/// the canal, laterally out of the bone (Gertzbein-Robbins grade C, 2-4 mm).
 ScrewPath screwPath(const VertebraModel& v, int side, const HardwareSpec& h) {
-  double converge = (v.name[0] == 'T' ? 6 : v.name == "L5" || v.name == "L6" ? 15 : 10);
-  if (h.breach == "medial") converge += 22;
-  if (h.breach == "lateral") converge = -14;
+  const double converge = (v.name[0] == 'T' ? 6 : v.name == "L5" || v.name == "L6" ? 15 : 10);
+  const double shift = h.breach == "none" ? 0 : v.pedicleWidth / 2 + 3 - h.diameterMm / 2;
+  const double offset = v.pedicleOffset + (h.breach == "medial" ? -shift : shift);
   const Frame& f = v.body;
-  Vec3 pedicle = f.world(side * v.pedicleOffset, v.depth / 2 + v.canalDepth * 0.3, 0.12 * v.height);
+  Vec3 pedicle = f.world(side * offset, v.depth / 2 + v.canalDepth * 0.3, 0.12 * v.height);
   Vec3 dir = normalized(add(scale(f.v, -std::cos(converge * kDeg)), scale(f.u, -side * std::sin(converge * kDeg))));
   ScrewPath s;
   s.dir = dir;
