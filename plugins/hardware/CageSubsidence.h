@@ -1,8 +1,8 @@
 #pragma once
 // Interbody cage subsidence on CT: how far a metal cage reaches past the endplates of the bodies
 // above and below it. In a frame along the line between the two bodies, the cage's top and bottom
-// are its metal's half-maximum edges over its footprint; each endplate is the brightest level (the
-// cortical endplate) of the columns just beside the footprint, where the cage has not sunk.
+// are its metal's half-maximum edges over its footprint; each endplate is the disc-facing surface of
+// the cortical endplate in the columns just beside the footprint, where the cage has not sunk.
 // Parameters and their evidence: plugins/hardware/README.md ("Cage subsidence").
 #include <string>
 
