@@ -115,34 +115,37 @@ bool touchesSliceEdge(const Grid& g, const std::vector<long>& voxels) {
 std::vector<std::uint8_t> thickDark(const Grid& g, const std::vector<std::uint8_t>& dark, double radius) {
   const int a = (g.sliceAxis + 1) % 3, b = (g.sliceAxis + 2) % 3;
   const long ra = long(std::ceil(radius / g.spacing[a])), rb = long(std::ceil(radius / g.spacing[b]));
-  auto inPlane = [&](long f, long da, long db) {
-    long i[3];
-    g.index(f, i);
-    i[a] += da, i[b] += db;
-    if (i[a] < 0 || i[b] < 0 || i[a] >= g.n[a] || i[b] >= g.n[b]) return -1L;
-    return g.flat(i);
+  const long stride[3] = {1, g.n[0], g.n[0] * g.n[1]};
+  struct Offset {
+    long da, db, step;  ///< in-plane index offsets and the flat one
+  };
+  std::vector<Offset> disc, ring;  // the disc's offsets; the 8 in-plane neighbours
+  for (long da = -ra; da <= ra; ++da)
+    for (long db = -rb; db <= rb; ++db)
+      if (std::hypot(double(da) * g.spacing[a], double(db) * g.spacing[b]) <= radius)
+        disc.push_back({da, db, da * stride[a] + db * stride[b]});
+  for (long da = -1; da <= 1; ++da)
+    for (long db = -1; db <= 1; ++db) ring.push_back({da, db, da * stride[a] + db * stride[b]});
+  auto inside = [&](const long i[3], const Offset& o) {
+    return i[a] + o.da >= 0 && i[b] + o.db >= 0 && i[a] + o.da < g.n[a] && i[b] + o.db < g.n[b];
   };
   std::vector<std::uint8_t> out(dark.size(), 0);
   std::deque<long> queue;
   for (long f = 0; f < g.count(); ++f) {
     if (!dark[size_t(f)]) continue;
+    long i[3];
+    g.index(f, i);
     bool holds = true;
-    for (long da = -ra; da <= ra && holds; ++da)
-      for (long db = -rb; db <= rb && holds; ++db) {
-        const double mm = std::hypot(double(da) * g.spacing[a], double(db) * g.spacing[b]);
-        if (mm > radius) continue;
-        const long w = inPlane(f, da, db);
-        holds = w >= 0 && dark[size_t(w)];
-      }
+    for (size_t k = 0; k < disc.size() && holds; ++k) holds = inside(i, disc[k]) && dark[size_t(f + disc[k].step)];
     if (holds) out[size_t(f)] = 1, queue.push_back(f);
   }
   while (!queue.empty()) {
     const long f = queue.front();
     queue.pop_front();
-    for (long da = -1; da <= 1; ++da)
-      for (long db = -1; db <= 1; ++db)
-        if (const long w = inPlane(f, da, db); w >= 0 && dark[size_t(w)] && !out[size_t(w)])
-          out[size_t(w)] = 1, queue.push_back(w);
+    long i[3];
+    g.index(f, i);
+    for (const Offset& o : ring)
+      if (const long w = f + o.step; inside(i, o) && dark[size_t(w)] && !out[size_t(w)]) out[size_t(w)] = 1, queue.push_back(w);
   }
   return out;
 }
