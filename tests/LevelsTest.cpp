@@ -26,6 +26,26 @@ TEST(LevelsTest, LumbarPhantomLevelsAreNamedAsTheTruthNamesThem) {
   EXPECT_NE(t.find("L4-L5"), nullptr);
 }
 
+TEST(LevelsTest, TheIliacWingsAboveTheSacrumAreNotTheSacrum) {
+  // The wings join the sacrum across sacroiliac joints that blur shut; grown from the sacrum, its
+  // label reached the iliac crests, 50 mm above L5-S1 (the sacrum's own bone rises 8-22 mm above it).
+  PhantomResult r = generatePhantom(parsePhantomSpec({{"seed", 5}, {"acquisition", {{"pixel_mm", 0.8}, {"slice_mm", 2.0}}}}, "t.json"));
+  LevelTable t = analyseCtLevels(*phantomCt(r));
+  const LevelEntry *sacrum = t.find("sacrum"), *disc = t.find("L5-S1");
+  ASSERT_TRUE(sacrum && disc);
+  double highest = -1e9;
+  const auto size = t.labels->GetLargestPossibleRegion().GetSize();
+  for (long k = 0; k < long(size[2]); ++k)
+    for (long j = 0; j < long(size[1]); ++j)
+      for (long i = 0; i < long(size[0]); ++i)
+        if (t.labels->GetPixel({{i, j, k}}) == sacrum->label) {
+          LabelImage::PointType pt;
+          t.labels->TransformIndexToPhysicalPoint({{i, j, k}}, pt);
+          highest = std::max(highest, pt[2] - disc->centroid[2]);
+        }
+  EXPECT_LT(highest, 35.0);  // 25 mm above the disc's centre on the column, which lies above its label's centroid
+}
+
 /// Every truth level found and named, each vertebra within 10 mm of its truth centroid (the sacrum
 /// within `sacrumMm`).
 void expectNamedAsTruth(const PhantomResult& r, const LevelTable& t, double sacrumMm = 10) {

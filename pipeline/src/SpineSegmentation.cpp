@@ -18,6 +18,7 @@ namespace {
 
 using MaskImage = itk::Image<std::uint8_t, 3>;
 constexpr std::uint16_t kDiscId = 1000, kRibId = 2000;
+constexpr double kSacrumAboveDiscMm = 25;  ///< the sacrum's highest bone above L5-S1's centre (GrowthLimits)
 
 struct Slab {  ///< one vertebra between two planes (point, normal pointing cranially)
   Vec3 lowerPoint, lowerNormal, upperPoint, upperNormal;
@@ -142,11 +143,21 @@ double lateralDistance(const Vec3& p, const Vec3& c, const Vec3& axis) {
   return std::abs(dot(sub(p, c), u));
 }
 
+/// How far each segment may grow: sideways from its axis, and upwards past its upper disc's centre
+/// (the sacrum's superior articular processes and alae rise 8-22 mm above L5-S1 on the phantoms,
+/// 16 mm on the real 3 mm CT; the iliac wings joined to it go on to the crests, 60 mm up). Upwards is
+/// along the whole column: L5-S1's normal and L5's axis lean back with the lumbosacral angle, and
+/// the wings lie 20-50 mm in front of the disc.
+struct GrowthLimits {
+  std::vector<double> lateralMm, aboveUpperDiscMm;
+  std::vector<Vec3> up;
+};
+
 /// Multi-source shortest paths through bone (Dial's buckets, 0.5 mm resolution): every bone voxel
 /// reached within 90 mm goes to the nearest body; beyond ribLateralMm from its body's axis a voxel
 /// becomes that body's rib (only where ribs are allowed).
 void growFromBodies(const MaskImage& bone, LabelImage& owner, const std::vector<Slab>& slabs,
-                    const std::vector<bool>& ribsAllowed, const std::vector<double>& lateralCap, const SegmentationParams& p) {
+                    const std::vector<bool>& ribsAllowed, const GrowthLimits& limits, const SegmentationParams& p) {
   const auto size = bone.GetLargestPossibleRegion().GetSize();
   const auto sp = bone.GetSpacing();
   const size_t nx = size[0], ny = size[1], n = bone.GetPixelContainer()->Size();
@@ -193,9 +204,10 @@ void growFromBodies(const MaskImage& bone, LabelImage& owner, const std::vector<
         if (!m[nidx] || nc >= cost[nidx] || nc > maxBucket) continue;
         itk::Point<double, 3> pt;
         bone.TransformIndexToPhysicalPoint({{a, bb, c}}, pt);
-        double lat = lateralDistance(Vec3{pt[0], pt[1], pt[2]}, slabs[s].centre(), slabs[s].axis());
+        const Vec3 q{pt[0], pt[1], pt[2]};
+        double lat = lateralDistance(q, slabs[s].centre(), slabs[s].axis());
         std::uint16_t no = o;
-        if (lat > lateralCap[s]) continue;
+        if (lat > limits.lateralMm[s] || dot(sub(q, slabs[s].upperPoint), limits.up[s]) > limits.aboveUpperDiscMm[s]) continue;
         if (o < kRibId && lat > p.ribLateralMm && ribsAllowed[s]) no = std::uint16_t(kRibId + s + 1);
         cost[nidx] = std::uint8_t(nc), lab[nidx] = no;
         buckets[size_t(nc)].push_back(nidx);
@@ -406,7 +418,7 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
   }
   const size_t nSlabs = slabs.size();
   std::vector<bool> ribsAllowed(nSlabs);
-  std::vector<double> cap(nSlabs);
+  GrowthLimits limits{std::vector<double>(nSlabs), std::vector<double>(nSlabs, 1e9), std::vector<Vec3>(nSlabs, Vec3{0, 0, 1})};
   // With a sacrum-like lowest segment (long, cut by the field's lower edge), the three lowest
   // (sacrum, L5, L4 normally) never bear ribs: their processes meet the iliac wings instead.
   const bool sacrumBelow =
@@ -417,10 +429,11 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
     // Growth stops at ribLateralMm where ribs are not allowed: beyond it lie the iliac wings, joined
     // to the sacrum across sacroiliac joints that blur shut (letting the sacrum grow to 80 mm to
     // take its alae cost 0.25 of its Dice to the ilium on the phantoms).
-    cap[s] = ribsAllowed[s] ? 200 : p.ribLateralMm;
+    limits.lateralMm[s] = ribsAllowed[s] ? 200 : p.ribLateralMm;
   }
+  if (sacrumBelow) limits.aboveUpperDiscMm[0] = kSacrumAboveDiscMm, limits.up[0] = normalized(sub(out.centreline.back(), out.centreline.front()));
   const std::vector<Slab> reach = reachingFieldEdges(slabs);
-  growFromBodies(*bone, *out.labels, reach, ribsAllowed, cap, p);
+  growFromBodies(*bone, *out.labels, reach, ribsAllowed, limits, p);
   std::vector<std::vector<double>> footprints;
   for (const Slab& s : slabs) footprints.push_back(bodyFootprint(*bone, s));
   if (marrowHu < p.faintMarrowHu) fillFaintBodies(*out.labels, *ct, slabs, footprints, discs);
