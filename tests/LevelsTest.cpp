@@ -6,6 +6,7 @@
 #include "spine/LabelMapFile.h"
 #include "spine/LevelTable.h"
 #include "spine/Phantom.h"
+#include "spine/SpineSegmentation.h"
 
 namespace spine::test {
 namespace {
@@ -93,6 +94,24 @@ TEST(LevelsTest, OsteoporoticBodiesAreToldFromDiscsByTheirEndplates) {
   LevelTable t = analyseCtLevels(*phantomCt(r));
   EXPECT_EQ(t.verdict.status, "consistent") << t.verdict.summary;
   expectNamedAsTruth(r, t, 15);  // the sacrum's faint shell is filled only around its middle: 11.5 mm off
+}
+
+TEST(LevelsTest, TheColumnIsSoughtInFrontOfTheCanalNotInAContrastFilledVein) {
+  // Contrast-filled veins and aorta (280 HU) outshine osteoporotic bodies (85 HU): the column's
+  // search started in the inferior vena cava and followed it (centroids 140 mm off, nothing named).
+  // Its seed now needs the canal behind it, so the column is found where the bodies are.
+  PhantomResult r = generatePhantom(parsePhantomSpec(
+      {{"seed", 207}, {"osteoporosis", true}, {"contrast", true}, {"acquisition", {{"pixel_mm", 1.0}, {"slice_mm", 2.0}}}},
+      "t.json"));
+  const SpineSegmentation s = segmentSpineCt(*phantomCt(r));
+  ASSERT_FALSE(s.centreline.empty());
+  for (const json& v : r.truth["vertebrae"]) {
+    if (v["name"] != "L4" && v["name"] != "L5") continue;
+    const Vec3 body = vec3FromJson(v["body_centre_lps_mm"]);
+    double nearest = 1e9;
+    for (const Vec3& q : s.centreline) nearest = std::min(nearest, distance(q, body));
+    EXPECT_LT(nearest, 8.0) << v["name"];
+  }
 }
 
 TEST(LevelsTest, AColumnWithoutAnchorsIsNotNamed) {

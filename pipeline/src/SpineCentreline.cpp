@@ -14,6 +14,8 @@ namespace spine::ct {
 
 using MaskImage = itk::Image<std::uint8_t, 3>;
 using FloatImage = itk::Image<float, 3>;
+constexpr float kCanalHu = 60;  ///< the canal's fluid and fat on the coarse grid (marrow is 85 HU or more)
+constexpr float kArchHu = 150;  ///< the arch's bone on the coarse grid (block means of cortex)
 
 bool toIndex(const itk::ImageBase<3>& img, const Vec3& p, itk::Index<3>& idx) {
   return img.TransformPhysicalPointToIndex(itk::Point<double, 3>(p.data()), idx);
@@ -61,9 +63,9 @@ MaskImage::Pointer boneMask(const CtImage& ct, const SegmentationParams& p, doub
 
 namespace {
 
-/// The CT on a coarse grid (localiseMm), smoothed: bodies become bright blobs, thin bone fades.
-/// Resampled first (block means over the coarse voxel), smoothed after: 40x fewer voxels to blur.
-FloatImage::Pointer coarseSmoothed(const CtImage& ct, double mm) {
+/// The CT on a coarse grid (localiseMm): block means over each coarse voxel, clamped to
+/// [-200, 200] HU first so that cortex counts no more than marrow (thick bodies win over thin arches).
+FloatImage::Pointer coarseBlocks(const CtImage& ct, double mm) {
   auto size = ct.GetLargestPossibleRegion().GetSize();
   FloatImage::SizeType out;
   FloatImage::SpacingType sp;
@@ -93,7 +95,12 @@ FloatImage::Pointer coarseSmoothed(const CtImage& ct, double mm) {
               sum += std::clamp<int>(hu[(size_t(c) * size[1] + size_t(b)) * size[0] + size_t(a)], -200, 200), ++n;
         coarse->GetBufferPointer()[(k * out[1] + j) * out[0] + i] = float(n ? sum / n : -200);
       }
-  // Cortex counts no more than marrow (clamped at 200 HU): thick bodies win over thin arches.
+  return coarse;
+}
+
+/// The coarse CT smoothed (5 mm): bodies become bright blobs, thin bone fades. Resampled first,
+/// smoothed after: 40x fewer voxels to blur.
+FloatImage::Pointer smoothed(const FloatImage::Pointer& coarse) {
   auto smooth = itk::DiscreteGaussianImageFilter<FloatImage, FloatImage>::New();
   smooth->SetInput(coarse);
   smooth->SetVariance(5.0 * 5.0);
@@ -103,12 +110,54 @@ FloatImage::Pointer coarseSmoothed(const CtImage& ct, double mm) {
   return smooth->GetOutput();
 }
 
-/// Best point of slice k: the brightest voxel within 15 mm of the body's midline when `near` is null
-/// (the seed), or, when following, a step towards the centre of the bright voxels (within 40 HU of
-/// the window's maximum) around `near`, limited per slice: slow lateral drift (scoliosis), faster
-/// A-P (lordosis).
-bool bestInSlice(const FloatImage& img, long k, const Vec3* near, double stepMm, std::pair<double, double> mid, Vec3& best,
+/// A vertebral body has the spinal canal behind it. Along slice k's row from (i, j) backwards (the
+/// coarse grid is LPS-aligned: j grows posteriorly), averaged over three columns: fluid or fat (at
+/// most 60 HU for 3 cells) starting 8-35 mm behind, bone (150 HU) within 25 mm behind that, and bone
+/// on both sides of the canal within 16 mm (pedicles, laminae). A contrast-filled vein or aorta, the
+/// enhanced liver or a kidney (brighter than osteoporotic marrow) has none, nor has a spinous process.
+bool canalBehind(const FloatImage& coarse, long i, long j, long k) {
+  const auto size = coarse.GetLargestPossibleRegion().GetSize();
+  const double mm = coarse.GetSpacing()[1];
+  auto at = [&](long a, long b) { return coarse.GetPixel({{std::clamp(a, 0L, long(size[0]) - 1), b, k}}); };
+  auto row3 = [&](long b) { return (at(i - 1, b) + at(i, b) + at(i + 1, b)) / 3; };
+  const long first = long(std::lround(8 / mm)), last = long(std::lround(35 / mm)), boneReach = long(std::lround(25 / mm));
+  const long side = long(std::lround(16 / mm));
+  for (long d = first; d <= last && j + d + 2 < long(size[1]); ++d) {
+    const long c = j + d;
+    if (row3(c) > kCanalHu || row3(c + 1) > kCanalHu || row3(c + 2) > kCanalHu) continue;
+    bool back = false;
+    for (long b = c + 3; b <= c + boneReach && b < long(size[1]) && !back; ++b) back = row3(b) >= kArchHu;
+    if (!back) return false;
+    bool left = false, right = false;
+    for (long b = std::max(0L, c - 2); b <= std::min(long(size[1]) - 1, c + 2); ++b)
+      for (long o = 2; o <= side; ++o) left |= at(i - o, b) >= kArchHu, right |= at(i + o, b) >= kArchHu;
+    return left && right;
+  }
+  return false;
+}
+
+/// The seed's point in slice k: the brightest voxel within 15 mm of the body's midline, behind its
+/// A-P centre, with the canal behind it.
+bool seedInSlice(const FloatImage& img, const FloatImage& coarse, long k, std::pair<double, double> mid, Vec3& best,
                  double& value) {
+  auto size = img.GetLargestPossibleRegion().GetSize();
+  value = -1e9;
+  for (long j = 0; j < long(size[1]); ++j)
+    for (long i = 0; i < long(size[0]); ++i) {
+      FloatImage::IndexType idx{{i, j, k}};
+      FloatImage::PointType pt;
+      img.TransformIndexToPhysicalPoint(idx, pt);
+      if (std::abs(pt[0] - mid.first) > 15 || pt[1] < mid.second - 5) continue;
+      const float v = img.GetPixel(idx);
+      if (v > value && canalBehind(coarse, i, j, k)) value = v, best = {pt[0], pt[1], pt[2]};
+    }
+  return value > -1e9;
+}
+
+/// The next point when following from `near` in slice k: a step towards the centre of the bright
+/// voxels (within 40 HU of the window's maximum) around `near`, limited per slice: slow lateral drift
+/// (scoliosis), faster A-P (lordosis).
+bool bestInSlice(const FloatImage& img, long k, const Vec3& near, double stepMm, Vec3& best, double& value) {
   auto size = img.GetLargestPossibleRegion().GetSize();
   value = -1e9;
   std::vector<std::pair<Vec3, float>> window;
@@ -120,20 +169,19 @@ bool bestInSlice(const FloatImage& img, long k, const Vec3* near, double stepMm,
       Vec3 p{pt[0], pt[1], pt[2]};
       // +-12 mm A-P: the whole body depth around its centre, not back to the laminae (25-35 mm
       // behind it), so the centroid of the window's bright part is the body's centre.
-      bool inside = near ? std::abs(p[0] - (*near)[0]) <= 20 && std::abs(p[1] - (*near)[1]) <= 12 : std::abs(p[0] - mid.first) <= 15 && p[1] >= mid.second - 5;
-      if (!inside) continue;
+      if (std::abs(p[0] - near[0]) > 20 || std::abs(p[1] - near[1]) > 12) continue;
       float v = img.GetPixel(idx);
       window.push_back({p, v});
       if (v > value) value = v, best = p;
     }
-  if (!near || window.empty()) return !window.empty();
+  if (window.empty()) return false;
   Vec3 c{0, 0, 0};
   double w = 0;
   for (const auto& [p, v] : window)
     if (v >= value - 40) c = axpy(c, v, p), w += v;
   Vec3 target = scale(c, 1.0 / w);  // centre of the bright body in the window; move towards it slowly
-  best = {(*near)[0] + std::clamp(target[0] - (*near)[0], -stepMm * 0.5, stepMm * 0.5),
-          (*near)[1] + std::clamp(target[1] - (*near)[1], -stepMm, stepMm), target[2]};
+  best = {near[0] + std::clamp(target[0] - near[0], -stepMm * 0.5, stepMm * 0.5),
+          near[1] + std::clamp(target[1] - near[1], -stepMm, stepMm), target[2]};
   return true;
 }
 
@@ -156,16 +204,16 @@ std::pair<double, double> bodyCentre(const FloatImage& img, long k) {
 }  // namespace
 
 std::vector<Vec3> findCentreline(const CtImage& ct, const SegmentationParams& p) {
-  FloatImage::Pointer img = coarseSmoothed(ct, p.localiseMm);
+  FloatImage::Pointer coarse = coarseBlocks(ct, p.localiseMm), img = smoothed(coarse);
   const long nz = long(img->GetLargestPossibleRegion().GetSize()[2]);
-  // Seed: the brightest central point over all slices.
+  // Seed: the brightest central point with a canal behind it, over all slices.
   long seedK = -1;
   Vec3 seed{};
   double seedValue = -1e9;
   for (long k = 0; k < nz; ++k) {
     Vec3 b;
     double v;
-    if (bestInSlice(*img, k, nullptr, 0, bodyCentre(*img, k), b, v) && v > seedValue) seedValue = v, seed = b, seedK = k;
+    if (seedInSlice(*img, *coarse, k, bodyCentre(*img, k), b, v) && v > seedValue) seedValue = v, seed = b, seedK = k;
   }
   if (seedK < 0 || seedValue < 100) return {};
   std::vector<Vec3> pts(static_cast<size_t>(nz));
@@ -178,7 +226,7 @@ std::vector<Vec3> findCentreline(const CtImage& ct, const SegmentationParams& p)
     for (long k = seedK + dir; k >= 0 && k < nz; k += dir) {
       Vec3 b;
       double v;
-      if (!bestInSlice(*img, k, &last, std::max(2 * p.localiseMm, p.maxStepMm * p.localiseMm / 2.0), {}, b, v)) break;
+      if (!bestInSlice(*img, k, last, std::max(2 * p.localiseMm, p.maxStepMm * p.localiseMm / 2.0), b, v)) break;
       weak = v < stop ? weak + 1 : 0;
       if (weak * p.localiseMm > 14) break;  // the column has ended (skull base, coccyx, or the field)
       pts[size_t(k)] = b, ok[size_t(k)] = v >= stop;
