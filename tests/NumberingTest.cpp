@@ -115,6 +115,41 @@ TEST(NumberingTest, SevenLumbarTypeVertebraeNameNoLevel) {
   for (const std::string& n : v.vertebraNames) EXPECT_NE(n, "L7");
 }
 
+/// `column(...)` with every whole segment 35 mm tall and segment `tall` (cranial to caudal) `mm` tall.
+NumberingEvidence withTallSegment(NumberingEvidence e, int tall, double mm) {
+  for (auto& v : e.vertebrae)
+    if (!v.sacrum) v.heightMm = 35;
+  e.vertebrae[size_t(tall)].heightMm = mm;
+  return e;
+}
+
+TEST(NumberingTest, ASegmentTallerThanAnyVertebraStopsTheCountAtIt) {
+  // A missed disc makes one segment of two vertebrae (a contrast CT's column gave 96 and 101 mm): the
+  // rib anchor above it agreed with the sacrum on "5 lumbar" by accident, and every name above it
+  // was one level off. Only the levels below it are named, from the sacrum.
+  NumberingEvidence e = withTallSegment(column(false, 0, 3, 0, 5, true), 4, 75);  // the second lumbar-type segment
+  NumberingVerdict v = numberLevels(e);
+  EXPECT_EQ(v.status, "uncertain");
+  EXPECT_NE(v.anomaly.find("75 mm"), std::string::npos) << v.anomaly;
+  EXPECT_NE(v.summary.find("missed"), std::string::npos) << v.summary;
+  EXPECT_EQ(v.vertebraNames, (std::vector<std::string>{"", "", "", "", "", "L3", "L4", "L5", "sacrum"}));
+  EXPECT_LE(v.confidence, 0.4);
+  // Directly above the sacrum: nothing but the sacrum is named.
+  v = numberLevels(withTallSegment(column(false, 0, 0, 0, 4, true), 3, 90));
+  EXPECT_EQ(v.vertebraNames, (std::vector<std::string>{"", "", "", "", "sacrum"}));
+  // Counted from C2 without a sacrum: only the levels above it.
+  v = numberLevels(withTallSegment(column(true, 6, 4, 0, 0, false), 5, 80));
+  EXPECT_EQ(v.status, "uncertain");
+  EXPECT_EQ(v.vertebraNames, (std::vector<std::string>{"C2", "C3", "C4", "C5", "C6", "", "", "", "", ""}));
+}
+
+TEST(NumberingTest, TallSegmentsCutByTheFieldOrNormalOnesChangeNothing) {
+  NumberingEvidence e = withTallSegment(column(false, 0, 3, 0, 5, true), 0, 75);
+  e.vertebrae[0].cutTop = true;  // the field's edge ends it, not a disc
+  EXPECT_EQ(numberLevels(e).status, "consistent");
+  EXPECT_EQ(numberLevels(withTallSegment(column(false, 0, 3, 0, 5, true), 4, 55)).status, "consistent");
+}
+
 TEST(NumberingTest, MissedCervicalDiscsDoNotMoveTheNamesBelowTheNeck) {
   // Three segments above the first rib pair where the neck has seven vertebrae: counting down from
   // C2 would call T1 "C4" and every lumbar level four too high. The sacrum, 12 rib pairs and five

@@ -88,7 +88,7 @@ namespace {
 
 NumberingEvidence evidenceOf(const SpineSegmentation& seg) {
   NumberingEvidence e;
-  for (const SegmentedVertebra& v : seg.vertebrae) e.vertebrae.push_back({v.hasRibs, v.sacrumLike, v.cutTop, v.cutBottom});
+  for (const SegmentedVertebra& v : seg.vertebrae) e.vertebrae.push_back({v.hasRibs, v.sacrumLike, v.cutTop, v.cutBottom, v.heightMm});
   for (const SegmentedDisc& d : seg.discs) e.discHeightsMm.push_back(d.heightMm);
   e.skullAbove = seg.skullAbove;
   if (!seg.vertebrae.empty()) e.topHeightMm = seg.vertebrae.front().heightMm;

@@ -1,10 +1,13 @@
 #include "spine/Numbering.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace spine {
 
 namespace {
+
+constexpr double kTallestVertebraMm = 60;  ///< a vertebra and its disc, disc centre to disc centre, at most
 
 std::string ordinalName(int position) {  // 1 = C1 ... 7 = C7, 8 = T1 ... 19 = T12, 20 = L1 ... 25 = L6
   if (position <= 7) return "C" + std::to_string(position);
@@ -181,6 +184,41 @@ void fromC2Only(NumberingVerdict& v, const NumberingEvidence& e) {
   v.summary = "Counted downwards from C2; no sacrum in view to check the count against.";
 }
 
+/// The whole segment nearest the anchor counted from (the sacrum, else the top) that is taller than
+/// any vertebra with its disc (lumbar disc-to-disc spacing is 30-45 mm): a disc in it was missed, so
+/// every count across it is one short. -1 when none.
+int tallSegment(const NumberingEvidence& e, bool fromSacrum) {
+  const int n = int(e.vertebrae.size());
+  for (int k = 0; k < n; ++k) {
+    const int i = fromSacrum ? n - 1 - k : k;
+    const VertebraEvidence& s = e.vertebrae[size_t(i)];
+    if (!s.sacrum && !s.cutTop && !s.cutBottom && s.heightMm > kTallestVertebraMm) return i;
+  }
+  return -1;
+}
+
+/// Names only what lies between the anchor and the tall segment t, counted from that anchor (from
+/// the sacrum assuming 5 lumbar vertebrae below t, as with no rib in view), and says why.
+void nameUpToTallSegment(NumberingVerdict& v, const NumberingEvidence& e, int sacrum, int t) {
+  const std::string height = std::to_string(int(std::lround(e.vertebrae[size_t(t)].heightMm)));
+  if (sacrum >= 0) {
+    NumberingVerdict fromBelow = v;
+    nameUpFromSacrum(fromBelow, sacrum, 5, false, false);
+    for (int i = 0; i < int(v.vertebraNames.size()); ++i) v.vertebraNames[size_t(i)] = i > t ? fromBelow.vertebraNames[size_t(i)] : "";
+  } else {
+    for (int i = t; i < int(v.vertebraNames.size()); ++i) v.vertebraNames[size_t(i)] = "";
+  }
+  const std::string missed = "a segment " + height + " mm long, taller than any vertebra: a disc in it was missed, so "
+                             "every count across it is short by one";
+  v.anomaly = v.anomaly.empty() ? missed : v.anomaly + "; " + missed;
+  v.status = "uncertain";
+  v.confidence = std::min(v.confidence, 0.4);
+  v.candidates.clear();
+  v.summary = "The column holds " + missed + ". Only the levels between it and the " +
+              (sacrum >= 0 ? std::string("sacrum are named, counted up from the sacrum assuming 5 lumbar vertebrae.")
+                           : std::string("top of the column are named, counted down from C2."));
+}
+
 }  // namespace
 
 NumberingVerdict numberLevels(const NumberingEvidence& e) {
@@ -199,6 +237,8 @@ NumberingVerdict numberLevels(const NumberingEvidence& e) {
     fromSacrum(v, sacrum, lastRib, thin);
   else if (e.skullAbove)
     fromC2Only(v, e);
+  const int tall = v.status.empty() ? -1 : tallSegment(e, sacrum >= 0);
+  if (tall >= 0) nameUpToTallSegment(v, e, sacrum, tall);
   if (v.status.empty()) {
     v.status = "not_identified";
     v.vertebraNames.assign(size_t(n), "");

@@ -14,6 +14,8 @@ struct VertebraEvidence {  ///< one detected vertebra, cranial to caudal
   bool ribs = false;
   bool sacrum = false;      ///< the lowest segment looks like a sacrum
   bool cutTop = false, cutBottom = false;
+  double heightMm = 0;      ///< along the column between its discs (0: not measured); a whole segment
+                            ///< taller than any vertebra holds a disc the segmentation missed
 };
 
 struct NumberingEvidence {
