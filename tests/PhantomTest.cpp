@@ -175,6 +175,20 @@ TEST(PhantomRenderTest, CtBoneDiscAndCanalValuesSitWhereTheTruthSaysTheyDo) {
   EXPECT_LT(std::abs(csf), 60.0);  // canal content: CSF near 0 HU, not bone
 }
 
+TEST(PhantomRenderTest, TheDiscsAboveTheSacrumAreDiscWhereTheTruthPutsThem) {
+  // The sacrum's first segment reached 3 mm above its top into the disc above it: a lumbarised S1's
+  // 5 mm S1-S2 disc read as bone at its centre, while the truth listed it.
+  PhantomResult r = generatePhantom(spec(coarse({{"seed", 10}, {"transitional", "lumbarized-S1"}}, 1.0, 1.0)));
+  for (const std::string name : {"S1-S2", "L5-S1"}) {
+    const DiscModel* d = nullptr;
+    for (const DiscModel& m : r.anatomy.discs)
+      if (m.name == name) d = &m;
+    ASSERT_NE(d, nullptr) << name;
+    EXPECT_LT(valueAt(r, d->frame.centre), 150.0) << name;
+    EXPECT_EQ(labelAt(*r.labels, d->frame.centre), d->label) << name;
+  }
+}
+
 TEST(PhantomRenderTest, MetalWhereHardwareIsClaimed) {
   json j = coarse({{"hardware", {{{"type", "pedicle-screws"}, {"levels", {"L4"}}, {"material", "titanium"}},
                                  {{"type", "cage"}, {"levels", {"L4-L5"}}, {"material", "titanium"}}}}},

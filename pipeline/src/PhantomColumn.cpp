@@ -321,8 +321,13 @@ void addSacrum(Anatomy& a, Walk down, const PhantomSpec& s) {
   for (int i = 0; i < 5; ++i) {
     double w = widths[i] * k * shrink, d = depths[i] * k * shrink, h = heights[i] * k;
     Frame f = frameAlong(axpy(p, -h / 2, axis), axis, u);
-    addBone(a.shapes, cylinder(f, {w / 2, d / 2, h / 2 + 3}, Tissue::Cortical, kCortex, kSacrumLabel), kSacrumLabel, 1.2,
-            s.osteoporosis);
+    // Segments overlap their neighbours by 3 mm each way (fused, no seam at the bends); the first
+    // reaches nothing above its own top, where it filled the disc (L5-S1 10.5 -> 7.5 mm, a lumbarised
+    // S1's S1-S2 5 -> 2 mm, unseen on 2.5 mm slices while the truth listed it).
+    const double above = i == 0 ? 0 : 3;
+    const Frame segment = frameAlong(axpy(p, -(h + 3 - above) / 2, axis), axis, u);
+    addBone(a.shapes, cylinder(segment, {w / 2, d / 2, (h + 3 + above) / 2}, Tissue::Cortical, kCortex, kSacrumLabel),
+            kSacrumLabel, 1.2, s.osteoporosis);
     Shape lam;
     lam.kind = Shape::Kind::HalfRing;
     lam.frame = f;
