@@ -143,6 +143,19 @@ TEST(NumberingTest, ASegmentTallerThanAnyVertebraStopsTheCountAtIt) {
   EXPECT_EQ(v.vertebraNames, (std::vector<std::string>{"C2", "C3", "C4", "C5", "C6", "", "", "", "", ""}));
 }
 
+TEST(NumberingTest, ASacrumLongerThanAnySacrumIsNoAnchor) {
+  // The contrast CT's lowest segment ran 181 mm up the inferior vena cava: "sacrum", and L5 and L4
+  // named above it.
+  NumberingEvidence e = withTallSegment(column(false, 0, 0, 0, 2, true), 0, 35);
+  e.vertebrae.back().heightMm = 181;
+  NumberingVerdict v = numberLevels(e);
+  EXPECT_EQ(v.status, "not_identified");
+  for (const auto& n : v.vertebraNames) EXPECT_TRUE(n.empty()) << n;
+  EXPECT_NE(v.summary.find("181 mm"), std::string::npos) << v.summary;
+  e.vertebrae.back().heightMm = 124;  // a sacrum with a fused L5
+  EXPECT_EQ(numberLevels(e).status, "provisional");
+}
+
 TEST(NumberingTest, TallSegmentsCutByTheFieldOrNormalOnesChangeNothing) {
   NumberingEvidence e = withTallSegment(column(false, 0, 3, 0, 5, true), 0, 75);
   e.vertebrae[0].cutTop = true;  // the field's edge ends it, not a disc

@@ -8,6 +8,8 @@ namespace spine {
 namespace {
 
 constexpr double kTallestVertebraMm = 60;  ///< a vertebra and its disc, disc centre to disc centre, at most
+constexpr double kLongestSacrumMm = 150;   ///< sacrum and coccyx along the column (100-125 mm on the phantoms and
+                                           ///< the real CT, a fused L5 included)
 
 std::string ordinalName(int position) {  // 1 = C1 ... 7 = C7, 8 = T1 ... 19 = T12, 20 = L1 ... 25 = L6
   if (position <= 7) return "C" + std::to_string(position);
@@ -226,6 +228,10 @@ NumberingVerdict numberLevels(const NumberingEvidence& e) {
   const int n = int(e.vertebrae.size());
   v.vertebraNames.assign(size_t(n), "");
   int sacrum = n > 0 && e.vertebrae.back().sacrum ? n - 1 : -1, lastRib = -1, ribs = 0;
+  // A lowest segment longer than any sacrum holds lumbar vertebrae whose discs were missed: it is
+  // not the sacrum, and nothing can be counted from it.
+  const bool sacrumTooLong = sacrum >= 0 && e.vertebrae[size_t(sacrum)].heightMm > kLongestSacrumMm;
+  if (sacrumTooLong) sacrum = -1;
   for (int i = 0; i < n; ++i)
     if (e.vertebrae[size_t(i)].ribs) lastRib = i, ++ribs;
   if (e.skullAbove) v.ribPairs = ribs;
@@ -244,6 +250,14 @@ NumberingVerdict numberLevels(const NumberingEvidence& e) {
     v.vertebraNames.assign(size_t(n), "");
     v.summary = n ? "Vertebrae were found but neither the sacrum nor C2 is in view: no level is named."
                   : "No vertebra was found: no level is named.";
+  }
+  if (sacrumTooLong) {
+    const std::string why = "the lowest segment is " + std::to_string(int(std::lround(e.vertebrae.back().heightMm))) +
+                            " mm long, longer than any sacrum: lumbar discs above the sacrum were missed, so it is not "
+                            "used as the sacrum";
+    v.anomaly = v.anomaly.empty() ? why : v.anomaly + "; " + why;
+    v.summary = v.status == "not_identified" ? "No level is named: " + why + ", and C2 is not in view."
+                                             : v.summary + " Also: " + why + ".";
   }
   v.reviewerMustConfirm =
       v.status == "confirmed"
