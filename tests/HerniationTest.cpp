@@ -78,6 +78,13 @@ TEST(HerniationTest, ANormalSpineHasNone) {
   EXPECT_TRUE(ofKind(a.findings, "multi-level-herniation").empty());
 }
 
+TEST(HerniationTest, OsteoporoticMarrowInsideAVertebraIsNotDiscMaterial) {
+  // Marrow at 85 HU reads as disc: from L4-L5 the material grew through a 2 mm gap in a faint cortex
+  // into L5's articular process and was reported as an 18.6 mm extrusion filling the canal.
+  const Analysed a = analyse("osteoporosis-ct");
+  for (const Finding* f : ofKind(a.findings, "herniation")) ADD_FAILURE() << f->summary;
+}
+
 TEST(HerniationTest, DiscsNextToMetalAreNotAssessedRatherThanGuessed) {
   const Analysed a = analyse("fusion-titanium-ct");  // screws in L4 and L5
   EXPECT_TRUE(ofKind(a.findings, "herniation").empty());

@@ -10,7 +10,7 @@ namespace spine {
 
 namespace {
 
-constexpr std::uint16_t kUnnamedVertebra = 900, kUnnamedDisc = 950;
+constexpr std::uint16_t kUnnamedVertebra = kUnnamedVertebraBase, kUnnamedDisc = kUnnamedDiscBase;
 
 std::uint16_t vertebraValue(const std::string& name, size_t i) {
   auto code = vertebraCode(name);

@@ -119,39 +119,42 @@ DiscBlock::DiscBlock(const CtImage& ct, const DiscFrame& frame, double halfWidth
   m_n[0] = int(2 * halfWidth / kStepMm) + 1, m_n[1] = int((yMax - yMin) / kStepMm) + 1;
   m_n[2] = int(2 * halfHeight / kStepMm) + 1;
   m_hu.assign(size_t(m_n[0]) * m_n[1] * m_n[2], -1000.f);
-  const auto inverse = ct.GetInverseDirection();
-  const auto size = ct.GetLargestPossibleRegion().GetSize();
   const CtPixel* buf = ct.GetBufferPointer();
+  forEachSample(ct, [&](size_t idx, const Vec3& c, const itk::Size<3>& size) {
+    const long x0 = long(std::floor(c[0])), y0 = long(std::floor(c[1])), z0 = long(std::floor(c[2]));
+    if (x0 < 0 || y0 < 0 || z0 < 0 || x0 + 1 >= long(size[0]) || y0 + 1 >= long(size[1]) || z0 + 1 >= long(size[2])) return;
+    auto voxel = [&](long i, long j, long k) { return float(buf[(size_t(k) * size[1] + j) * size[0] + i]); };
+    const double fx = c[0] - x0, fy = c[1] - y0, fz = c[2] - z0;
+    double value = 0;
+    for (int dz = 0; dz < 2; ++dz)
+      for (int dy = 0; dy < 2; ++dy)
+        for (int dx = 0; dx < 2; ++dx)
+          value += (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy) * (dz ? fz : 1 - fz) * voxel(x0 + dx, y0 + dy, z0 + dz);
+    m_hu[idx] = float(value);
+  });
+  smooth121(m_hu, m_n);
+}
+
+void DiscBlock::forEachSample(const itk::ImageBase<3>& img,
+                              const std::function<void(size_t, const Vec3&, const itk::Size<3>&)>& fn) const {
+  const auto inverse = img.GetInverseDirection();
+  const auto size = img.GetLargestPossibleRegion().GetSize();
   auto indexOf = [&](const Vec3& p) {
     Vec3 c{0, 0, 0};
     for (int a = 0; a < 3; ++a)
-      for (int b = 0; b < 3; ++b) c[a] += inverse(a, b) / ct.GetSpacing()[a] * (p[b] - ct.GetOrigin()[b]);
+      for (int b = 0; b < 3; ++b) c[a] += inverse(a, b) / img.GetSpacing()[a] * (p[b] - img.GetOrigin()[b]);
     return c;
   };
-  const Vec3 c0 = indexOf(frame.world(m_min[0], m_min[1], m_min[2]));
+  const Vec3 c0 = indexOf(m_frame.world(m_min[0], m_min[1], m_min[2]));
   Vec3 step[3];
   for (int a = 0; a < 3; ++a) {
     Vec3 d{0, 0, 0};
     d[a] = kStepMm;
-    step[a] = sub(indexOf(frame.world(m_min[0] + d[0], m_min[1] + d[1], m_min[2] + d[2])), c0);
+    step[a] = sub(indexOf(m_frame.world(m_min[0] + d[0], m_min[1] + d[1], m_min[2] + d[2])), c0);
   }
-  auto voxel = [&](long i, long j, long k) { return float(buf[(size_t(k) * size[1] + j) * size[0] + i]); };
   for (int k = 0; k < m_n[2]; ++k)
     for (int j = 0; j < m_n[1]; ++j)
-      for (int i = 0; i < m_n[0]; ++i) {
-        const Vec3 c = axpy(axpy(axpy(c0, i, step[0]), j, step[1]), k, step[2]);
-        const long x0 = long(std::floor(c[0])), y0 = long(std::floor(c[1])), z0 = long(std::floor(c[2]));
-        if (x0 < 0 || y0 < 0 || z0 < 0 || x0 + 1 >= long(size[0]) || y0 + 1 >= long(size[1]) || z0 + 1 >= long(size[2]))
-          continue;
-        const double fx = c[0] - x0, fy = c[1] - y0, fz = c[2] - z0;
-        double value = 0;
-        for (int dz = 0; dz < 2; ++dz)
-          for (int dy = 0; dy < 2; ++dy)
-            for (int dx = 0; dx < 2; ++dx)
-              value += (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy) * (dz ? fz : 1 - fz) * voxel(x0 + dx, y0 + dy, z0 + dz);
-        m_hu[index(i, j, k)] = float(value);
-      }
-  smooth121(m_hu, m_n);
+      for (int i = 0; i < m_n[0]; ++i) fn(index(i, j, k), axpy(axpy(axpy(c0, i, step[0]), j, step[1]), k, step[2]), size);
 }
 
 int DiscBlock::clampIndex(int axis, double mm) const {

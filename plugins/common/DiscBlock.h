@@ -3,6 +3,8 @@
 // left, y posterior (towards the canal), z along the disc's normal (cranial). The disc detectors
 // (herniation, stenosis, adjacent segment) measure in such blocks; what they find maps back to LPS
 // with world().
+#include <cmath>
+#include <functional>
 #include <limits>
 #include <vector>
 
@@ -73,11 +75,26 @@ class DiscBlock {
     if (k + 1 < m_n[2]) fn(idx + size_t(m_n[0]) * m_n[1]);
   }
   float at(int i, int j, int k) const { return m_hu[index(i, j, k)]; }
+  /// Per block voxel: whether the label map's nearest voxel carries a value `keep` accepts (0 outside).
+  template <typename Keep>
+  std::vector<std::uint8_t> labelled(const LabelImage& labels, Keep keep) const {
+    std::vector<std::uint8_t> out(m_hu.size(), 0);
+    const LabelPixel* buf = labels.GetBufferPointer();
+    forEachSample(labels, [&](size_t idx, const Vec3& c, const itk::Size<3>& size) {
+      const long x = std::lround(c[0]), y = std::lround(c[1]), z = std::lround(c[2]);
+      if (x < 0 || y < 0 || z < 0 || x >= long(size[0]) || y >= long(size[1]) || z >= long(size[2])) return;
+      out[idx] = keep(buf[(size_t(z) * size[1] + size_t(y)) * size[0] + size_t(x)]) ? 1 : 0;
+    });
+    return out;
+  }
   size_t size() const { return m_hu.size(); }
   const DiscFrame& frame() const { return m_frame; }
 
  private:
   int clampIndex(int axis, double mm) const;
+  /// fn(block index, continuous index in img, img's size) for every block voxel.
+  void forEachSample(const itk::ImageBase<3>& img,
+                     const std::function<void(size_t, const Vec3&, const itk::Size<3>&)>& fn) const;
   DiscFrame m_frame;
   double m_min[3];
   int m_n[3];

@@ -48,7 +48,9 @@ struct Walls {
 struct DiscCanal {
   /// Opens the disc: samples its block and measures all below; `why` says what could not be
   /// measured (metal near it, no posterior body edge, not disc, too little contrast), else empty.
-  DiscCanal(const CtImage& ct, const DiscFrame& frame, double halfHeightMm, const CanalParams& p);
+  /// With `labels` (the analysis' label map), voxels its vertebrae hold are never disc material.
+  DiscCanal(const CtImage& ct, const DiscFrame& frame, double halfHeightMm, const CanalParams& p,
+            const LabelImage* labels = nullptr);
 
   DiscBlock block;
   double halfHeight = 0;  ///< half the disc space, mm
@@ -60,6 +62,7 @@ struct DiscCanal {
   double reachMm = 0;                  ///< material is followed this far above and below the disc space
   double partialVolumeMm = 1;          ///< bone blurs this far: half the CT's coarsest spacing, at least 1 mm
   std::vector<std::uint8_t> nearBone;  ///< within partialVolumeMm of bone: never disc material
+  std::vector<std::uint8_t> vertebra;  ///< in a vertebra's label (faint marrow reads as disc): never disc material
   std::string why;
 };
 

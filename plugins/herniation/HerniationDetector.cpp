@@ -163,10 +163,10 @@ Finding notAssessed(const LevelEntry& disc, const std::string& why) {
 
 /// Every finding of one disc: the deepest material beyond the line that is worth reporting, or why
 /// the disc could not be judged.
-std::vector<Finding> judgeDisc(const CtImage& ct, const discs::DiscFrame& frame, const LevelEntry& disc,
-                               const HerniationParams& p) {
+std::vector<Finding> judgeDisc(const CtImage& ct, const LabelImage& labels, const discs::DiscFrame& frame,
+                               const LevelEntry& disc, const HerniationParams& p) {
   const double halfHeight = std::clamp(frame.halfHeight > 0 ? frame.halfHeight : disc.heightMm / 2, 2.0, 10.0);
-  const DiscCanal c(ct, frame, halfHeight, p.canal);
+  const DiscCanal c(ct, frame, halfHeight, p.canal, &labels);
   if (!c.why.empty()) return {notAssessed(disc, c.why)};
   const DiscBlock& block = c.block;
   std::vector<Material> found;
@@ -222,7 +222,7 @@ std::vector<Finding> HerniationDetector::detect(const DetectorInput& input) cons
     out = mrHerniationFindings(input.volume, *input.levels, m_params.mr);
   else
     out = discs::judgeEachDisc(*input.levels, "herniation", [&](const discs::DiscFrame& f, const LevelEntry& d) {
-      return judgeDisc(*input.volume.ct, f, d, m_params);
+      return judgeDisc(*input.volume.ct, *input.levels->labels, f, d, m_params);
     });
   std::vector<const Finding*> herniated;
   for (const Finding& f : out)

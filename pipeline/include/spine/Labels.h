@@ -33,6 +33,13 @@ std::string discName(std::uint16_t upper, std::uint16_t lower);
 inline std::uint16_t discLabel(std::uint16_t upperCode) { return std::uint16_t(kDiscBase + upperCode); }
 inline std::uint16_t ribLabel(std::uint16_t vertebraCode) { return std::uint16_t(kRibBase + vertebraCode); }
 
+/// Unnamed segments' values in labels.nii.gz: 900 + i (vertebra i from the top), 950 + i (disc i).
+inline constexpr std::uint16_t kUnnamedVertebraBase = 900, kUnnamedDiscBase = 950;
+/// True for a vertebra's value in labels.nii.gz, named or not (not a disc's, a rib's or background).
+inline bool isVertebraLabel(std::uint16_t v) {
+  return (v >= 1 && v < kDiscBase) || (v >= kUnnamedVertebraBase && v < kUnnamedDiscBase);
+}
+
 /// Splits "L4-L5" into its two vertebra names; nullopt when it is not a disc name.
 std::optional<std::pair<std::string, std::string>> splitDiscName(const std::string& name);
 
