@@ -135,28 +135,6 @@ DiscBlock::DiscBlock(const CtImage& ct, const DiscFrame& frame, double halfWidth
   smooth121(m_hu, m_n);
 }
 
-void DiscBlock::forEachSample(const itk::ImageBase<3>& img,
-                              const std::function<void(size_t, const Vec3&, const itk::Size<3>&)>& fn) const {
-  const auto inverse = img.GetInverseDirection();
-  const auto size = img.GetLargestPossibleRegion().GetSize();
-  auto indexOf = [&](const Vec3& p) {
-    Vec3 c{0, 0, 0};
-    for (int a = 0; a < 3; ++a)
-      for (int b = 0; b < 3; ++b) c[a] += inverse(a, b) / img.GetSpacing()[a] * (p[b] - img.GetOrigin()[b]);
-    return c;
-  };
-  const Vec3 c0 = indexOf(m_frame.world(m_min[0], m_min[1], m_min[2]));
-  Vec3 step[3];
-  for (int a = 0; a < 3; ++a) {
-    Vec3 d{0, 0, 0};
-    d[a] = kStepMm;
-    step[a] = sub(indexOf(m_frame.world(m_min[0] + d[0], m_min[1] + d[1], m_min[2] + d[2])), c0);
-  }
-  for (int k = 0; k < m_n[2]; ++k)
-    for (int j = 0; j < m_n[1]; ++j)
-      for (int i = 0; i < m_n[0]; ++i) fn(index(i, j, k), axpy(axpy(axpy(c0, i, step[0]), j, step[1]), k, step[2]), size);
-}
-
 int DiscBlock::clampIndex(int axis, double mm) const {
   return std::clamp(int(std::lround((mm - m_min[axis]) / kStepMm)), 0, m_n[axis] - 1);
 }

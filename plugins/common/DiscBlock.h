@@ -4,7 +4,6 @@
 // (herniation, stenosis, adjacent segment) measure in such blocks; what they find maps back to LPS
 // with world().
 #include <cmath>
-#include <functional>
 #include <limits>
 #include <vector>
 
@@ -93,8 +92,27 @@ class DiscBlock {
  private:
   int clampIndex(int axis, double mm) const;
   /// fn(block index, continuous index in img, img's size) for every block voxel.
-  void forEachSample(const itk::ImageBase<3>& img,
-                     const std::function<void(size_t, const Vec3&, const itk::Size<3>&)>& fn) const;
+  template <typename Fn>
+  void forEachSample(const itk::ImageBase<3>& img, Fn fn) const {
+    const auto inverse = img.GetInverseDirection();
+    const auto size = img.GetLargestPossibleRegion().GetSize();
+    auto indexOf = [&](const Vec3& p) {
+      Vec3 c{0, 0, 0};
+      for (int a = 0; a < 3; ++a)
+        for (int b = 0; b < 3; ++b) c[a] += inverse(a, b) / img.GetSpacing()[a] * (p[b] - img.GetOrigin()[b]);
+      return c;
+    };
+    const Vec3 c0 = indexOf(m_frame.world(m_min[0], m_min[1], m_min[2]));
+    Vec3 step[3];
+    for (int a = 0; a < 3; ++a) {
+      Vec3 d{0, 0, 0};
+      d[a] = kStepMm;
+      step[a] = sub(indexOf(m_frame.world(m_min[0] + d[0], m_min[1] + d[1], m_min[2] + d[2])), c0);
+    }
+    for (int k = 0; k < m_n[2]; ++k)
+      for (int j = 0; j < m_n[1]; ++j)
+        for (int i = 0; i < m_n[0]; ++i) fn(index(i, j, k), axpy(axpy(axpy(c0, i, step[0]), j, step[1]), k, step[2]), size);
+  }
   DiscFrame m_frame;
   double m_min[3];
   int m_n[3];
