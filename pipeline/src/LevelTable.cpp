@@ -10,11 +10,9 @@ namespace spine {
 
 namespace {
 
-constexpr std::uint16_t kUnnamedVertebra = kUnnamedVertebraBase, kUnnamedDisc = kUnnamedDiscBase;
-
 std::uint16_t vertebraValue(const std::string& name, size_t i) {
   auto code = vertebraCode(name);
-  return code ? *code : std::uint16_t(kUnnamedVertebra + i);
+  return code ? *code : std::uint16_t(kUnnamedVertebraBase + i);
 }
 
 }  // namespace
@@ -54,7 +52,7 @@ LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict&
     LevelEntry e;
     const bool named = vertebraCode(up) && vertebraCode(lo);  // both names in the label convention
     e.name = named ? discName(*vertebraCode(up), *vertebraCode(lo)) : "disc " + std::to_string(i + 1) + " (unnamed)";
-    e.label = named ? discLabel(*vertebraCode(up)) : std::uint16_t(kUnnamedDisc + i);
+    e.label = named ? discLabel(*vertebraCode(up)) : std::uint16_t(kUnnamedDiscBase + i);
     e.confidence = named ? verdict.confidence : 0;
     e.heightMm = seg.discs[i].heightMm;
     if (seg.discs[i].placement == DiscPlacement::Cage)

@@ -33,7 +33,8 @@ struct LevelTable {
   std::pair<const LevelEntry*, const LevelEntry*> bodiesAround(const LevelEntry& disc) const;
 };
 
-/// Unnamed segments keep values 900 + i (vertebra i from the top) and 950 + i (disc i).
+/// Unnamed segments keep values kUnnamedVertebraBase + i (vertebra i from the top) and kUnnamedDiscBase + i
+/// (disc i): 900 + i and 950 + i (spine/Labels.h).
 LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict& verdict);
 
 /// Segmentation + numbering of a CT, the whole chain.
