@@ -1,8 +1,8 @@
 // The hardware detector against phantom truth (screws found at their level and side, rods spanning
-// their levels, a broken rod's gap measured, nothing on a spine without metal) and on the real CT
-// with a hip prosthesis (metal reported as not spinal, no spinal hardware) and with real screw meshes
-// placed in it; on MR, susceptibility voids on the MR hardware phantom, and none on MR without metal
-// (a phantom and real series).
+// their levels, an anterior plate at its levels, a broken rod's gap measured, nothing on a spine
+// without metal) and on the real CT with a hip prosthesis (metal reported as not spinal, no spinal
+// hardware) and with real screw meshes placed in it; on MR, susceptibility voids on the MR hardware
+// phantom, and none on MR without metal (a phantom and real series).
 #include "TestHelpers.h"
 
 #include <algorithm>
@@ -75,6 +75,7 @@ std::vector<std::pair<json, const Finding*>> expectScrewsAtTheirLevelsAndSides(c
 TEST(HardwareTest, TitaniumFusionScrewsAndRodsAreFoundAtTheirLevelsAndSides) {
   Analysed a = analyse("fusion-titanium-ct");
   ASSERT_EQ(a.levels.verdict.status, "consistent");
+  EXPECT_TRUE(objects(a.findings, "plate").empty()) << "posterior rods and screw heads are no plate";
   const auto matched = expectScrewsAtTheirLevelsAndSides(a.phantom.truth, a.findings);
   EXPECT_EQ(matched.size(), 4u);
   for (const auto& [h, s] : matched) {
@@ -158,6 +159,22 @@ TEST(HardwareTest, ACageTouchingTheScrewsOnThickSlicesIsStillACage) {
     if (h["kind"] == "pedicle-screw") {
       EXPECT_NE(matchScrew(screws, h), nullptr) << h["level"] << " " << h["side"];
     }
+}
+
+TEST(HardwareTest, AnAnteriorCervicalPlateIsAPlateAtItsLevelsNotACage) {
+  // cervical-plate-ct: a titanium plate on the fronts of C5 and C6 with two body screws in each
+  // (and a radiolucent PEEK cage). 30 mm long and 10 mm in front of the disc's centre, it read as
+  // a metal interbody cage in C5-C6 with a "possible subsidence" before plates were recognised.
+  const Analysed a = analyse("cervical-plate-ct");
+  const auto plates = objects(a.findings, "plate");
+  ASSERT_EQ(plates.size(), 1u);
+  EXPECT_EQ(plates[0]->levels, (std::vector<std::string>{"C5", "C6"})) << plates[0]->summary;
+  EXPECT_EQ(plates[0]->details["position"], "anterior");
+  EXPECT_EQ(plates[0]->details["discs_spanned"], json::array({"C5-C6"}));
+  EXPECT_EQ(plates[0]->details["material"], "titanium (likely)");
+  for (const char* other : {"interbody cage", "pedicle screw", "rod", "other metal"})
+    EXPECT_TRUE(objects(a.findings, other).empty()) << other;
+  for (const Finding& f : a.findings) EXPECT_NE(f.kind, "hardware-failure") << f.summary;
 }
 
 TEST(HardwareTest, LucentHalosAroundLooseScrewsAreFound) {

@@ -59,6 +59,8 @@ LevelSet phantomTruthSet(const std::string& file) {
       if (h.at("kind") == "interbody-cage" && h.value("bridging_bone", false))
         s.findings["fusion-bridged"].insert(h.at("level").get<std::string>());
       if (h.contains("level") && h.at("kind") != "laminectomy") s.findings["hardware"].insert(h.at("level").get<std::string>());
+      if (h.at("kind") == "plate")  // fixed to each of its vertebrae by body screws
+        for (const json& l : h.at("levels")) s.findings["hardware"].insert(l.get<std::string>());
       if (h.at("kind") == "pedicle-screw")
         s.screws.push_back({h.at("level").get<std::string>(), h.at("side").get<std::string>(), vec3FromJson(h.at("entry_lps_mm")),
                             vec3FromJson(h.at("tip_lps_mm")), h.value("halo_mm", 0.0) >= 1.5});

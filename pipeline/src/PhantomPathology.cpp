@@ -1,6 +1,6 @@
 // Pathology and hardware: disc herniations (MSU/NASS nomenclature: protrusion has a base wider
 // than its depth, extrusion a narrower neck and may migrate), degenerated discs, pedicle screws,
-// rods, interbody cages and laminectomy defects, each with its ground-truth record.
+// rods, interbody cages, anterior plates and laminectomy defects, each with its ground-truth record.
 #include <algorithm>
 #include <cmath>
 
@@ -162,6 +162,37 @@ void addCage(Anatomy& a, const HardwareSpec& h, bool mr, const PhantomSpec& spec
   }
 }
 
+/// An anterior plate on the bodies of its vertebrae (first..last), 2.5 mm thick, from 35 % of the
+/// first body's height above its centre to as far below the last's, with two 4 mm body screws
+/// into each vertebra, aimed back and slightly converging (as in an ACDF or an anterior lumbar
+/// plate).
+void addPlate(Anatomy& a, const HardwareSpec& h, bool mr) {
+  const VertebraModel& top = *a.vertebra(h.levels.front());
+  const VertebraModel& bottom = *a.vertebra(h.levels.back());
+  constexpr double kThicknessMm = 2.5, kScrewRadiusMm = 2;
+  const double width = std::clamp(0.85 * top.width, 14.0, 30.0);
+  auto front = [&](const VertebraModel& v) { return v.body.world(0, -v.depth / 2 - kThicknessMm / 2 - 0.5, 0); };
+  const Vec3 upper = front(top), lower = front(bottom);
+  Frame f;
+  f.centre = scale(add(upper, lower), 0.5);
+  f.w = normalized(sub(upper, lower));
+  f.u = normalized(axpy(top.body.u, -dot(top.body.u, f.w), f.w));
+  f.v = cross(f.w, f.u);
+  const double length = distance(upper, lower) + 0.35 * (top.height + bottom.height);
+  addMetal(a, box(f, {width / 2, kThicknessMm / 2, length / 2}, metalOf(h.material), kMetal, 0), h.material, mr);
+  for (const std::string& level : h.levels) {
+    const VertebraModel& v = *a.vertebra(level);
+    const double reach = std::min(0.75 * v.depth, 22.0);
+    for (int side : {1, -1}) {
+      const Vec3 entry = axpy(front(v), side * width / 4, f.u);
+      const Vec3 dir = normalized(add(v.body.v, scale(v.body.u, -side * 0.1)));
+      addMetal(a, capsule(entry, axpy(entry, reach, dir), kScrewRadiusMm, metalOf(h.material), kMetal, kKeepLabel), h.material, mr);
+    }
+  }
+  a.hardware.push_back({{"kind", "plate"}, {"levels", h.levels}, {"position", "anterior"}, {"material", h.material},
+                        {"centre_lps_mm", toJson(f.centre)}, {"length_mm", length}, {"width_mm", width}});
+}
+
 void addLaminectomy(Anatomy& a, const HardwareSpec& h) {
   for (const std::string& level : h.levels) {
     const VertebraModel* v = a.vertebra(level);
@@ -192,6 +223,7 @@ void buildPathology(Anatomy& a, const PhantomSpec& spec) {
     if (h.type == "rods") addRods(a, h, mr);
     if (h.type == "cage") addCage(a, h, mr, spec);
     if (h.type == "laminectomy") addLaminectomy(a, h);
+    if (h.type == "plate") addPlate(a, h, mr);
   }
 }
 

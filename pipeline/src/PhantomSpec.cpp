@@ -124,12 +124,13 @@ HardwareSpec parseHardware(const json& j, const std::string& where, const std::s
   Fields f(j, where, file);
   f.get("mesh", h.mesh);
   h.mesh = resolved(h.mesh, file);
-  f.oneOf("type", h.type, {"pedicle-screws", "rods", "cage", "laminectomy"});
+  f.oneOf("type", h.type, {"pedicle-screws", "rods", "cage", "laminectomy", "plate"});
   f.get("levels", h.levels);
   bool disc = h.type == "cage";
   if (h.levels.empty()) f.fail("levels", "must name at least one level");
   for (const std::string& l : h.levels) requireLevel(f, "levels", l, disc);
   if (h.type == "rods" && h.levels.size() < 2) f.fail("levels", "rods need at least two vertebrae");
+  if (h.type == "plate" && h.levels.size() < 2) f.fail("levels", "a plate needs at least two vertebrae");
   f.oneOf("material", h.material, {"titanium", "steel", "peek"});
   if (h.material == "peek" && h.type != "cage") f.fail("material", "peek is for cages only");
   f.range("diameter_mm", h.diameterMm, 3, 9);

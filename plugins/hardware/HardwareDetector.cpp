@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <iterator>
+#include <cctype>
 #include <cmath>
 #include <deque>
 #include <limits>
+#include <optional>
 
 #include <itkLinearInterpolateImageFunction.h>
 #include <vnl/algo/vnl_symmetric_eigensystem.h>
@@ -468,6 +470,41 @@ Finding otherFinding(const MetalObject& o, const Levels& levels, const HardwareP
   return f;
 }
 
+/// A plate's place against the column: the side of the bodies its sheet lies on (LPS: anterior is -y).
+std::string platePosition(const Vec3& normal) {
+  if (-normal[1] >= 0.7) return "anterior";
+  if (std::abs(normal[0]) >= 0.7) return normal[0] > 0 ? "left lateral" : "right lateral";
+  if (normal[1] >= 0.7) return "posterior";
+  return normal[1] < 0 ? "anterolateral" : "posterolateral";
+}
+
+Finding plateFinding(const MetalObject& o, const Vec3& normal, const Levels& levels, const HardwareParams& p) {
+  Finding f = hardwareFinding("plate", o, p);
+  f.details["position"] = platePosition(normal);
+  // The vertebrae it is fixed to: those whose centroids lie within its length, and the discs between.
+  std::vector<std::string> discs;
+  if (levels.table) {
+    const double lo = dot(sub(o.endA, o.centroid), o.axis), hi = dot(sub(o.endB, o.centroid), o.axis);
+    auto within = [&](const LevelEntry& e) {
+      const double t = dot(sub(e.centroid, o.centroid), o.axis);
+      return t >= std::min(lo, hi) && t <= std::max(lo, hi) && distance(e.centroid, o.centroid) <= p.spinalReachMm;
+    };
+    for (const LevelEntry& v : levels.table->vertebrae)
+      if (within(v)) f.levels.push_back(v.name);
+    for (const LevelEntry& d : levels.table->discs)
+      if (within(d)) discs.push_back(d.name);
+  }
+  f.details["discs_spanned"] = discs;
+  std::string span = f.levels.empty() ? "levels unknown" : f.levels.size() == 1 ? f.levels.front() : f.levels.front() + " to " + f.levels.back();
+  std::string across;
+  for (const std::string& d : discs) across += (across.empty() ? " across " : ", ") + d;
+  std::string position = f.details["position"].get<std::string>();
+  position[0] = char(std::toupper(static_cast<unsigned char>(position[0])));
+  f.summary = position + " plate, " + span + across + ", " + oneDecimal(o.length) + " mm, " + f.details["material"].get<std::string>() +
+              " (its body screws are part of the same metal).";
+  return f;
+}
+
 Finding nonSpinalFinding(const MetalObject& o, double distanceMm, const HardwareParams& p) {
   Finding f;
   f.kind = "non-spinal-metal";
@@ -535,6 +572,58 @@ bool readsAsCage(const MetalObject& o, const Levels& levels, const HardwareParam
   return levels.nearestDisc(o.centroid, &toDisc) && toDisc < 15 && o.length <= p.cageMaxMm;
 }
 
+/// A plate is a sheet along the column on the bodies' surface: its long axis runs head-foot; across
+/// the direction from the nearest vertebra's centroid to the object's (the sheet's normal), at
+/// least `plateSheetFraction` of its metal lies in one slab `plateSheetMm` thick (its body screws,
+/// running along the normal, are the rest), and that slab's metal is `plateMinWidthMm` wide or more
+/// (5-95 % extent; a screw's cross-section is 5-7 mm). It lies in front of the bodies or beside
+/// them, within `plateMaxOffsetMm` of its vertebra's centroid: posterior rods and screw heads can
+/// lie in one coronal slab too. The normal, or nothing when not a plate.
+std::optional<Vec3> plateNormal(const MetalGrid& g, const std::vector<long>& voxels, const MetalObject& o, const Levels& levels,
+                                const HardwareParams& p) {
+  const LevelEntry* v = levels.nearestVertebra(o.centroid);
+  if (!v || std::abs(o.axis[2]) < 0.7 || o.length < p.plateMinLengthMm) return std::nullopt;
+  const Vec3 out = sub(o.centroid, v->centroid), offAxis = axpy(out, -dot(out, o.axis), o.axis);
+  if (norm(offAxis) < 5) return std::nullopt;  // centred on the body: not on its surface
+  const Vec3 n = normalized(offAxis), across = cross(o.axis, n);
+  if (n[1] >= 0.5 || norm(offAxis) > p.plateMaxOffsetMm) return std::nullopt;  // posterior instrumentation, or off the bodies
+  std::vector<std::pair<double, double>> at;  // (along the normal, across the column)
+  at.reserve(voxels.size());
+  for (long f : voxels) {
+    const Vec3 d = sub(g.point(f), o.centroid);
+    at.emplace_back(dot(d, n), dot(d, across));
+  }
+  std::sort(at.begin(), at.end());
+  size_t best = 0, bestStart = 0;
+  for (size_t a = 0, b = 0; a < at.size(); ++a) {
+    while (b < at.size() && at[b].first - at[a].first <= p.plateSheetMm) ++b;
+    if (b - a > best) best = b - a, bestStart = a;
+  }
+  if (double(best) < p.plateSheetFraction * double(at.size())) return std::nullopt;
+  std::vector<double> width;
+  for (size_t i = bestStart; i < bestStart + best; ++i) width.push_back(at[i].second);
+  std::sort(width.begin(), width.end());
+  if (width[width.size() * 95 / 100] - width[width.size() * 5 / 100] < p.plateMinWidthMm) return std::nullopt;
+  return n;
+}
+
+/// Plates are found first, among whole metal objects, and taken out of the grid: where a plate's
+/// sheet is steep its metal runs head-foot far enough to read as rod, which would cut it apart.
+std::vector<std::pair<MetalObject, Vec3>> takePlates(MetalGrid& g, const Levels& levels, const HardwareParams& p) {
+  std::vector<std::pair<MetalObject, Vec3>> plates;
+  if (!levels.table) return plates;
+  for (const std::vector<long>& voxels : components(g, kMetal)) {
+    MetalObject o = describe(g, voxels, false);
+    const auto normal = plateNormal(g, voxels, o, levels, p);
+    if (!normal) continue;
+    plates.emplace_back(std::move(o), *normal);
+    for (long v : voxels) g.mask[size_t(v)] = 0;
+  }
+  if (!plates.empty())
+    g.metal.erase(std::remove_if(g.metal.begin(), g.metal.end(), [&](long v) { return g.mask[size_t(v)] == 0; }), g.metal.end());
+  return plates;
+}
+
 /// Faint metal (its peak under `metalHu`, found only in coarse voxels) is kept as spinal hardware
 /// only beside a vertebra and not in front of it: calcified aortic or iliac walls, as bright in
 /// 3 mm voxels, lie in front of the column.
@@ -597,9 +686,6 @@ std::vector<Finding> HardwareDetector::detect(const DetectorInput& input) const 
   if (input.volume.modality == Modality::MR)
     return input.volume.mr && input.levels ? mrVoidFindings(*input.volume.mr, *input.levels, p.mr) : std::vector<Finding>{};
   MetalGrid grid = metalGrid(*input.volume.ct, p.metal);
-  markRodRuns(grid, p.rodRunMm);
-  unmarkThickRods(grid, p.rodMaxWidthMm);
-  growRods(grid);
   Levels levels{input.levels && !input.levels->vertebrae.empty() ? input.levels : nullptr};
   std::vector<Finding> out, screws;
   std::vector<MetalObject> spinal, rods, others;
@@ -613,6 +699,11 @@ std::vector<Finding> HardwareDetector::detect(const DetectorInput& input) const 
     spinal.push_back(o);
     return true;
   };
+  for (const auto& [plate, normal] : takePlates(grid, levels, p))
+    if (keep(plate)) out.push_back(plateFinding(plate, normal, levels, p));
+  markRodRuns(grid, p.rodRunMm);
+  unmarkThickRods(grid, p.rodMaxWidthMm);
+  growRods(grid);
   for (const std::vector<long>& voxels : components(grid, kRod)) {
     MetalObject o = describe(grid, voxels, true);
     if (o.length < p.rodRunMm && faint(o, p)) continue;  // faint metal is taken as rod or screw only

@@ -1,6 +1,6 @@
 #pragma once
 // Spinal hardware on CT: metal objects found from the scan's own values, classified (pedicle screw,
-// rod, interbody cage, other), assigned to their level and side, with their material, the levels
+// rod, interbody cage, plate, other), assigned to their level and side, with their material, the levels
 // their streaks obscure, rod discontinuities, and metal outside the spine (a hip prosthesis)
 // reported as not spinal. On MR the same objects are read from susceptibility voids (MrVoids.h).
 // Parameters and their evidence: plugins/hardware/README.md.
@@ -25,6 +25,11 @@ struct HardwareParams {
   double cageApartMm3 = 1000;    ///< metal this large inside a disc space is taken apart from what it touches (a cage)
   double cageSlabMarginMm = 3;   ///< ...the disc space's half height plus this (a sunk cage)...
   double cageRadiusMm = 22;      ///< ...within this of the disc's centre (screw heads and rods lie further back)
+  double plateSheetMm = 4;       ///< a plate's metal lies in a slab this thick across its normal (2-3 mm plates plus blur)...
+  double plateSheetFraction = 0.5; ///< ...this much of it at least (its body screws are the rest)...
+  double plateMinWidthMm = 10;   ///< ...the slab's metal this wide across the column (a screw's section is 5-7 mm)...
+  double plateMinLengthMm = 20;  ///< ...the object this long head-foot (one-level cervical plates are 22-30 mm)...
+  double plateMaxOffsetMm = 35;  ///< ...its centre no further than this from its vertebra's centroid, across the column, in front or beside
   double spinalReachMm = 90;     ///< metal farther than this from every vertebra is not spinal
   double steelHu = 7500;         ///< peak HU at or above: stainless steel likely (extended-scale CT; README)
   double titaniumHu = 3500;      ///< peak HU at or above (and below steelHu): titanium likely

@@ -35,8 +35,8 @@ struct DegeneratedDiscSpec {
 };
 
 struct HardwareSpec {
-  std::string type = "pedicle-screws";  ///< pedicle-screws | rods | cage | laminectomy
-  std::vector<std::string> levels;      ///< vertebrae (screws, rods: first..last) or a disc (cage, laminectomy: vertebra)
+  std::string type = "pedicle-screws";  ///< pedicle-screws | rods | cage | laminectomy | plate
+  std::vector<std::string> levels;      ///< vertebrae (screws; rods, plate: first..last), a disc (cage), vertebrae (laminectomy)
   std::string material = "titanium";    ///< titanium | steel | peek (cage only)
   double diameterMm = 6.5, lengthMm = 45;  ///< screws
   double haloMm = 0;                    ///< lucent loosening halo around the screw shaft
