@@ -177,6 +177,19 @@ TEST(HardwareTest, AnAnteriorCervicalPlateIsAPlateAtItsLevelsNotACage) {
   for (const Finding& f : a.findings) EXPECT_NE(f.kind, "hardware-failure") << f.summary;
 }
 
+TEST(HardwareTest, APlateWhoseBodyScrewsTouchPedicleScrewsIsStillAPlate) {
+  // thoracolumbar-plate-screws-ct: a T12-L2 plate, and pedicle screws in T12 and L2 whose tips touch
+  // the plate's body screws: one metal object, which read as no plate, two "other metal" and screws
+  // 78-85 mm long. The plate's front sheet is now taken apart; its L1 body screws go with it.
+  const Analysed a = analyse("thoracolumbar-plate-screws-ct");
+  const auto plates = objects(a.findings, "plate");
+  ASSERT_EQ(plates.size(), 1u);
+  EXPECT_EQ(plates[0]->levels, (std::vector<std::string>{"T12", "L1", "L2"})) << plates[0]->summary;
+  EXPECT_EQ(plates[0]->details["position"], "anterior");
+  EXPECT_EQ(expectScrewsAtTheirLevelsAndSides(a.phantom.truth, a.findings).size(), 4u);
+  EXPECT_TRUE(objects(a.findings, "other metal").empty());
+}
+
 TEST(HardwareTest, LucentHalosAroundLooseScrewsAreFound) {
   Analysed a = analyse("loosening-titanium-ct");  // 1.5 mm halos round the L3 screws, none round L4
   auto screws = objects(a.findings, "pedicle screw");

@@ -478,7 +478,7 @@ std::string platePosition(const Vec3& normal) {
   return normal[1] < 0 ? "anterolateral" : "posterolateral";
 }
 
-Finding plateFinding(const MetalObject& o, const Vec3& normal, const Levels& levels, const HardwareParams& p) {
+Finding plateFinding(const MetalObject& o, const Vec3& normal, bool whole, const Levels& levels, const HardwareParams& p) {
   Finding f = hardwareFinding("plate", o, p);
   f.details["position"] = platePosition(normal);
   // The vertebrae it is fixed to: those whose centroids lie within its length, and the discs between.
@@ -501,7 +501,9 @@ Finding plateFinding(const MetalObject& o, const Vec3& normal, const Levels& lev
   std::string position = f.details["position"].get<std::string>();
   position[0] = char(std::toupper(static_cast<unsigned char>(position[0])));
   f.summary = position + " plate, " + span + across + ", " + oneDecimal(o.length) + " mm, " + f.details["material"].get<std::string>() +
-              " (its body screws are part of the same metal).";
+              (whole ? " (its body screws are part of the same metal)."
+                     : " (taken apart from other metal it touches: a body screw touching a pedicle screw's tip is measured with "
+                       "that screw).");
   return f;
 }
 
@@ -607,17 +609,74 @@ std::optional<Vec3> plateNormal(const MetalGrid& g, const std::vector<long>& vox
   return n;
 }
 
+/// The metal at an object's front, slice by slice (within `plateSheetMm` of its most anterior voxel
+/// in each axial slice), its largest connected piece: a plate whose body screws touch other metal
+/// (pedicle screws' tips inside the body) is one object with them, and its sheet is this piece.
+std::vector<long> frontSheet(MetalGrid& g, const std::vector<long>& voxels, const HardwareParams& p) {
+  const long plane = g.superiorAxis == 0 ? 1 : g.superiorAxis == 1 ? g.n[0] : g.n[0] * g.n[1];
+  const long planes = g.n[g.superiorAxis];
+  auto slice = [&](long flat) { return (flat / plane) % planes; };
+  std::vector<double> front(size_t(planes), std::numeric_limits<double>::max());
+  for (long v : voxels) front[size_t(slice(v))] = std::min(front[size_t(slice(v))], g.point(v)[1]);  // LPS: anterior is -y
+  for (long v : voxels)
+    if (g.point(v)[1] <= front[size_t(slice(v))] + p.plateSheetMm) g.mask[size_t(v)] = kApart;
+  std::vector<std::vector<long>> pieces = components(g, kApart);
+  for (long v : voxels) g.mask[size_t(v)] = kMetal;
+  std::vector<long> largest;
+  for (std::vector<long>& piece : pieces)
+    if (piece.size() > largest.size()) largest = std::move(piece);
+  return largest;
+}
+
+/// The pieces of an object, once its front sheet is taken out, that touch the sheet and are no
+/// longer than `plateScrewMaxMm`: the plate's own body screws (a pedicle screw whose tip touches
+/// them reaches 60 mm or more back with them, and stays).
+std::vector<long> bodyScrewsOf(MetalGrid& g, const std::vector<long>& voxels, const std::vector<long>& sheet,
+                               const HardwareParams& p) {
+  constexpr std::uint8_t kSheet = 4;
+  for (long v : voxels) g.mask[size_t(v)] = kApart;
+  for (long v : sheet) g.mask[size_t(v)] = kSheet;
+  std::vector<long> screws;
+  for (const std::vector<long>& piece : components(g, kApart)) {
+    bool touches = false;
+    for (long v : piece) g.forNeighbours(v, [&](long w) { touches |= g.mask[size_t(w)] == kSheet; });
+    if (touches && describe(g, piece, false).length <= p.plateScrewMaxMm) screws.insert(screws.end(), piece.begin(), piece.end());
+  }
+  for (long v : voxels) g.mask[size_t(v)] = kMetal;
+  return screws;
+}
+
+struct Plate {
+  MetalObject object;
+  Vec3 normal;
+  bool whole = true;  ///< false: taken apart from metal its body screws touch (they stay with that metal)
+};
+
 /// Plates are found first, among whole metal objects, and taken out of the grid: where a plate's
-/// sheet is steep its metal runs head-foot far enough to read as rod, which would cut it apart.
-std::vector<std::pair<MetalObject, Vec3>> takePlates(MetalGrid& g, const Levels& levels, const HardwareParams& p) {
-  std::vector<std::pair<MetalObject, Vec3>> plates;
+/// sheet is steep its metal runs head-foot far enough to read as rod, which would cut it apart. An
+/// object that is no plate may hold one at its front (frontSheet): that sheet alone is taken.
+std::vector<Plate> takePlates(MetalGrid& g, const Levels& levels, const HardwareParams& p) {
+  std::vector<Plate> plates;
   if (!levels.table) return plates;
+  auto takeOut = [&](const std::vector<long>& voxels) {
+    for (long v : voxels) g.mask[size_t(v)] = 0;
+  };
   for (const std::vector<long>& voxels : components(g, kMetal)) {
     MetalObject o = describe(g, voxels, false);
-    const auto normal = plateNormal(g, voxels, o, levels, p);
-    if (!normal) continue;
-    plates.emplace_back(std::move(o), *normal);
-    for (long v : voxels) g.mask[size_t(v)] = 0;
+    if (const auto normal = plateNormal(g, voxels, o, levels, p)) {
+      plates.push_back({std::move(o), *normal, true});
+      takeOut(voxels);
+      continue;
+    }
+    if (o.length < p.plateMinLengthMm) continue;
+    const std::vector<long> sheet = frontSheet(g, voxels, p);
+    if (sheet.empty() || sheet.size() == voxels.size()) continue;
+    MetalObject s = describe(g, sheet, false);
+    if (const auto normal = plateNormal(g, sheet, s, levels, p)) {
+      takeOut(bodyScrewsOf(g, voxels, sheet, p));
+      takeOut(sheet);
+      plates.push_back({std::move(s), *normal, false});
+    }
   }
   if (!plates.empty())
     g.metal.erase(std::remove_if(g.metal.begin(), g.metal.end(), [&](long v) { return g.mask[size_t(v)] == 0; }), g.metal.end());
@@ -699,8 +758,8 @@ std::vector<Finding> HardwareDetector::detect(const DetectorInput& input) const 
     spinal.push_back(o);
     return true;
   };
-  for (const auto& [plate, normal] : takePlates(grid, levels, p))
-    if (keep(plate)) out.push_back(plateFinding(plate, normal, levels, p));
+  for (const Plate& plate : takePlates(grid, levels, p))
+    if (keep(plate.object)) out.push_back(plateFinding(plate.object, plate.normal, plate.whole, levels, p));
   markRodRuns(grid, p.rodRunMm);
   unmarkThickRods(grid, p.rodMaxWidthMm);
   growRods(grid);
