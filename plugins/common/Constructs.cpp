@@ -28,6 +28,10 @@ std::vector<Construct> constructs(const LevelTable& t, const std::map<std::uint1
   for (size_t i = 0; i < t.vertebrae.size(); ++i) instrumented[i] = has(t.vertebrae[i].label);
   for (size_t d = 0; d < t.discs.size() && d + 1 < t.vertebrae.size(); ++d)
     if (has(t.discs[d].label)) instrumented[d] = instrumented[d + 1] = true;
+  // Skip-level fixation: one vertebra without screws between two with them (a fracture fixed from
+  // the level above to the level below) is spanned by the rods and inside the construct.
+  for (size_t i = 1; i + 1 < instrumented.size(); ++i)
+    if (!instrumented[i] && has(t.vertebrae[i - 1].label) && has(t.vertebrae[i + 1].label)) instrumented[i] = true;
   std::vector<Construct> out;
   for (size_t i = 0; i < instrumented.size();) {
     size_t j = i;

@@ -23,7 +23,9 @@ struct Construct {
 };
 
 /// Runs of two or more consecutive instrumented vertebrae (`minMm3` of metal or more in the label);
-/// a disc holding that much metal (a cage) joins the vertebrae on either side of it.
+/// a disc holding that much metal (a cage) joins the vertebrae on either side of it, and one
+/// vertebra without metal between two with it (skip-level fixation: screws in T11 and L1 round a
+/// T12 fracture) is inside the run. Two separate constructs one free vertebra apart read as one.
 std::vector<Construct> constructs(const LevelTable& t, const std::map<std::uint16_t, double>& metal, double minMm3);
 
 }  // namespace spine::discs
