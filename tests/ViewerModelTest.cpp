@@ -122,6 +122,19 @@ TEST(SceneModelTest, AnchorsAreMarkedOnTheirLevels) {
   EXPECT_EQ(anchors, (std::map<std::string, std::string>{{"T12", "last rib pair"}, {"sacrum", "sacrum"}}));
 }
 
+TEST(SceneModelTest, ALumbarisedS1IsNotMarkedAsTheSacrumAnchor) {
+  // A free S1 above the sacrum (six lumbar-type vertebrae): the sacrum below it is the anchor, and
+  // both used to read "anchor: sacrum".
+  json r = sampleReport("uncertain");
+  r["vertebrae"].insert(r["vertebrae"].end() - 1, level("S1", 32, 200 - 35.0 * 6));
+  r["vertebrae"].back()["centroid_lps_mm"][2] = 200 - 35.0 * 7;
+  SceneModel s = buildSceneModel(readReviewModel(r, "/out", "r"));
+  std::map<std::string, std::string> anchors;
+  for (const LevelMark& l : s.levels)
+    if (!l.anchor.empty()) anchors[l.text.substr(0, l.text.find(' '))] = l.anchor;
+  EXPECT_EQ(anchors, (std::map<std::string, std::string>{{"T12", "last rib pair"}, {"sacrum", "sacrum"}}));
+}
+
 TEST(SceneModelTest, TheBannerWarnsUnlessTheNumberingIsConfirmed) {
   for (const std::string status : {"consistent", "provisional", "uncertain", "not_identified", "not_performed"}) {
     Banner b = buildSceneModel(readReviewModel(sampleReport(status), "/out", "r")).banner;

@@ -52,11 +52,14 @@ std::string statusWords(const std::string& status) {
 std::vector<std::string> anchorRoles(const ReviewModel& m) {
   std::vector<std::string> roles(m.levels.size());
   int lastRib = -1;
+  // A free S1 (lumbarised) stands above the sacrum, which is the anchor: S1 is marked only when it is
+  // the sacrum's top itself (no sacrum level of its own).
+  const bool sacrumLevel = std::any_of(m.levels.begin(), m.levels.end(), [](const ReviewLevel& l) { return !l.disc && l.label == kSacrumLabel; });
   for (size_t i = 0; i < m.levels.size(); ++i) {
     const ReviewLevel& l = m.levels[i];
     if (l.disc) continue;
     if (l.ribBearing) lastRib = int(i);
-    if (l.label == kSacrumLabel || l.label == kS1Label) roles[i] = "sacrum";
+    if (l.label == kSacrumLabel || (l.label == kS1Label && !sacrumLevel)) roles[i] = "sacrum";
     if (l.name == "C2") roles[i] = "C2 (dens)";
   }
   if (lastRib >= 0) roles[size_t(lastRib)] = "last rib pair";
