@@ -150,7 +150,7 @@ double lateralDistance(const Vec3& p, const Vec3& c, const Vec3& axis) {
 /// the wings lie 20-50 mm in front of the disc.
 struct GrowthLimits {
   std::vector<double> lateralMm, aboveUpperDiscMm;
-  std::vector<Vec3> up;
+  Vec3 up{0, 0, 1};  ///< the column's direction, from its lowest point to its highest
 };
 
 /// Multi-source shortest paths through bone (Dial's buckets, 0.5 mm resolution): every bone voxel
@@ -207,7 +207,7 @@ void growFromBodies(const MaskImage& bone, LabelImage& owner, const std::vector<
         const Vec3 q{pt[0], pt[1], pt[2]};
         double lat = lateralDistance(q, slabs[s].centre(), slabs[s].axis());
         std::uint16_t no = o;
-        if (lat > limits.lateralMm[s] || dot(sub(q, slabs[s].upperPoint), limits.up[s]) > limits.aboveUpperDiscMm[s]) continue;
+        if (lat > limits.lateralMm[s] || dot(sub(q, slabs[s].upperPoint), limits.up) > limits.aboveUpperDiscMm[s]) continue;
         if (o < kRibId && lat > p.ribLateralMm && ribsAllowed[s]) no = std::uint16_t(kRibId + s + 1);
         cost[nidx] = std::uint8_t(nc), lab[nidx] = no;
         buckets[size_t(nc)].push_back(nidx);
@@ -418,7 +418,8 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
   }
   const size_t nSlabs = slabs.size();
   std::vector<bool> ribsAllowed(nSlabs);
-  GrowthLimits limits{std::vector<double>(nSlabs), std::vector<double>(nSlabs, 1e9), std::vector<Vec3>(nSlabs, Vec3{0, 0, 1})};
+  GrowthLimits limits{std::vector<double>(nSlabs), std::vector<double>(nSlabs, 1e9),
+                      normalized(sub(out.centreline.back(), out.centreline.front()))};
   // With a sacrum-like lowest segment (long, cut by the field's lower edge), the three lowest
   // (sacrum, L5, L4 normally) never bear ribs: their processes meet the iliac wings instead.
   const bool sacrumBelow =
@@ -431,7 +432,7 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
     // take its alae cost 0.25 of its Dice to the ilium on the phantoms).
     limits.lateralMm[s] = ribsAllowed[s] ? 200 : p.ribLateralMm;
   }
-  if (sacrumBelow) limits.aboveUpperDiscMm[0] = kSacrumAboveDiscMm, limits.up[0] = normalized(sub(out.centreline.back(), out.centreline.front()));
+  if (sacrumBelow) limits.aboveUpperDiscMm[0] = kSacrumAboveDiscMm;
   const std::vector<Slab> reach = reachingFieldEdges(slabs);
   growFromBodies(*bone, *out.labels, reach, ribsAllowed, limits, p);
   std::vector<std::vector<double>> footprints;

@@ -188,7 +188,7 @@ std::vector<Finding> judgeEachDisc(
 DiscCanal::DiscCanal(const CtImage& ct, const DiscFrame& frame, double halfHeightMm, const CanalParams& p,
                      const LabelImage* labels)
     : block(ct, frame, 30, -6, 42, halfHeightMm + std::max(p.reachMm, p.lineSlabMm + 6) + 1), halfHeight(halfHeightMm) {
-  vertebra = labels ? block.labelled(*labels, isVertebraLabel) : std::vector<std::uint8_t>(block.size(), 0);
+  if (labels) vertebra = block.labelled(*labels, isVertebraLabel);
   reachMm = p.reachMm;
   const auto spacing = ct.GetSpacing();
   partialVolumeMm = std::max(1.0, 0.5 * std::max({spacing[0], spacing[1], spacing[2]}));
@@ -227,7 +227,7 @@ std::vector<std::uint8_t> materialBeyondLine(const DiscCanal& c) {
     b.coordsOf(idx, i, j, k);
     const float v = b.at(i, j, k);
     const double past = b.v(j) - c.line.at(b.w(k));
-    return v >= c.tau && !c.nearBone[idx] && !c.vertebra[idx] && past > -2 && past < c.pastLimit && std::abs(b.u(i)) <= c.sideLimit &&
+    return v >= c.tau && !c.nearBone[idx] && !c.inVertebra(idx) && past > -2 && past < c.pastLimit && std::abs(b.u(i)) <= c.sideLimit &&
            std::abs(b.w(k)) <= c.halfHeight + c.reachMm;
   };
   std::vector<std::uint8_t> seen(b.size(), 0);

@@ -62,7 +62,8 @@ struct DiscCanal {
   double reachMm = 0;                  ///< material is followed this far above and below the disc space
   double partialVolumeMm = 1;          ///< bone blurs this far: half the CT's coarsest spacing, at least 1 mm
   std::vector<std::uint8_t> nearBone;  ///< within partialVolumeMm of bone: never disc material
-  std::vector<std::uint8_t> vertebra;  ///< in a vertebra's label (faint marrow reads as disc): never disc material
+  std::vector<std::uint8_t> vertebra;  ///< in a vertebra's label (faint marrow reads as disc): never disc material; empty without labels
+  bool inVertebra(size_t idx) const { return !vertebra.empty() && vertebra[idx]; }
   std::string why;
 };
 
