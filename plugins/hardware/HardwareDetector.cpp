@@ -20,7 +20,7 @@ namespace {
 using hardware::nearest;
 using hardware::sideOf;
 
-constexpr std::uint8_t kMetal = 1, kRod = 2, kApart = 3, kSeen = 0x80;
+constexpr std::uint8_t kMetal = 1, kRod = 2, kApart = 3, kSheet = 4, kSeen = 0x80;
 
 /// The CT as a flat mask of metal, the list of its metal voxels (every later step walks the list,
 /// not the whole image: metal is a few thousand voxels of a hundred million) and the geometry.
@@ -633,7 +633,6 @@ std::vector<long> frontSheet(MetalGrid& g, const std::vector<long>& voxels, cons
 /// them reaches 60 mm or more back with them, and stays).
 std::vector<long> bodyScrewsOf(MetalGrid& g, const std::vector<long>& voxels, const std::vector<long>& sheet,
                                const HardwareParams& p) {
-  constexpr std::uint8_t kSheet = 4;
   for (long v : voxels) g.mask[size_t(v)] = kApart;
   for (long v : sheet) g.mask[size_t(v)] = kSheet;
   std::vector<long> screws;
