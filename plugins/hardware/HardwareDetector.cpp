@@ -4,68 +4,27 @@
 #include <iterator>
 #include <cctype>
 #include <cmath>
-#include <deque>
 #include <limits>
-#include <optional>
 
 #include <itkLinearInterpolateImageFunction.h>
-#include <vnl/algo/vnl_symmetric_eigensystem.h>
 
+#include "MetalObjects.h"
 #include "Placement.h"
+#include "Plates.h"
 
 namespace spine {
 
 namespace {
 
-using hardware::nearest;
+using hardware::components;
+using hardware::describe;
+using hardware::kApart;
+using hardware::kMetal;
+using hardware::kRod;
+using hardware::Levels;
+using hardware::MetalGrid;
+using hardware::MetalObject;
 using hardware::sideOf;
-
-constexpr std::uint8_t kMetal = 1, kRod = 2, kApart = 3, kSheet = 4, kSeen = 0x80;
-
-/// The CT as a flat mask of metal, the list of its metal voxels (every later step walks the list,
-/// not the whole image: metal is a few thousand voxels of a hundred million) and the geometry.
-struct MetalGrid {
-  const CtImage* ct = nullptr;
-  long n[3] = {0, 0, 0};
-  double spacing[3] = {1, 1, 1};
-  int superiorAxis = 2;  ///< the index axis closest to the patient's head-foot axis
-  std::vector<std::uint8_t> mask;
-  std::vector<long> metal;  ///< flat indices of the metal voxels, ascending
-  double edgeHu = 0;        ///< the lowest value taken as metal on this scan
-  long index(long i, long j, long k) const { return i + n[0] * (j + n[1] * k); }
-  Vec3 point(long flat) const {
-    CtImage::IndexType idx{{flat % n[0], (flat / n[0]) % n[1], flat / (n[0] * n[1])}};
-    itk::Point<double, 3> p;
-    ct->TransformIndexToPhysicalPoint(idx, p);
-    return {p[0], p[1], p[2]};
-  }
-  double voxelMm3() const { return spacing[0] * spacing[1] * spacing[2]; }
-  /// Calls f(neighbour) for the 26 neighbours of `flat` inside the image.
-  template <typename F>
-  void forNeighbours(long flat, F f) const {
-    long i = flat % n[0], j = (flat / n[0]) % n[1], k = flat / (n[0] * n[1]);
-    for (long dk = -1; dk <= 1; ++dk)
-      for (long dj = -1; dj <= 1; ++dj)
-        for (long di = -1; di <= 1; ++di) {
-          long x = i + di, y = j + dj, z = k + dk;
-          if ((di || dj || dk) && x >= 0 && y >= 0 && z >= 0 && x < n[0] && y < n[1] && z < n[2]) f(index(x, y, z));
-        }
-  }
-};
-
-MetalGrid metalGrid(const CtImage& ct, const MetalRule& rule) {
-  MetalGrid g;
-  g.ct = &ct;
-  for (int d = 0; d < 3; ++d) g.n[d] = long(ct.GetLargestPossibleRegion().GetSize()[d]), g.spacing[d] = ct.GetSpacing()[d];
-  for (int a = 0; a < 3; ++a)
-    if (std::abs(ct.GetDirection()(2, a)) > std::abs(ct.GetDirection()(2, g.superiorAxis))) g.superiorAxis = a;
-  MetalVoxels found = findMetal(ct, rule);
-  g.edgeHu = found.growHu;
-  g.metal = std::move(found.flat);
-  g.mask.assign(size_t(g.n[0] * g.n[1] * g.n[2]), 0);
-  for (long i : g.metal) g.mask[size_t(i)] = kMetal;
-  return g;
-}
 
 /// Metal running at least `runMm` along the head-foot axis is rod.
 void markRodRuns(MetalGrid& g, double runMm) {
@@ -96,29 +55,6 @@ void growRods(MetalGrid& g) {
   }
 }
 
-/// Connected (26-neighbour) groups of voxels holding `value` (visited voxels are flagged in the
-/// mask itself and unflagged at the end).
-std::vector<std::vector<long>> components(MetalGrid& g, std::uint8_t value) {
-  std::vector<std::vector<long>> out;
-  for (long f : g.metal) {
-    if (g.mask[size_t(f)] != value) continue;
-    std::vector<long> part;
-    std::deque<long> queue{f};
-    g.mask[size_t(f)] |= kSeen;
-    while (!queue.empty()) {
-      long v = queue.front();
-      queue.pop_front();
-      part.push_back(v);
-      g.forNeighbours(v, [&](long w) {
-        if (g.mask[size_t(w)] == value) g.mask[size_t(w)] |= kSeen, queue.push_back(w);
-      });
-    }
-    out.push_back(std::move(part));
-  }
-  for (long f : g.metal) g.mask[size_t(f)] &= std::uint8_t(~kSeen);
-  return out;
-}
-
 /// A long cranio-caudal run also passes through a cage in a tall disc space: rod components that
 /// are not thin in the axial plane go back to plain metal.
 void unmarkThickRods(MetalGrid& g, double maxRodThicknessMm) {
@@ -133,69 +69,6 @@ void unmarkThickRods(MetalGrid& g, double maxRodThicknessMm) {
       for (long v : voxels) g.mask[size_t(v)] = kMetal;
   }
 }
-
-struct MetalObject {
-  bool rod = false;
-  double volumeMm3 = 0, peakHu = 0, length = 0, thickness = 0;
-  Vec3 centroid{0, 0, 0}, axis{0, 0, 1}, endA{0, 0, 0}, endB{0, 0, 0};
-  double zMin = 0, zMax = 0;
-  std::vector<double> radiusAlong;  ///< widest voxel from the axis per 1 mm along it, from endA to endB
-  double coarsestMm = 0;            ///< the grid's largest spacing
-  double edgeHu = 0;                ///< the lowest value taken as metal on this scan
-};
-
-MetalObject describe(const MetalGrid& g, const std::vector<long>& voxels, bool rod) {
-  MetalObject o;
-  o.rod = rod;
-  o.volumeMm3 = double(voxels.size()) * g.voxelMm3();
-  std::vector<Vec3> pts;
-  pts.reserve(voxels.size());
-  const CtPixel* hu = g.ct->GetBufferPointer();
-  o.zMin = std::numeric_limits<double>::max(), o.zMax = std::numeric_limits<double>::lowest();
-  for (long v : voxels) {
-    pts.push_back(g.point(v));
-    o.centroid = add(o.centroid, pts.back());
-    o.peakHu = std::max(o.peakHu, double(hu[v]));
-    o.zMin = std::min(o.zMin, pts.back()[2]), o.zMax = std::max(o.zMax, pts.back()[2]);
-  }
-  o.centroid = scale(o.centroid, 1.0 / double(pts.size()));
-  vnl_matrix<double> cov(3, 3, 0.0);
-  for (const Vec3& p : pts)
-    for (int r = 0; r < 3; ++r)
-      for (int c = 0; c < 3; ++c) cov(r, c) += (p[r] - o.centroid[r]) * (p[c] - o.centroid[c]);
-  vnl_symmetric_eigensystem<double> eig(cov);
-  for (int d = 0; d < 3; ++d) o.axis[d] = eig.get_eigenvector(2)[d];
-  double lo = std::numeric_limits<double>::max(), hi = std::numeric_limits<double>::lowest();
-  std::vector<double> radial;
-  for (const Vec3& p : pts) {
-    double t = dot(sub(p, o.centroid), o.axis);
-    lo = std::min(lo, t), hi = std::max(hi, t);
-    radial.push_back(norm(sub(sub(p, o.centroid), scale(o.axis, t))));
-  }
-  const double voxel = std::cbrt(g.voxelMm3());
-  o.coarsestMm = std::max({g.spacing[0], g.spacing[1], g.spacing[2]});
-  o.edgeHu = g.edgeHu;
-  o.length = hi - lo + voxel;
-  o.radiusAlong.assign(size_t(hi - lo) + 1, 0.0);
-  for (size_t i = 0; i < pts.size(); ++i) {
-    double& r = o.radiusAlong[size_t(dot(sub(pts[i], o.centroid), o.axis) - lo)];
-    r = std::max(r, radial[i]);
-  }
-  std::nth_element(radial.begin(), radial.begin() + long(radial.size() * 95 / 100), radial.end());
-  o.thickness = 2 * radial[radial.size() * 95 / 100] + voxel;
-  o.endA = axpy(o.centroid, lo, o.axis), o.endB = axpy(o.centroid, hi, o.axis);
-  return o;
-}
-
-struct Levels {
-  const LevelTable* table = nullptr;
-  /// The vertebra nearest a point, or null without a level table.
-  const LevelEntry* nearestVertebra(const Vec3& p, double* dist = nullptr) const {
-    return nearest(table ? table->vertebrae : kNone, p, dist);
-  }
-  const LevelEntry* nearestDisc(const Vec3& p, double* dist) const { return nearest(table ? table->discs : kNone, p, dist); }
-  static inline const std::vector<LevelEntry> kNone{};
-};
 
 /// Metal whose peak stays under the fine-voxel threshold was found by the coarse rule alone.
 bool faint(const MetalObject& o, const HardwareParams& p) { return o.peakHu < p.metal.metalHu; }
@@ -574,114 +447,6 @@ bool readsAsCage(const MetalObject& o, const Levels& levels, const HardwareParam
   return levels.nearestDisc(o.centroid, &toDisc) && toDisc < 15 && o.length <= p.cageMaxMm;
 }
 
-/// A plate is a sheet along the column on the bodies' surface: its long axis runs head-foot; across
-/// the direction from the nearest vertebra's centroid to the object's (the sheet's normal), at
-/// least `plateSheetFraction` of its metal lies in one slab `plateSheetMm` thick (its body screws,
-/// running along the normal, are the rest), and that slab's metal is `plateMinWidthMm` wide or more
-/// (5-95 % extent; a screw's cross-section is 5-7 mm). It lies in front of the bodies or beside
-/// them, within `plateMaxOffsetMm` of its vertebra's centroid: posterior rods and screw heads can
-/// lie in one coronal slab too. The normal, or nothing when not a plate.
-std::optional<Vec3> plateNormal(const MetalGrid& g, const std::vector<long>& voxels, const MetalObject& o, const Levels& levels,
-                                const HardwareParams& p) {
-  const LevelEntry* v = levels.nearestVertebra(o.centroid);
-  if (!v || std::abs(o.axis[2]) < 0.7 || o.length < p.plateMinLengthMm) return std::nullopt;
-  const Vec3 out = sub(o.centroid, v->centroid), offAxis = axpy(out, -dot(out, o.axis), o.axis);
-  if (norm(offAxis) < 5) return std::nullopt;  // centred on the body: not on its surface
-  const Vec3 n = normalized(offAxis), across = cross(o.axis, n);
-  if (n[1] >= 0.5 || norm(offAxis) > p.plateMaxOffsetMm) return std::nullopt;  // posterior instrumentation, or off the bodies
-  std::vector<std::pair<double, double>> at;  // (along the normal, across the column)
-  at.reserve(voxels.size());
-  for (long f : voxels) {
-    const Vec3 d = sub(g.point(f), o.centroid);
-    at.emplace_back(dot(d, n), dot(d, across));
-  }
-  std::sort(at.begin(), at.end());
-  size_t best = 0, bestStart = 0;
-  for (size_t a = 0, b = 0; a < at.size(); ++a) {
-    while (b < at.size() && at[b].first - at[a].first <= p.plateSheetMm) ++b;
-    if (b - a > best) best = b - a, bestStart = a;
-  }
-  if (double(best) < p.plateSheetFraction * double(at.size())) return std::nullopt;
-  std::vector<double> width;
-  for (size_t i = bestStart; i < bestStart + best; ++i) width.push_back(at[i].second);
-  std::sort(width.begin(), width.end());
-  if (width[width.size() * 95 / 100] - width[width.size() * 5 / 100] < p.plateMinWidthMm) return std::nullopt;
-  return n;
-}
-
-/// The metal at an object's front, slice by slice (within `plateSheetMm` of its most anterior voxel
-/// in each axial slice), its largest connected piece: a plate whose body screws touch other metal
-/// (pedicle screws' tips inside the body) is one object with them, and its sheet is this piece.
-std::vector<long> frontSheet(MetalGrid& g, const std::vector<long>& voxels, const HardwareParams& p) {
-  const long plane = g.superiorAxis == 0 ? 1 : g.superiorAxis == 1 ? g.n[0] : g.n[0] * g.n[1];
-  const long planes = g.n[g.superiorAxis];
-  auto slice = [&](long flat) { return (flat / plane) % planes; };
-  std::vector<double> front(size_t(planes), std::numeric_limits<double>::max());
-  for (long v : voxels) front[size_t(slice(v))] = std::min(front[size_t(slice(v))], g.point(v)[1]);  // LPS: anterior is -y
-  for (long v : voxels)
-    if (g.point(v)[1] <= front[size_t(slice(v))] + p.plateSheetMm) g.mask[size_t(v)] = kApart;
-  std::vector<std::vector<long>> pieces = components(g, kApart);
-  for (long v : voxels) g.mask[size_t(v)] = kMetal;
-  std::vector<long> largest;
-  for (std::vector<long>& piece : pieces)
-    if (piece.size() > largest.size()) largest = std::move(piece);
-  return largest;
-}
-
-/// The pieces of an object, once its front sheet is taken out, that touch the sheet and are no
-/// longer than `plateScrewMaxMm`: the plate's own body screws (a pedicle screw whose tip touches
-/// them reaches 60 mm or more back with them, and stays).
-std::vector<long> bodyScrewsOf(MetalGrid& g, const std::vector<long>& voxels, const std::vector<long>& sheet,
-                               const HardwareParams& p) {
-  for (long v : voxels) g.mask[size_t(v)] = kApart;
-  for (long v : sheet) g.mask[size_t(v)] = kSheet;
-  std::vector<long> screws;
-  for (const std::vector<long>& piece : components(g, kApart)) {
-    bool touches = false;
-    for (long v : piece) g.forNeighbours(v, [&](long w) { touches |= g.mask[size_t(w)] == kSheet; });
-    if (touches && describe(g, piece, false).length <= p.plateScrewMaxMm) screws.insert(screws.end(), piece.begin(), piece.end());
-  }
-  for (long v : voxels) g.mask[size_t(v)] = kMetal;
-  return screws;
-}
-
-struct Plate {
-  MetalObject object;
-  Vec3 normal;
-  bool whole = true;  ///< false: taken apart from metal its body screws touch (they stay with that metal)
-};
-
-/// Plates are found first, among whole metal objects, and taken out of the grid: where a plate's
-/// sheet is steep its metal runs head-foot far enough to read as rod, which would cut it apart. An
-/// object that is no plate may hold one at its front (frontSheet): that sheet alone is taken.
-std::vector<Plate> takePlates(MetalGrid& g, const Levels& levels, const HardwareParams& p) {
-  std::vector<Plate> plates;
-  if (!levels.table) return plates;
-  auto takeOut = [&](const std::vector<long>& voxels) {
-    for (long v : voxels) g.mask[size_t(v)] = 0;
-  };
-  for (const std::vector<long>& voxels : components(g, kMetal)) {
-    MetalObject o = describe(g, voxels, false);
-    if (const auto normal = plateNormal(g, voxels, o, levels, p)) {
-      plates.push_back({std::move(o), *normal, true});
-      takeOut(voxels);
-      continue;
-    }
-    if (o.length < p.plateMinLengthMm) continue;
-    const std::vector<long> sheet = frontSheet(g, voxels, p);
-    if (sheet.empty() || sheet.size() == voxels.size()) continue;
-    MetalObject s = describe(g, sheet, false);
-    if (const auto normal = plateNormal(g, sheet, s, levels, p)) {
-      takeOut(bodyScrewsOf(g, voxels, sheet, p));
-      takeOut(sheet);
-      plates.push_back({std::move(s), *normal, false});
-    }
-  }
-  if (!plates.empty())
-    g.metal.erase(std::remove_if(g.metal.begin(), g.metal.end(), [&](long v) { return g.mask[size_t(v)] == 0; }), g.metal.end());
-  return plates;
-}
-
 /// Faint metal (its peak under `metalHu`, found only in coarse voxels) is kept as spinal hardware
 /// only beside a vertebra and not in front of it: calcified aortic or iliac walls, as bright in
 /// 3 mm voxels, lie in front of the column.
@@ -743,7 +508,7 @@ std::vector<Finding> HardwareDetector::detect(const DetectorInput& input) const 
   const HardwareParams& p = m_params;
   if (input.volume.modality == Modality::MR)
     return input.volume.mr && input.levels ? mrVoidFindings(*input.volume.mr, *input.levels, p.mr) : std::vector<Finding>{};
-  MetalGrid grid = metalGrid(*input.volume.ct, p.metal);
+  MetalGrid grid = hardware::metalGrid(*input.volume.ct, p.metal);
   Levels levels{input.levels && !input.levels->vertebrae.empty() ? input.levels : nullptr};
   std::vector<Finding> out, screws;
   std::vector<MetalObject> spinal, rods, others;
@@ -757,7 +522,7 @@ std::vector<Finding> HardwareDetector::detect(const DetectorInput& input) const 
     spinal.push_back(o);
     return true;
   };
-  for (const Plate& plate : takePlates(grid, levels, p))
+  for (const hardware::Plate& plate : hardware::takePlates(grid, levels, p))
     if (keep(plate.object)) out.push_back(plateFinding(plate.object, plate.normal, plate.whole, levels, p));
   markRodRuns(grid, p.rodRunMm);
   unmarkThickRods(grid, p.rodMaxWidthMm);
