@@ -29,12 +29,11 @@ using hardware::sideOf;
 /// Metal running at least `runMm` along the head-foot axis is rod.
 void markRodRuns(MetalGrid& g, double runMm) {
   const int a = g.superiorAxis;
-  const long need = std::max(2L, long(std::lround(runMm / g.spacing[a]))), stride = a == 0 ? 1 : a == 1 ? g.n[0] : g.n[0] * g.n[1];
-  auto along = [&](long flat) { return a == 0 ? flat % g.n[0] : a == 1 ? (flat / g.n[0]) % g.n[1] : flat / (g.n[0] * g.n[1]); };
+  const long need = std::max(2L, long(std::lround(runMm / g.spacing[a]))), stride = g.superiorStride();
   for (long start : g.metal) {
-    if (along(start) > 0 && g.mask[size_t(start - stride)]) continue;  // not the first voxel of its run
+    if (g.superiorIndex(start) > 0 && g.mask[size_t(start - stride)]) continue;  // not the first voxel of its run
     long length = 0;
-    while (along(start) + length < g.n[a] && g.mask[size_t(start + length * stride)]) ++length;
+    while (g.superiorIndex(start) + length < g.n[a] && g.mask[size_t(start + length * stride)]) ++length;
     if (length >= need)
       for (long k = 0; k < length; ++k) g.mask[size_t(start + k * stride)] = kRod;
   }

@@ -35,6 +35,9 @@ struct MetalGrid {
     return {p[0], p[1], p[2]};
   }
   double voxelMm3() const { return spacing[0] * spacing[1] * spacing[2]; }
+  /// The flat-index step, and a voxel's index, along the superior axis (its axial slice).
+  long superiorStride() const { return superiorAxis == 0 ? 1 : superiorAxis == 1 ? n[0] : n[0] * n[1]; }
+  long superiorIndex(long flat) const { return (flat / superiorStride()) % n[superiorAxis]; }
   /// Calls f(neighbour) for the 26 neighbours of `flat` inside the image.
   template <typename F>
   void forNeighbours(long flat, F f) const {

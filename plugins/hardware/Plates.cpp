@@ -47,13 +47,14 @@ std::optional<Vec3> plateNormal(const MetalGrid& g, const std::vector<long>& vox
 /// in each axial slice), its largest connected piece: a plate whose body screws touch other metal
 /// (pedicle screws' tips inside the body) is one object with them, and its sheet is this piece.
 std::vector<long> frontSheet(MetalGrid& g, const std::vector<long>& voxels, const HardwareParams& p) {
-  const long plane = g.superiorAxis == 0 ? 1 : g.superiorAxis == 1 ? g.n[0] : g.n[0] * g.n[1];
-  const long planes = g.n[g.superiorAxis];
-  auto slice = [&](long flat) { return (flat / plane) % planes; };
-  std::vector<double> front(size_t(planes), std::numeric_limits<double>::max());
-  for (long v : voxels) front[size_t(slice(v))] = std::min(front[size_t(slice(v))], g.point(v)[1]);  // LPS: anterior is -y
-  for (long v : voxels)
-    if (g.point(v)[1] <= front[size_t(slice(v))] + p.plateSheetMm) g.mask[size_t(v)] = kApart;
+  std::vector<double> front(size_t(g.n[g.superiorAxis]), std::numeric_limits<double>::max()), y(voxels.size());
+  for (size_t i = 0; i < voxels.size(); ++i) {
+    y[i] = g.point(voxels[i])[1];  // LPS: anterior is -y
+    double& f = front[size_t(g.superiorIndex(voxels[i]))];
+    f = std::min(f, y[i]);
+  }
+  for (size_t i = 0; i < voxels.size(); ++i)
+    if (y[i] <= front[size_t(g.superiorIndex(voxels[i]))] + p.plateSheetMm) g.mask[size_t(voxels[i])] = kApart;
   std::vector<std::vector<long>> pieces = components(g, kApart);
   for (long v : voxels) g.mask[size_t(v)] = kMetal;
   std::vector<long> largest;
