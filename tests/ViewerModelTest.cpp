@@ -3,6 +3,7 @@
 // written into report.json.
 #include "TestHelpers.h"
 
+#include <numeric>
 #include <set>
 
 #include <itkImageRegionIteratorWithIndex.h>
@@ -174,6 +175,27 @@ TEST(SceneModelTest, WhatWasNotAssessedIsOneLinePerKindWithItsLevels) {
       lines.push_back(line);
   EXPECT_EQ(lines, (std::vector<std::string>{"  - L4-L5 (fusion L4 to L5): bone bridges the disc space.",
                                              "  herniation: L3-L4, L4-L5", "  stenosis: L3-L4, L4-L5"}));
+}
+
+TEST(SceneModelTest, AShortenedPanelDropsOnlyFindingsAndCountsThem) {
+  json r = sampleReport();
+  r["discs"][3]["findings"] = json::array();
+  for (int i = 0; i < 12; ++i)
+    r["discs"][3]["findings"].push_back({{"kind", "hardware"}, {"summary", "object " + std::to_string(i)}});
+  r["discs"][4]["findings"] = {{{"kind", "not-assessed"}, {"levels", {"L4-L5"}},
+                                {"details", {{"what", "stenosis"}, {"why", "metal near it"}}},
+                                {"summary", "L4-L5: stenosis not assessed."}}};
+  SceneModel s = buildSceneModel(readReviewModel(r, "/out", "r"));
+  EXPECT_EQ(shortenedPanel(s, 12), s.panel) << "nothing dropped when all fit";
+  const std::vector<std::string> shorter = shortenedPanel(s, 3);
+  EXPECT_EQ(shorter.size(), s.panel.size() - 12 + 3 + 1);
+  EXPECT_EQ(shorter.front(), s.panel.front()) << "the numbering stays";
+  const std::string joinedLines = std::accumulate(shorter.begin(), shorter.end(), std::string(),
+                                                  [](std::string a, const std::string& b) { return a + b + "\n"; });
+  EXPECT_NE(joinedLines.find("object 2"), std::string::npos);
+  EXPECT_EQ(joinedLines.find("object 3"), std::string::npos);
+  EXPECT_NE(joinedLines.find("+ 9 more findings"), std::string::npos) << joinedLines;
+  EXPECT_NE(joinedLines.find("stenosis: L4-L5"), std::string::npos) << "what was not assessed stays";
 }
 
 TEST(SceneModelTest, SideViewTagsDoNotRunOverADiscsNameOrOneAnother) {

@@ -457,9 +457,31 @@ void Scene::buildAnnotations() {
   m_parts->banner->SetInput(wrap(m_model.banner.text, 170).c_str());
   Rgb bg = m_model.banner.warning ? Rgb{0.72, 0.0, 0.0} : Rgb{0.0, 0.38, 0.12};
   renderer(View::Banner)->SetBackground(bg[0], bg[1], bg[2]);
-  std::string panel;
-  for (const std::string& line : m_model.panel) panel += wrap(line, 62) + "\n";
-  m_parts->panel->SetInput(panel.c_str());
+  fitPanel();
+}
+
+/// The panel's text in the largest type from 13 down to 10 points that fits above the status line;
+/// only when 10 points cannot hold it are findings' lines left out (counted on a line of their own).
+void Scene::fitPanel() {
+  vtkRenderer* r = renderer(View::Panel);
+  const double* vp = kViewports[size_t(View::Panel)];
+  const int* size = m_parts->window->GetSize();
+  const double room = (0.97 - 0.03) * (vp[3] - vp[1]) * size[1] - 2.5 * 13;  // the status line's two rows
+  const double widthScale = (vp[2] - vp[0]) * size[0] / 432.0;                 // 62 characters of 13 points in 432 pixels
+  vtkTextActor& a = *m_parts->panel;
+  auto fits = [&](const std::vector<std::string>& lines, int points) {
+    std::string text;
+    for (const std::string& line : lines) text += wrap(line, size_t(std::max(62.0 * 13 / points * widthScale, 20.0))) + "\n";
+    a.GetTextProperty()->SetFontSize(points);
+    a.SetInput(text.c_str());
+    double box[2] = {0, 0};
+    a.GetSize(r, box);
+    return box[1] <= room;
+  };
+  for (int points = 13; points >= 10; --points)
+    if (fits(m_model.panel, points)) return;
+  for (size_t keep = m_model.panelFindingsTo - m_model.panelFindingsFrom; keep-- > 0;)
+    if (fits(shortenedPanel(m_model, keep), 10)) return;
 }
 
 int Scene::slice(View v) const {

@@ -146,6 +146,7 @@ void addPanel(const ReviewModel& m, SceneModel& s, const std::string& target) {
   // What a detector could not judge, one line per kind with its levels (a fused spine has one per
   // disc and detector, which pushed the real findings off the panel); the reasons are in the report.
   std::vector<std::pair<std::string, std::string>> gaps;  // what, levels
+  s.panelFindingsFrom = s.panel.size();
   for (size_t i = 0; i < m.findings.size(); ++i) {
     const ReviewFinding& f = m.findings[i];
     if (f.kind != "not-assessed") {
@@ -156,12 +157,23 @@ void addPanel(const ReviewModel& m, SceneModel& s, const std::string& target) {
     if (it == gaps.end()) it = gaps.insert(gaps.end(), {f.notAssessed, ""});
     for (const std::string& l : f.levels) it->second += (it->second.empty() ? "" : ", ") + l;
   }
+  s.panelFindingsTo = s.panel.size();
   if (!gaps.empty()) s.panel.push_back("Not assessed (reasons in the report; review these levels yourself):");
   for (const auto& [what, levels] : gaps) s.panel.push_back("  " + what + ": " + levels);
   if (!m.warnings.empty()) s.panel.push_back("Data warnings: " + std::to_string(m.warnings.size()) + " (see report.json)");
 }
 
 }  // namespace
+
+std::vector<std::string> shortenedPanel(const SceneModel& s, size_t keep) {
+  const size_t shown = std::min(s.panelFindingsFrom + keep, s.panelFindingsTo);
+  std::vector<std::string> out(s.panel.begin(), s.panel.begin() + std::ptrdiff_t(shown));
+  if (shown < s.panelFindingsTo)
+    out.push_back("  + " + std::to_string(s.panelFindingsTo - shown) +
+                  " more findings: f steps through all of them on the images; every one is in report.json");
+  out.insert(out.end(), s.panel.begin() + std::ptrdiff_t(s.panelFindingsTo), s.panel.end());
+  return out;
+}
 
 Banner numberingBanner(const ReviewModel& m) {
   if (m.numberingTrusted()) {

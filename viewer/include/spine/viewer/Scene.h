@@ -86,6 +86,7 @@ private:
   void buildCurved();
   void buildSurface();
   void buildAnnotations();
+  void fitPanel();
   void addAnnotation(View v, vtkProp* prop);
   void addLevelMarks(const LevelMark& l);
   void addFindingMarks(const FindingMark& f);

@@ -45,6 +45,7 @@ struct SceneModel {
   std::vector<FindingMark> findings;
   Banner banner;
   std::vector<std::string> panel;  ///< the side panel, line by line
+  size_t panelFindingsFrom = 0, panelFindingsTo = 0;  ///< panel[from, to): one line per finding
   int targetIndex = -1;            ///< into levels; -1 when no target or not located
   Vec3 focus{0, 0, 0};             ///< where the views start: the target, else the middle level
 };
@@ -64,6 +65,11 @@ inline constexpr Rgb kAnchorColour{1.0, 0.55, 0.0};
 void layOutSagittalTags(SceneModel& s, double rowMm);
 
 SceneModel buildSceneModel(const ReviewModel& model, const std::string& target = "");
+
+/// The panel with only its first `keep` findings' lines and, when that drops some, one line that
+/// counts them and says where they are (the scene's corner cannot always hold a fused spine's
+/// findings; the numbering, the target and what was not assessed are never the lines dropped).
+std::vector<std::string> shortenedPanel(const SceneModel& s, size_t keep);
 
 /// The banner's words for a numbering status (exposed for the report's key images).
 Banner numberingBanner(const ReviewModel& model);
