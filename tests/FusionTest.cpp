@@ -37,6 +37,17 @@ TEST(FusionTest, AnUnbridgedPeekCageIsNotTakenForBone) {
   EXPECT_TRUE(f[0].details.at("interbody_cage").get<bool>()) << "a radiolucent cage is a cage";
 }
 
+TEST(FusionTest, AStripAlongACagesEdgeBehindAPlateIsNotABridge) {
+  // L4-L5: a PEEK cage behind a steel anterior plate, no bridging bone. Between them a strip 2 mm
+  // wide reads 140-250 HU (the cage's blurred edge and the plate's): 50 mm2, over the bridge area,
+  // but nowhere 3 mm thick.
+  const std::vector<Finding> f = fusionFindings("lumbar-plate-steel-ct");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].details.at("status"), "not-bridged") << f[0].summary;
+  EXPECT_GE(measurement(f[0], "largest_patch"), 40) << "the strip is still measured and reported";
+  EXPECT_NE(f[0].summary.find("nowhere 3 mm thick"), std::string::npos) << f[0].summary;
+}
+
 TEST(FusionTest, AScrewedSegmentWithoutACageHasNoInterbodyFusion) {
   const std::vector<Finding> f = fusionFindings("loosening-titanium-ct");  // L3-L4 screws and rods, no cage
   ASSERT_EQ(f.size(), 1u);

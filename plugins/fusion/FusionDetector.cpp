@@ -27,21 +27,41 @@ struct ColumnMap {
   Column at(int i, int j) const { return cells[size_t(j) * nx + i]; }
   double area(Column c) const { return double(std::count(cells.begin(), cells.end(), c)); }  // mm2
   double judgedArea() const { return area(Column::Gap) + area(Column::Bone); }
-  double largestBridgeMm2() const;
+  /// The 4-connected patches of bone columns: the largest, and the largest at least 3 mm thick
+  /// somewhere (a bridge). A strip 1-2 mm wide along a cage's edge or behind a plate is the edge's
+  /// blur, not bone: PEEK's edge reads 140-250 HU up to 2 mm into the disc (plugins/fusion/README.md).
+  struct Patches {
+    double largest = 0, bridge = 0;  // mm2
+  };
+  Patches patches() const;
+  double largestBridgeMm2() const { return patches().bridge; }
+
+ private:
+  bool thickAt(int i, int j) const;
 };
 
-double ColumnMap::largestBridgeMm2() const {
+/// Bone columns whose eight neighbours are bone: the patch is at least 3 mm thick there.
+bool ColumnMap::thickAt(int i, int j) const {
+  for (int b = j - 1; b <= j + 1; ++b)
+    for (int a = i - 1; a <= i + 1; ++a)
+      if (a < 0 || b < 0 || a >= nx || b >= ny || at(a, b) != Column::Bone) return false;
+  return true;
+}
+
+ColumnMap::Patches ColumnMap::patches() const {
   std::vector<bool> seen(cells.size(), false);
-  size_t best = 0;
+  Patches out;
   for (size_t start = 0; start < cells.size(); ++start) {
     if (seen[start] || cells[start] != Column::Bone) continue;
     std::vector<size_t> stack{start};
     seen[start] = true;
     size_t n = 0;
+    bool thick = false;
     while (!stack.empty()) {
       const size_t c = stack.back();
       stack.pop_back(), ++n;
       const int i = int(c % size_t(nx)), j = int(c / size_t(nx));
+      thick = thick || thickAt(i, j);
       const int di[4] = {1, -1, 0, 0}, dj[4] = {0, 0, 1, -1};
       for (int q = 0; q < 4; ++q) {
         const int a = i + di[q], b = j + dj[q];
@@ -50,9 +70,10 @@ double ColumnMap::largestBridgeMm2() const {
         if (!seen[next] && cells[next] == Column::Bone) seen[next] = true, stack.push_back(next);
       }
     }
-    best = std::max(best, n);
+    out.largest = std::max(out.largest, double(n));
+    if (thick) out.bridge = std::max(out.bridge, double(n));
   }
-  return double(best);
+  return out;
 }
 
 /// The median of the block's samples in column (i, j) with w in [from, to] (mm).
@@ -171,7 +192,7 @@ std::string certaintyOf(const ColumnMap& m, const FusionParams& p) {
 }
 
 std::string summaryOf(const LevelEntry& disc, const ColumnMap& m, bool yes, bool cage, const std::string& construct,
-                      const std::string& certainty) {
+                      const std::string& certainty, const FusionParams& p) {
   const std::string head = disc.name + " (fusion " + construct + "): ";
   const std::string judged = oneDecimal(m.judgedArea()) + " mm2 of disc space judged beside the metal";
   const std::string uniform =
@@ -185,7 +206,9 @@ std::string summaryOf(const LevelEntry& disc, const ColumnMap& m, bool yes, bool
   const std::string scattered = m.area(Column::Bone) > 0
                                     ? "; " + oneDecimal(m.area(Column::Bone)) +
                                           " mm2 of scattered bone-dense columns, the largest patch " +
-                                          oneDecimal(m.largestBridgeMm2()) + " mm2, no continuous bridge"
+                                          oneDecimal(m.patches().largest) + " mm2" +
+                                          (m.patches().largest >= p.bridgeMm2 ? " but nowhere 3 mm thick" : "") +
+                                          ", no continuous bridge"
                                     : "";
   return head + "no bone bridges the disc space (" + judged + scattered + uniform +
          (cage ? "" : "; no interbody cage, and a posterolateral fusion mass is not assessed") +
@@ -205,7 +228,8 @@ Finding fusionFinding(const LevelEntry& disc, const ColumnMap& m, bool cage, con
   f.measurements = {
       {"largest_bridge", m.largestBridgeMm2(), "mm2",
        "the largest connected area of 1 mm columns whose lowest 1.5 mm mean across the disc space is at least " +
-           oneDecimal(p.bridgeHu) + " HU (rough, not smooth material)"},
+           oneDecimal(p.bridgeHu) + " HU (rough, not smooth material), at least 3 mm thick somewhere"},
+      {"largest_patch", m.patches().largest, "mm2", "the largest connected area of such columns, thick or not"},
       {"bone_area", m.area(Column::Bone), "mm2", "all such columns"},
       {"judged_area", m.judgedArea(), "mm2",
        "columns in both bodies' footprint, in front of the canal, over " + oneDecimal(p.metalMarginMm) +
@@ -215,7 +239,7 @@ Finding fusionFinding(const LevelEntry& disc, const ColumnMap& m, bool cage, con
       {"uniform_area", m.area(Column::Uniform), "mm2", "smooth material of bone density (PEEK cage, graft)"},
       {"body_density", m.bodyHu, "HU", "median cancellous density of the bodies above and below"}};
   f.details = {{"status", yes ? "bridged" : "not-bridged"}, {"construct", construct}, {"interbody_cage", cage}};
-  f.summary = summaryOf(disc, m, yes, cage, construct, f.certainty);
+  f.summary = summaryOf(disc, m, yes, cage, construct, f.certainty, p);
   return f;
 }
 
