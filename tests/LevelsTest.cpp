@@ -78,13 +78,30 @@ void expectFusionNamedRight(int seed, const std::vector<std::string>& levels, co
 TEST(LevelsTest, ScrewStreaksAndAMetalCageNeitherAddNorHideADisc) {
   // Steel screws in L3-L5: the band between each pair empties its body's plane like a disc (three
   // false discs, and "7 lumbar-type vertebrae" before); the titanium cage fills L4-L5 like bone.
-  expectFusionNamedRight(16, {"L3", "L4", "L5"}, "steel", "titanium", "L4-L5: found at its metal interbody cage");
+  expectFusionNamedRight(16, {"L3", "L4", "L5"}, "steel", "titanium", "L4-L5: found at its interbody cage");
 }
 
 TEST(LevelsTest, ADiscHiddenByARadiolucentCageIsPlacedByTheSpacing) {
   // A PEEK cage reads as bone, so L4-L5 has no trough, and the band of the L5 screws sits mid-body:
   // the gap between L3-L4 and L5-S1 holds two vertebrae, so one disc is placed halfway.
   expectFusionNamedRight(15, {"L4", "L5"}, "titanium", "peek", "L4-L5: not seen clearly");
+}
+
+TEST(LevelsTest, ACageInTheLowestDiscDoesNotJoinL5ToTheSacrum) {
+  // L5-S1 holds an interbody cage (PEEK, or titanium): no trough there, and no disc below it to
+  // bound a gap, so L5 was read as part of the sacrum ("4 lumbar-type vertebrae").
+  for (const char* cage : {"peek", "titanium"}) {
+    SCOPED_TRACE(cage);
+    json hardware = json::array({{{"type", "cage"}, {"levels", {"L5-S1"}}, {"material", cage}}});
+    PhantomResult r = generatePhantom(parsePhantomSpec(
+        {{"seed", 132}, {"size_scale", 0.95}, {"acquisition", {{"pixel_mm", 0.9}, {"slice_mm", 2.0}}}, {"hardware", hardware}},
+        "t.json"));
+    LevelTable t = analyseCtLevels(*phantomCt(r));
+    EXPECT_EQ(t.verdict.lumbarType, 5) << t.verdict.summary;
+    expectNamedAsTruth(r, t);
+    ASSERT_EQ(t.notes.size(), 1u);
+    EXPECT_EQ(t.notes[0].rfind("L5-S1: found at its interbody cage", 0), 0u) << t.notes[0];
+  }
 }
 
 TEST(LevelsTest, OsteoporoticBodiesAreToldFromDiscsByTheirEndplates) {

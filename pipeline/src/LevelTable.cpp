@@ -56,7 +56,7 @@ LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict&
     e.confidence = named ? verdict.confidence : 0;
     e.heightMm = seg.discs[i].heightMm;
     if (seg.discs[i].placement == DiscPlacement::Cage)
-      t.notes.push_back(e.name + ": found at its metal interbody cage (no disc tissue to see)");
+      t.notes.push_back(e.name + ": found at its interbody cage (uniform metal or PEEK across the disc space; no disc tissue to see)");
     if (seg.discs[i].placement == DiscPlacement::Spacing)
       t.notes.push_back(e.name + ": not seen clearly (screw streaks across its plane, a radiolucent cage, a faint "
                         "endplate or a fused disc space); placed by the spacing of the discs above and below, so its "

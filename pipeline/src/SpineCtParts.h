@@ -47,6 +47,12 @@ inline bool readsAsDisc(const DiscCandidate& d) {
 std::vector<DiscCandidate> discsBesideMetal(const CtImage& ct, const std::vector<Vec3>& centreline,
                                             std::vector<DiscCandidate> discs, const SegmentationParams& p);
 
+/// The disc below the lowest one found, when an interbody cage fills it: a cage's disc space reads
+/// as bone in both profiles (metal, or PEEK at 300 HU, brighter than many bodies), and below the
+/// lowest disc no gap between two discs shows it missing (an L5-S1 cage joined L5 to the sacrum).
+std::vector<DiscCandidate> discAtCageBelow(const CtImage& ct, const std::vector<Vec3>& line, std::vector<DiscCandidate> discs,
+                                           const SegmentationParams& p);
+
 /// Mean of sample(q) over a disc of `radius` mm at p perpendicular to n (centre and two rings of
 /// 12); sample returns NaN outside the image. NaN when no sample was inside.
 template <typename Sample>

@@ -6,6 +6,8 @@
 #include <cmath>
 
 #include "SpineCtParts.h"
+
+#include <itkLinearInterpolateImageFunction.h>
 #include "spine/ImageRegion.h"
 #include "spine/Metal.h"
 
@@ -107,7 +109,64 @@ bool cageBetween(const CtImage& ct, const std::vector<Vec3>& line, const DiscCan
   return true;
 }
 
+/// Mean and spread (SD) of the HU over a disc of 7 mm radius perpendicular to the column at point i.
+std::pair<double, double> axisHuSpread(const itk::LinearInterpolateImageFunction<CtImage, double>& f,
+                                       const std::vector<Vec3>& line, size_t i) {
+  auto at = [&](const Vec3& q, bool squared) {
+    CtImage::PointType pt(q.data());
+    if (!f.IsInsideBuffer(pt)) return double(NAN);
+    const double v = f.Evaluate(pt);
+    return squared ? v * v : v;
+  };
+  const Vec3 n = tangentAt(line, i);
+  const double mean = meanOverDisc(line[i], n, 7, [&](const Vec3& q) { return at(q, false); });
+  const double square = meanOverDisc(line[i], n, 7, [&](const Vec3& q) { return at(q, true); });
+  return {mean, std::sqrt(std::max(square - mean * mean, 0.0))};
+}
+
 }  // namespace
+
+std::vector<DiscCandidate> discAtCageBelow(const CtImage& ct, const std::vector<Vec3>& line, std::vector<DiscCandidate> discs,
+                                           const SegmentationParams& p) {
+  if (discs.size() < 2) return discs;
+  auto f = itk::LinearInterpolateImageFunction<CtImage, double>::New();
+  f->SetInputImage(&ct);
+  const DiscCandidate& lowest = discs.front();
+  const double spacing = distance(lowest.centre, discs[1].centre);
+  std::vector<double> body;  // the vertebra just below the lowest disc, where no streak roughens it
+  std::vector<std::pair<size_t, double>> smooth;  // centreline points of uniform material: index, mean HU
+  for (size_t i = lowest.index; i-- > 0;) {
+    const double d = distance(line[i], lowest.centre);
+    if (d > (1 + p.cageSearchFraction) * spacing) break;
+    const auto [mean, sd] = axisHuSpread(*f, line, i);
+      if (d >= 0.2 * spacing && d <= 0.6 * spacing && sd <= p.cageSdHu) body.push_back(mean);
+    // Uniform for its own level: PEEK within cageSdHu, a metal cage's 4400 HU within 5 %.
+    if (d >= (1 - p.cageSearchFraction) * spacing && sd <= std::max(p.cageSdHu, p.cageRelativeSd * mean))
+      smooth.push_back({i, mean});
+  }
+  if (body.empty() || smooth.empty()) return discs;
+  std::nth_element(body.begin(), body.begin() + long(body.size() / 2), body.end());
+  const double bodyHu = body[body.size() / 2];
+  // The longest run of consecutive smooth points brighter than that body.
+  size_t bestFrom = 0, bestLength = 0;
+  for (size_t a = 0; a < smooth.size();) {
+    size_t b = a;
+    while (b < smooth.size() && smooth[b].second >= bodyHu + p.cageAboveBodyHu &&
+           (b == a || smooth[b - 1].first == smooth[b].first + 1))
+      ++b;
+    if (b - a > bestLength) bestFrom = a, bestLength = b - a;
+    a = std::max(b, a + 1);
+  }
+  if (bestLength == 0) return discs;
+  const size_t top = smooth[bestFrom].first, bottom = smooth[bestFrom + bestLength - 1].first;
+  const double runMm = distance(line[top], line[bottom]);
+  if (runMm < p.cageMinRunMm || runMm > p.cageMaxRunMm) return discs;
+  const size_t m = (top + bottom) / 2;
+  DiscCandidate cage{m, line[m], tangentAt(line, m), runMm, 0};
+  cage.boneFraction = 1, cage.hu = 300, cage.placement = DiscPlacement::Cage;
+  discs.insert(discs.begin(), cage);
+  return discs;
+}
 
 std::vector<DiscCandidate> discsBesideMetal(const CtImage& ct, const std::vector<Vec3>& line,
                                             std::vector<DiscCandidate> discs, const SegmentationParams& p) {

@@ -311,6 +311,7 @@ std::vector<DiscCandidate> findDiscs(const CtImage& ct, const Mask& bone, const 
   std::sort(out.begin(), out.end(), [](const DiscCandidate& a, const DiscCandidate& b) { return a.index < b.index; });
   for (DiscCandidate& d : out) d.boneFraction = frac[d.index], d.hu = hu[d.index];
   out = discsBesideMetal(ct, line, std::move(out), p);
+  out = discAtCageBelow(ct, line, std::move(out), p);
   out = discsInGaps(out, line, marrowHu < p.faintMarrowHu ? hu : frac);
   for (DiscCandidate& d : out)
     if (d.placement == DiscPlacement::Trough) d.normal = refineNormal(bone, d.centre, d.normal);

@@ -25,6 +25,13 @@ struct SegmentationParams {
                                 ///< a tilted gantry cuts a screw into planes of 140 mm2)
   double rodPlaneMm2 = 30;      ///< metal in the plane of a trough that does not read as disc puts it in doubt (two rods)
   double screwPlaneDiscHu = 160;  ///< in a screw's plane a trough brighter than this is the band between screws, not disc
+  // A radiolucent interbody cage below the lowest disc found (discAtCageBelow): a run of smooth
+  // material brighter than the vertebra above it, where the next disc should be.
+  double cageSdHu = 30;          ///< spread over 7 mm round the axis: PEEK 7-27 HU on the phantoms, bodies' edges and endplates 60-160
+  double cageRelativeSd = 0.05;  ///< or this share of the mean: a titanium cage's 4400 HU spreads 26-41 HU, a screw beside marrow thousands
+  double cageAboveBodyHu = 30;   ///< PEEK 292-355 HU against the smooth parts of the body above, 229-247 (screw streaks) on the phantoms
+  double cageSearchFraction = 0.4;  ///< within this share of the spacing above it of where the next disc should be
+  double cageMinRunMm = 4, cageMaxRunMm = 20;  ///< a disc space's height, not an endplate's, not a body's
   unsigned threads = 2;
 };
 
