@@ -1,13 +1,14 @@
 // Disc candidates beside spinal hardware (see discsBesideMetal in SpineCtParts.h). Pedicle screws lie
 // in a body's axial planes, and the beam-hardening band between them (-150 HU and more) empties the
 // bone mask and darkens the HU profile at mid-body, which reads as one more disc; an interbody cage
-// fills its disc space with metal, which reads as bone. Both move every name in a fused spine.
+// fills its disc space with metal or PEEK, which reads as bone (below the lowest disc nothing else shows
+// the disc missing: discAtCageBelow). Both move every name in a fused spine.
 #include <algorithm>
 #include <cmath>
 
-#include "SpineCtParts.h"
-
 #include <itkLinearInterpolateImageFunction.h>
+
+#include "SpineCtParts.h"
 #include "spine/ImageRegion.h"
 #include "spine/Metal.h"
 
@@ -139,7 +140,7 @@ std::vector<DiscCandidate> discAtCageBelow(const CtImage& ct, const std::vector<
     const double d = distance(line[i], lowest.centre);
     if (d > (1 + p.cageSearchFraction) * spacing) break;
     const auto [mean, sd] = axisHuSpread(*f, line, i);
-      if (d >= 0.2 * spacing && d <= 0.6 * spacing && sd <= p.cageSdHu) body.push_back(mean);
+    if (d >= 0.2 * spacing && d <= 0.6 * spacing && sd <= p.cageSdHu) body.push_back(mean);
     // Uniform for its own level: PEEK within cageSdHu, a metal cage's 4400 HU within 5 %.
     if (d >= (1 - p.cageSearchFraction) * spacing && sd <= std::max(p.cageSdHu, p.cageRelativeSd * mean))
       smooth.push_back({i, mean});

@@ -25,8 +25,8 @@ struct SegmentationParams {
                                 ///< a tilted gantry cuts a screw into planes of 140 mm2)
   double rodPlaneMm2 = 30;      ///< metal in the plane of a trough that does not read as disc puts it in doubt (two rods)
   double screwPlaneDiscHu = 160;  ///< in a screw's plane a trough brighter than this is the band between screws, not disc
-  // A radiolucent interbody cage below the lowest disc found (discAtCageBelow): a run of smooth
-  // material brighter than the vertebra above it, where the next disc should be.
+  // An interbody cage (PEEK or metal) below the lowest disc found (discAtCageBelow): a run of
+  // uniform material brighter than the vertebra above it, where the next disc should be.
   double cageSdHu = 30;          ///< spread over 7 mm round the axis: PEEK 7-27 HU on the phantoms, bodies' edges and endplates 60-160
   double cageRelativeSd = 0.05;  ///< or this share of the mean: a titanium cage's 4400 HU spreads 26-41 HU, a screw beside marrow thousands
   double cageAboveBodyHu = 30;   ///< PEEK 292-355 HU against the smooth parts of the body above, 229-247 (screw streaks) on the phantoms
