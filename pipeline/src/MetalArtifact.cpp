@@ -22,6 +22,35 @@ std::vector<double> rampFilter(const std::vector<double>& p) {
   return out;
 }
 
+/// The detector geometry shared by every angle: image size and pixel, bin width, centre, bin count.
+struct ProjectionGrid {
+  unsigned nx, ny;
+  double dx, dy, bin, cx, cy, half;
+  int bins;
+};
+
+/// Adds the filtered projection `q` at direction (c, s), one of `angles` over 180 degrees, to every pixel of `out`.
+/// The hot loop of the streak model: the column term is computed once per angle, the positions
+/// of one row in a loop that vectorises, and the bin is the truncation of a non-negative t (what
+/// floor gives there, without a libm call per pixel). Bit for bit what the plain loop gives.
+void backProject(const std::vector<double>& q, double c, double s, const ProjectionGrid& g, unsigned angles,
+                 std::vector<float>& out) {
+  std::vector<double> xc(g.nx), tRow(g.nx);
+  for (unsigned i = 0; i < g.nx; ++i) xc[i] = (i * g.dx - g.cx) * c;
+  for (unsigned j = 0; j < g.ny; ++j) {
+    const double ys = (j * g.dy - g.cy) * s;
+    for (unsigned i = 0; i < g.nx; ++i) tRow[i] = (xc[i] + ys) / g.bin + g.half;
+    float* row = out.data() + size_t(j) * g.nx;
+    for (unsigned i = 0; i < g.nx; ++i) {
+      const double t = tRow[i];
+      if (t < 0) continue;
+      const int t0 = int(t);
+      const double f = t - t0;
+      if (t0 + 1 < g.bins) row[i] += float((q[t0] * (1 - f) + q[t0 + 1] * f) * M_PI / angles);
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<float> metalStreaks(const std::vector<float>& metal, unsigned nx, unsigned ny, double dx, double dy,
@@ -37,6 +66,7 @@ std::vector<float> metalStreaks(const std::vector<float>& metal, unsigned nx, un
   const double half = bins / 2.0;
   std::mt19937 rng(params.seed);
   std::normal_distribution<double> gauss(0, 1);
+  const ProjectionGrid grid{nx, ny, dx, dy, bin, cx, cy, half, bins};
   for (unsigned a = 0; a < params.angles; ++a) {
     const double th = M_PI * a / params.angles, c = std::cos(th), s = std::sin(th);
     std::vector<double> path(bins, 0.0);  // metal path length (mm) per detector bin
@@ -58,13 +88,7 @@ std::vector<float> metalStreaks(const std::vector<float>& metal, unsigned nx, un
     std::vector<double> smooth(bins, 0.0);
     for (int b = 1; b + 1 < bins; ++b) smooth[b] = 0.25 * err[b - 1] + 0.5 * err[b] + 0.25 * err[b + 1];
     std::vector<double> q = rampFilter(smooth);
-    for (unsigned j = 0; j < ny; ++j)
-      for (unsigned i = 0; i < nx; ++i) {
-        double t = ((i * dx - cx) * c + (j * dy - cy) * s) / bin + half;
-        int t0 = int(std::floor(t));
-        double f = t - t0;
-        if (t0 >= 0 && t0 + 1 < bins) out[size_t(j) * nx + i] += float((q[t0] * (1 - f) + q[t0 + 1] * f) * M_PI / params.angles);
-      }
+    backProject(q, c, s, grid, params.angles, out);
   }
   return out;
 }

@@ -68,11 +68,17 @@ double hashUnit(std::int64_t x, std::int64_t y, std::int64_t z, unsigned seed) {
 
 double smooth(double t) { return t * t * (3 - 2 * t); }
 
+/// floor(v) as an integer, without a libm call (valueNoise runs for every pixel of every phantom).
+std::int64_t floorInt(double v) {
+  const auto i = std::int64_t(v);
+  return i - std::int64_t(v < double(i));
+}
+
 }  // namespace
 
 double valueNoise(const Vec3& p, double scale, unsigned seed) {
   double x = p[0] / scale, y = p[1] / scale, z = p[2] / scale;
-  std::int64_t x0 = std::int64_t(std::floor(x)), y0 = std::int64_t(std::floor(y)), z0 = std::int64_t(std::floor(z));
+  const std::int64_t x0 = floorInt(x), y0 = floorInt(y), z0 = floorInt(z);
   double fx = smooth(x - x0), fy = smooth(y - y0), fz = smooth(z - z0);
   double v = 0;
   for (int c = 0; c < 8; ++c) {
