@@ -173,6 +173,9 @@ void buildColumn(Anatomy& a, const PhantomSpec& s) {
   sacrum.width = 48 * s.sizeScale * shrink, sacrum.depth = 32 * s.sizeScale * shrink, sacrum.height = 28 * s.sizeScale;
   sacrum.canalWidth = 24 * s.sizeScale, sacrum.canalDepth = 12 * s.sizeScale;
   sacrum.canalOffset = sacrum.depth / 2 + 7 * s.sizeScale;
+  // S1's pedicles (Zindrick et al. 1986: 19-20 mm wide) beside its canal, where S1 screws enter.
+  sacrum.pedicleWidth = 19 * s.sizeScale * shrink;
+  sacrum.pedicleOffset = sacrum.canalWidth / 2 + sacrum.pedicleWidth / 2 - 1;
   sacrum.body = frameAlong(axpy(sacrumTop.p, -sacrum.height / 2, sacrumTop.n), sacrumTop.n, sacrumTop.u);
   a.vertebrae.push_back(sacrum);
   for (auto& d : a.discs) {  // a disc takes the mean size of its two neighbours

@@ -81,11 +81,12 @@ struct ScrewPath {
   Vec3 entry, tip, dir, head;
 };
 
-/// A screw through the pedicle's centre, converging; a breached one is aimed beside the pedicle so
-/// that its shaft's surface lies 3 mm beyond the pedicle's wall where it crosses it: medially into
-/// the canal, laterally out of the bone (Gertzbein-Robbins grade C, 2-4 mm).
+/// A screw through the pedicle's centre, converging (S1's towards the promontory, 25 degrees); a
+/// breached one is aimed beside the pedicle so that its shaft's surface lies 3 mm beyond the
+/// pedicle's wall where it crosses it: medially into the canal, laterally out of the bone
+/// (Gertzbein-Robbins grade C, 2-4 mm).
 ScrewPath screwPath(const VertebraModel& v, int side, const HardwareSpec& h) {
-  const double converge = (v.name[0] == 'T' ? 6 : v.name == "L5" || v.name == "L6" ? 15 : 10);
+  const double converge = v.name == "sacrum" ? 25 : v.name[0] == 'T' ? 6 : v.name == "L5" || v.name == "L6" ? 15 : 10;
   const double shift = h.breach == "none" ? 0 : v.pedicleWidth / 2 + 3 - h.diameterMm / 2;
   const double offset = v.pedicleOffset + (h.breach == "medial" ? -shift : shift);
   const Frame& f = v.body;
