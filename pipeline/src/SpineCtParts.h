@@ -25,6 +25,7 @@ struct DiscCandidate {
   double heightMm, prominenceHu;  ///< prominence: drop of the bone fraction (0-1)
   double boneFraction = 0, hu = 0;  ///< the profiles at the trough (bone fraction 0-1, clamped HU)
   DiscPlacement placement = DiscPlacement::Trough;
+  bool keptBesideMetal = false;  ///< a doubtful trough below every trusted disc, kept for want of a better one
 };
 
 /// Discs as dips of the bone profile along the centreline, each with its plane refined.
@@ -50,6 +51,8 @@ std::vector<DiscCandidate> discsBesideMetal(const CtImage& ct, const std::vector
 /// The disc below the lowest one found, when an interbody cage fills it: a cage's disc space reads
 /// as bone in both profiles (metal, or PEEK at 300 HU, brighter than many bodies), and below the
 /// lowest disc no gap between two discs shows it missing (an L5-S1 cage joined L5 to the sacrum).
+/// The search starts at the lowest trusted disc; a cage found there replaces the doubtful troughs
+/// kept below it (the band between S1 screws, under an L5-S1 cage).
 std::vector<DiscCandidate> discAtCageBelow(const CtImage& ct, const std::vector<Vec3>& line, std::vector<DiscCandidate> discs,
                                            const SegmentationParams& p);
 

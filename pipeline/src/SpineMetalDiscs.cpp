@@ -129,11 +129,13 @@ std::pair<double, double> axisHuSpread(const itk::LinearInterpolateImageFunction
 
 std::vector<DiscCandidate> discAtCageBelow(const CtImage& ct, const std::vector<Vec3>& line, std::vector<DiscCandidate> discs,
                                            const SegmentationParams& p) {
-  if (discs.size() < 2) return discs;
+  const size_t trusted = size_t(std::find_if(discs.begin(), discs.end(), [](const DiscCandidate& d) { return !d.keptBesideMetal; }) -
+                                 discs.begin());
+  if (trusted + 2 > discs.size()) return discs;
   auto f = itk::LinearInterpolateImageFunction<CtImage, double>::New();
   f->SetInputImage(&ct);
-  const DiscCandidate& lowest = discs.front();
-  const double spacing = distance(lowest.centre, discs[1].centre);
+  const DiscCandidate& lowest = discs[trusted];
+  const double spacing = distance(lowest.centre, discs[trusted + 1].centre);
   std::vector<double> body;  // the vertebra just below the lowest disc, where no streak roughens it
   std::vector<std::pair<size_t, double>> smooth;  // centreline points of uniform material: index, mean HU
   for (size_t i = lowest.index; i-- > 0;) {
@@ -165,6 +167,7 @@ std::vector<DiscCandidate> discAtCageBelow(const CtImage& ct, const std::vector<
   const size_t m = (top + bottom) / 2;
   DiscCandidate cage{m, line[m], tangentAt(line, m), runMm, 0};
   cage.boneFraction = 1, cage.hu = 300, cage.placement = DiscPlacement::Cage;
+  discs.erase(discs.begin(), discs.begin() + long(trusted));
   discs.insert(discs.begin(), cage);
   return discs;
 }
@@ -194,8 +197,8 @@ std::vector<DiscCandidate> discsBesideMetal(const CtImage& ct, const std::vector
       continue;
     }
     if (lastTrusted == discs.size()) {  // doubtful below the first trusted disc: kept unless within 0.75 of a spacing
-      for (const DiscCandidate& d : pending)
-        if (distance(d.centre, discs[i].centre) >= 0.75 * spacing) out.push_back(d);
+      for (DiscCandidate& d : pending)
+        if (distance(d.centre, discs[i].centre) >= 0.75 * spacing) d.keptBesideMetal = true, out.push_back(d);
     } else if (!pending.empty() || distance(discs[lastTrusted].centre, discs[i].centre) >= 1.5 * spacing) {
       std::vector<DiscCandidate> cages;
       DiscCandidate cage{};
