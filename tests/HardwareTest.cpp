@@ -144,6 +144,19 @@ TEST(HardwareTest, ACageSunkIntoItsEndplateIsMeasuredAndASeatedOneIsNot) {
   for (const Finding& f : solid.findings) EXPECT_NE(f.details.value("sign", ""), "cage subsidence") << f.summary;
 }
 
+TEST(HardwareTest, ScrewsInS1BelowAnL5S1CageAreS1ScrewsOnRodsFromL5) {
+  // tlif-l5-s1-peek-ct: L5 and S1 screws, rods, a PEEK cage in L5-S1. The band between the S1
+  // screws, under the cage, was taken for the L5-S1 disc ("rudimentary L5-S1 disc", the cage
+  // counted in L5), and the S1 screws, nearer L5's centroid than the whole sacrum's, were named L5.
+  Analysed a = analyse("tlif-l5-s1-peek-ct");
+  EXPECT_EQ(a.levels.verdict.status, "consistent") << a.levels.verdict.summary;
+  expectNamedAsTruth(a.phantom, a.levels);
+  EXPECT_EQ(expectScrewsAtTheirLevelsAndSides(a.phantom.truth, a.findings).size(), 4u);
+  const auto rods = objects(a.findings, "rod");
+  ASSERT_EQ(rods.size(), 2u);
+  for (const Finding* rod : rods) EXPECT_EQ(rod->levels, (std::vector<std::string>{"L5", "sacrum"})) << rod->summary;
+}
+
 TEST(HardwareTest, ACageTouchingTheScrewsOnThickSlicesIsStillACage) {
   // 3 mm slices: the L2-L3 cage, sunk 3 mm into L3, is one metal object with the screws' tips (it
   // was reported as nothing, its metal counted in the L3 screws, before metal in a disc space was

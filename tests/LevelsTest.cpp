@@ -47,17 +47,6 @@ TEST(LevelsTest, TheIliacWingsAboveTheSacrumAreNotTheSacrum) {
   EXPECT_LT(highest, 35.0);  // 25 mm above the disc's centre on the column, which lies above its label's centroid
 }
 
-/// Every truth level found and named, each vertebra within 10 mm of its truth centroid (the sacrum
-/// within `sacrumMm`).
-void expectNamedAsTruth(const PhantomResult& r, const LevelTable& t, double sacrumMm = 10) {
-  for (const json& v : r.truth["vertebrae"]) {
-    const LevelEntry* e = t.find(v["name"]);
-    ASSERT_NE(e, nullptr) << v["name"];
-    EXPECT_LT(distance(e->centroid, vec3FromJson(v["centroid_lps_mm"])), v["name"] == "sacrum" ? sacrumMm : 10.0) << v["name"];
-  }
-  for (const json& d : r.truth["discs"]) EXPECT_NE(t.find(d["name"]), nullptr) << d["name"];
-}
-
 /// A lumbar CT phantom (0.9 mm pixels, 2 mm slices) fused at `levels` with screws and rods of
 /// `material` and an L4-L5 cage of `cage`, analysed; expects every level named as the truth names it
 /// and one note on the L4-L5 disc starting with `note`.

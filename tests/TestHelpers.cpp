@@ -1,5 +1,6 @@
 #include "TestHelpers.h"
 
+#include "spine/Vec3Json.h"
 #include "spine/VolumeFileReader.h"
 
 #include <atomic>
@@ -122,6 +123,15 @@ AnalysedCtPhantom analyseCtPhantom(const std::string& specName) {
   a.volume.ct = phantomCt(a.phantom);
   a.levels = analyseCtLevels(*a.volume.ct);
   return a;
+}
+
+void expectNamedAsTruth(const PhantomResult& r, const LevelTable& t, double sacrumMm) {
+  for (const nlohmann::json& v : r.truth["vertebrae"]) {
+    const LevelEntry* e = t.find(v["name"]);
+    ASSERT_NE(e, nullptr) << v["name"];
+    EXPECT_LT(distance(e->centroid, vec3FromJson(v["centroid_lps_mm"])), v["name"] == "sacrum" ? sacrumMm : 10.0) << v["name"];
+  }
+  for (const nlohmann::json& d : r.truth["discs"]) EXPECT_NE(t.find(d["name"]), nullptr) << d["name"];
 }
 
 MrImage::Pointer phantomMr(const PhantomResult& r) { return phantomImage<MrImage>(r); }

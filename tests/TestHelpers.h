@@ -77,6 +77,10 @@ struct AnalysedCtPhantom {
   DetectorInput input() const { return {volume, &levels}; }
 };
 AnalysedCtPhantom analyseCtPhantom(const std::string& specName);
+/// Every truth level of phantom `r` found and named in `t`, each vertebra within 10 mm of its truth
+/// centroid (the sacrum within `sacrumMm`).
+void expectNamedAsTruth(const PhantomResult& r, const LevelTable& t, double sacrumMm = 10);
+
 /// The same for an MR phantom (float signal).
 MrImage::Pointer phantomMr(const PhantomResult& r);
 

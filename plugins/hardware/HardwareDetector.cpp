@@ -160,10 +160,10 @@ double shaftLength(const MetalObject& o, bool tipAtA) {
 
 Finding screwFinding(const CtImage& ct, const MetalObject& o, const Levels& levels, const HardwareParams& p) {
   Finding f = hardwareFinding("pedicle screw", o, p);
-  // The tip is the anterior end (LPS: smaller y); the level is the vertebra nearest the point
-  // 60 % of the way from the head to the tip (inside pedicle or body).
+  // The tip is the anterior end (LPS: smaller y); the level is the vertebra between the discs
+  // around the point 60 % of the way from the head to the tip (inside pedicle or body).
   Vec3 tip = o.endA[1] < o.endB[1] ? o.endA : o.endB, head = o.endA[1] < o.endB[1] ? o.endB : o.endA;
-  const LevelEntry* v = levels.nearestVertebra(axpy(head, 0.6, sub(tip, head)));
+  const LevelEntry* v = levels.vertebraBetweenDiscs(axpy(head, 0.6, sub(tip, head)));
   f.evidencePoints = {head, tip};
   f.details["tip_lps_mm"] = {tip[0], tip[1], tip[2]};
   const HaloProfile halo = haloProfile(ct, head, tip, o.peakHu);
