@@ -148,6 +148,7 @@ TEST(HardwareTest, ScrewsInS1BelowAnL5S1CageAreS1ScrewsOnRodsFromL5) {
   // tlif-l5-s1-peek-ct: L5 and S1 screws, rods, a PEEK cage in L5-S1. The band between the S1
   // screws, under the cage, was taken for the L5-S1 disc ("rudimentary L5-S1 disc", the cage
   // counted in L5), and the S1 screws, nearer L5's centroid than the whole sacrum's, were named L5.
+  // No screw is loose.
   Analysed a = analyse("tlif-l5-s1-peek-ct");
   EXPECT_EQ(a.levels.verdict.status, "consistent") << a.levels.verdict.summary;
   expectNamedAsTruth(a.phantom, a.levels);
@@ -155,6 +156,9 @@ TEST(HardwareTest, ScrewsInS1BelowAnL5S1CageAreS1ScrewsOnRodsFromL5) {
   const auto rods = objects(a.findings, "rod");
   ASSERT_EQ(rods.size(), 2u);
   for (const Finding* rod : rods) EXPECT_EQ(rod->levels, (std::vector<std::string>{"L5", "sacrum"})) << rod->summary;
+  // The S1 screws cross soft tissue before S1's body (the phantom's sacrum has no pedicle bone);
+  // mixed with the places in bone, that read as lucent rims of 44-46 HU.
+  for (const Finding& f : a.findings) EXPECT_NE(f.kind, "hardware-failure") << f.summary;
 }
 
 TEST(HardwareTest, ACageTouchingTheScrewsOnThickSlicesIsStillACage) {

@@ -99,37 +99,48 @@ Finding hardwareFinding(const std::string& object, const MetalObject& o, const H
 }
 
 /// The lucent rim around a screw's shaft (loosening): the median value at distances beyond the
-/// metal's edge (its half-maximum radius), over 16 directions at 8 places along the part of the
-/// shaft inside bone, against the bone 3.5-5 mm out.
+/// metal's edge (its half-maximum radius), over 16 directions at each of 8 places along 45-90 % of
+/// the shaft, against the bone 3.5-5 mm out. Only places with bone round them count (median
+/// 3.5-5 mm out at least `minBoneHu`), four at least, or the rim is not judged: where a shaft runs through soft tissue its rim and "bone"
+/// are both soft tissue, and mixed with the places in bone they read as a lucent rim (the
+/// phantoms' S1 screws, whose sacrum has no pedicle bone: 44-68 HU "halos").
 struct HaloProfile {
   double edgeMm = 0, boneHu = 0, lowestHu = 0, widthMm = 0;
 };
 
-HaloProfile haloProfile(const CtImage& ct, const Vec3& head, const Vec3& tip, double peakHu) {
+HaloProfile haloProfile(const CtImage& ct, const Vec3& head, const Vec3& tip, double peakHu, double minBoneHu) {
   auto hu = itk::LinearInterpolateImageFunction<CtImage, double>::New();
   hu->SetInputImage(&ct);
   const Vec3 u = normalized(sub(tip, head));
   const Vec3 a = normalized(cross(u, std::abs(u[2]) < 0.9 ? Vec3{0, 0, 1} : Vec3{1, 0, 0})), b = cross(u, a);
   const double length = distance(head, tip);
+  std::vector<Vec3> places;
+  for (int k = 0; k < 8; ++k) places.push_back(axpy(head, length * (0.45 + 0.45 * k / 7.0), u));
   auto sampleAt = [&](double radius) {  // median over places and directions
     std::vector<double> values;
-    for (int k = 0; k < 8; ++k) {
-      Vec3 c = axpy(head, length * (0.45 + 0.45 * k / 7.0), u);
+    for (const Vec3& c : places)
       for (int j = 0; j < 16; ++j) {
         double angle = j * M_PI / 8;
         Vec3 q = axpy(axpy(c, radius * std::cos(angle), a), radius * std::sin(angle), b);
         itk::Point<double, 3> point{{q[0], q[1], q[2]}};
         if (hu->IsInsideBuffer(point)) values.push_back(hu->Evaluate(point));
       }
-    }
     if (values.empty()) return 0.0;
     std::nth_element(values.begin(), values.begin() + long(values.size() / 2), values.end());
     return values[values.size() / 2];
   };
+  auto boneAt = [&](double edge) { return (sampleAt(edge + 3.5) + sampleAt(edge + 4.25) + sampleAt(edge + 5.0)) / 3; };
   HaloProfile h;
   for (h.edgeMm = 0.25; h.edgeMm < 8 && sampleAt(h.edgeMm) >= peakHu / 2; h.edgeMm += 0.25) {
   }
-  h.boneHu = (sampleAt(h.edgeMm + 3.5) + sampleAt(h.edgeMm + 4.25) + sampleAt(h.edgeMm + 5.0)) / 3;
+  std::vector<Vec3> inBone;
+  for (const Vec3& c : std::vector<Vec3>(places)) {
+    places = {c};
+    if (boneAt(h.edgeMm) >= minBoneHu) inBone.push_back(c);
+  }
+  if (inBone.size() < 4) return h;  // boneHu 0: not in bone over half the length, not judged
+  places = inBone;
+  h.boneHu = boneAt(h.edgeMm);
   h.lowestHu = 1e9;
   std::vector<double> profile;
   for (double d = 0.5; d <= 3.0; d += 0.25) profile.push_back(sampleAt(h.edgeMm + d)), h.lowestHu = std::min(h.lowestHu, profile.back());
@@ -166,7 +177,7 @@ Finding screwFinding(const CtImage& ct, const MetalObject& o, const Levels& leve
   const LevelEntry* v = levels.vertebraBetweenDiscs(axpy(head, 0.6, sub(tip, head)));
   f.evidencePoints = {head, tip};
   f.details["tip_lps_mm"] = {tip[0], tip[1], tip[2]};
-  const HaloProfile halo = haloProfile(ct, head, tip, o.peakHu);
+  const HaloProfile halo = haloProfile(ct, head, tip, o.peakHu, p.haloMinBoneHu);
   const bool inBone = halo.boneHu >= p.haloMinBoneHu;
   f.details["loosening"] = inBone && halo.boneHu - halo.lowestHu >= p.haloContrastHu;
   if (inBone)
