@@ -78,10 +78,11 @@ struct Levels {
     return nearest(table ? table->vertebrae : kNone, p, dist);
   }
   const LevelEntry* nearestDisc(const Vec3& p, double* dist) const { return nearest(table ? table->discs : kNone, p, dist); }
-  /// The vertebra between the discs around a point: the first whose disc below the point lies
-  /// under (each disc's plane faces along the line between the centroids of the vertebrae beside
-  /// it); the nearest centroid without discs. A sacral screw sits in S1, far above the sacrum's
-  /// centroid and nearer L5's, but below the L5-S1 disc.
+  /// The vertebra between the discs around a point: going down the column, the first vertebra
+  /// whose disc below lies below the point (each disc's plane faces along the line joining the
+  /// centroids of the vertebrae beside it); the nearest centroid when discs and vertebrae do not
+  /// alternate. A sacral screw sits in S1, far above the sacrum's centroid and nearer L5's, but
+  /// below the L5-S1 disc.
   const LevelEntry* vertebraBetweenDiscs(const Vec3& p) const {
     if (!table || table->vertebrae.empty() || table->discs.size() + 1 != table->vertebrae.size()) return nearestVertebra(p);
     for (size_t i = 0; i < table->discs.size(); ++i) {
