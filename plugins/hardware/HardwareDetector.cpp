@@ -101,9 +101,9 @@ Finding hardwareFinding(const std::string& object, const MetalObject& o, const H
 /// The lucent rim around a screw's shaft (loosening): the median value at distances beyond the
 /// metal's edge (its half-maximum radius), over 16 directions at each of 8 places along 45-90 % of
 /// the shaft, against the bone 3.5-5 mm out. Only places with bone round them count (median
-/// 3.5-5 mm out at least `minBoneHu`), four at least, or the rim is not judged: where a shaft runs through soft tissue its rim and "bone"
-/// are both soft tissue, and mixed with the places in bone they read as a lucent rim (the
-/// phantoms' S1 screws, whose sacrum has no pedicle bone: 44-68 HU "halos").
+/// 3.5-5 mm out at least `minBoneHu`), four at least, or the rim is not judged: where a shaft runs
+/// through soft tissue its rim and "bone" are both soft tissue, and mixed with the places in bone
+/// they read as a lucent rim (the phantoms' S1 screws, whose sacrum has no pedicle bone: 44-68 HU).
 struct HaloProfile {
   double edgeMm = 0, boneHu = 0, lowestHu = 0, widthMm = 0;
 };
@@ -116,9 +116,9 @@ HaloProfile haloProfile(const CtImage& ct, const Vec3& head, const Vec3& tip, do
   const double length = distance(head, tip);
   std::vector<Vec3> places;
   for (int k = 0; k < 8; ++k) places.push_back(axpy(head, length * (0.45 + 0.45 * k / 7.0), u));
-  auto sampleAt = [&](double radius) {  // median over places and directions
+  auto sampleAt = [&](const std::vector<Vec3>& at, double radius) {  // median over places and directions
     std::vector<double> values;
-    for (const Vec3& c : places)
+    for (const Vec3& c : at)
       for (int j = 0; j < 16; ++j) {
         double angle = j * M_PI / 8;
         Vec3 q = axpy(axpy(c, radius * std::cos(angle), a), radius * std::sin(angle), b);
@@ -129,21 +129,21 @@ HaloProfile haloProfile(const CtImage& ct, const Vec3& head, const Vec3& tip, do
     std::nth_element(values.begin(), values.begin() + long(values.size() / 2), values.end());
     return values[values.size() / 2];
   };
-  auto boneAt = [&](double edge) { return (sampleAt(edge + 3.5) + sampleAt(edge + 4.25) + sampleAt(edge + 5.0)) / 3; };
   HaloProfile h;
-  for (h.edgeMm = 0.25; h.edgeMm < 8 && sampleAt(h.edgeMm) >= peakHu / 2; h.edgeMm += 0.25) {
+  for (h.edgeMm = 0.25; h.edgeMm < 8 && sampleAt(places, h.edgeMm) >= peakHu / 2; h.edgeMm += 0.25) {
   }
+  auto boneAt = [&](const std::vector<Vec3>& at) {
+    return (sampleAt(at, h.edgeMm + 3.5) + sampleAt(at, h.edgeMm + 4.25) + sampleAt(at, h.edgeMm + 5.0)) / 3;
+  };
   std::vector<Vec3> inBone;
-  for (const Vec3& c : std::vector<Vec3>(places)) {
-    places = {c};
-    if (boneAt(h.edgeMm) >= minBoneHu) inBone.push_back(c);
-  }
+  for (const Vec3& c : places)
+    if (boneAt({c}) >= minBoneHu) inBone.push_back(c);
   if (inBone.size() < 4) return h;  // boneHu 0: not in bone over half the length, not judged
-  places = inBone;
-  h.boneHu = boneAt(h.edgeMm);
+  h.boneHu = boneAt(inBone);
   h.lowestHu = 1e9;
   std::vector<double> profile;
-  for (double d = 0.5; d <= 3.0; d += 0.25) profile.push_back(sampleAt(h.edgeMm + d)), h.lowestHu = std::min(h.lowestHu, profile.back());
+  for (double d = 0.5; d <= 3.0; d += 0.25)
+    profile.push_back(sampleAt(inBone, h.edgeMm + d)), h.lowestHu = std::min(h.lowestHu, profile.back());
   const double cut = (h.boneHu + h.lowestHu) / 2;
   for (double v : profile) h.widthMm += v < cut ? 0.25 : 0;
   return h;
