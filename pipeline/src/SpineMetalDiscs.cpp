@@ -22,13 +22,14 @@ bool isMetal(const CtImage& ct, const MetalVoxels& metal, const itk::Index<3>& q
 }
 
 /// Largest metal area (mm2) in one axial plane within 2 mm of p (along the image's third axis, the
-/// acquisition plane of an axial CT, where streaks lie) and within 50 mm of p in that plane.
-double metalPlaneMm2(const CtImage& ct, const Vec3& p, const MetalVoxels& metal) {
+/// acquisition plane of an axial CT, where streaks lie) and within halfWidthMm of p along each axis of
+/// that plane.
+double metalPlaneMm2(const CtImage& ct, const Vec3& p, const MetalVoxels& metal, double halfWidthMm) {
   itk::Index<3> c;
   if (!toIndex(ct, p, c)) return 0;
   const auto sp = ct.GetSpacing();
   const auto region = ct.GetLargestPossibleRegion();
-  const long rz = std::lround(2 / sp[2]), rx = std::lround(50 / sp[0]), ry = std::lround(50 / sp[1]);
+  const long rz = std::lround(2 / sp[2]), rx = std::lround(halfWidthMm / sp[0]), ry = std::lround(halfWidthMm / sp[1]);
   double best = 0;
   for (long dz = -rz; dz <= rz; ++dz) {
     size_t count = 0;
@@ -180,10 +181,13 @@ std::vector<DiscCandidate> discsBesideMetal(const CtImage& ct, const std::vector
   bool anyMetal = false;
   for (size_t i = 0; i < discs.size(); ++i) {
     // A trough that does not read as disc is in doubt beside any metal (two rods: 30 mm2 and more), one
-    // brighter than disc tissue beside a screw.
-    const double area = metalPlaneMm2(ct, discs[i].centre, metal);
+    // brighter than disc tissue beside a screw, and one with the screws' shafts near the axis whatever
+    // it reads as (in osteoporotic bone the band between shafts reads 80 HU, as disc does).
+    const double area = metalPlaneMm2(ct, discs[i].centre, metal, 50);
     const bool screwPlane = area >= p.screwPlaneMm2;
-    doubtful[i] = (area >= p.rodPlaneMm2 && !readsAsDisc(discs[i])) || (screwPlane && discs[i].hu > p.screwPlaneDiscHu);
+    const bool shaftsNearAxis = screwPlane && metalPlaneMm2(ct, discs[i].centre, metal, p.screwAxisMm) >= p.screwPlaneMm2;
+    doubtful[i] = (area >= p.rodPlaneMm2 && !readsAsDisc(discs[i])) || (screwPlane && discs[i].hu > p.screwPlaneDiscHu) ||
+                  shaftsNearAxis;
     anyMetal |= screwPlane || doubtful[i];
   }
   const double spacing = typicalSpacing(discs, doubtful);

@@ -25,6 +25,9 @@ struct SegmentationParams {
                                 ///< a tilted gantry cuts a screw into planes of 140 mm2)
   double rodPlaneMm2 = 30;      ///< metal in the plane of a trough that does not read as disc puts it in doubt (two rods)
   double screwPlaneDiscHu = 160;  ///< in a screw's plane a trough brighter than this is the band between screws, not disc
+  double screwAxisMm = 20;       ///< a screw's plane whose screw-sized metal (screwPlaneMm2) lies this near the column's axis
+                                ///< is a body's mid-plane: shafts converge into the body, while at a disc only posterior
+                                ///< heads and rods (30 mm and more behind) or a plate (82 mm2) lie in it (see SpineMetalDiscs.cpp)
   // An interbody cage (PEEK or metal) below the lowest disc found (discAtCageBelow): a run of
   // uniform material brighter than the vertebra above it, where the next disc should be.
   double cageSdHu = 30;          ///< spread over 7 mm round the axis: PEEK 7-27 HU on the phantoms, bodies' edges and endplates 60-160
