@@ -43,9 +43,9 @@ inline bool readsAsDisc(const DiscCandidate& d) {
 /// screw-sized metal that do not read as disc (bone left in the plane, darker than disc tissue, or
 /// brighter than it: the band between two screws mixes bone and streaks at 166-192 HU), and troughs
 /// with a screw's metal near the column's axis (the shafts; in osteoporotic bone the band reads as
-/// disc) are doubtful and dropped; between two trusted discs, as many discs as the gap holds vertebrae less one are put
-/// back: at metal cages on the column's axis where even spacing expects them, else
-/// placed by the spacing (DiscPlacement says which).
+/// disc) are doubtful and dropped; between two trusted discs, as many discs as the gap holds
+/// vertebrae less one are put back: at metal cages on the column's axis where even spacing expects
+/// them, else placed by the spacing (DiscPlacement says which).
 std::vector<DiscCandidate> discsBesideMetal(const CtImage& ct, const std::vector<Vec3>& centreline,
                                             std::vector<DiscCandidate> discs, const SegmentationParams& p);
 
