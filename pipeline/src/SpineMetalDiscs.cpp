@@ -16,6 +16,8 @@ namespace spine::ct {
 
 namespace {
 
+constexpr double kPlaneHalfWidthMm = 50;  ///< metal "in a trough's plane": within this of the column each way
+
 /// Whether voxel q is metal (its value first: the search is only for bright voxels).
 bool isMetal(const CtImage& ct, const MetalVoxels& metal, const itk::Index<3>& q) {
   return ct.GetPixel(q) >= metal.growHu && metal.contains(long(ct.ComputeOffset(q)));
@@ -175,7 +177,7 @@ std::vector<DiscCandidate> discAtCageBelow(const CtImage& ct, const std::vector<
 
 std::vector<DiscCandidate> discsBesideMetal(const CtImage& ct, const std::vector<Vec3>& line,
                                             std::vector<DiscCandidate> discs, const SegmentationParams& p) {
-  const MetalVoxels metal = findMetal(ct, p.metal, regionAround(ct, line, 55));  // metalPlaneMm2 looks 50 mm round the line
+  const MetalVoxels metal = findMetal(ct, p.metal, regionAround(ct, line, kPlaneHalfWidthMm + 5));
   if (metal.flat.empty()) return discs;
   std::vector<bool> doubtful(discs.size());
   bool anyMetal = false;
@@ -183,7 +185,7 @@ std::vector<DiscCandidate> discsBesideMetal(const CtImage& ct, const std::vector
     // A trough that does not read as disc is in doubt beside any metal (two rods: 30 mm2 and more), one
     // brighter than disc tissue beside a screw, and one with the screws' shafts near the axis whatever
     // it reads as (in osteoporotic bone the band between shafts reads 80 HU, as disc does).
-    const double area = metalPlaneMm2(ct, discs[i].centre, metal, 50);
+    const double area = metalPlaneMm2(ct, discs[i].centre, metal, kPlaneHalfWidthMm);
     const bool screwPlane = area >= p.screwPlaneMm2;
     const bool shaftsNearAxis = screwPlane && metalPlaneMm2(ct, discs[i].centre, metal, p.screwAxisMm) >= p.screwPlaneMm2;
     doubtful[i] = (area >= p.rodPlaneMm2 && !readsAsDisc(discs[i])) || (screwPlane && discs[i].hu > p.screwPlaneDiscHu) ||
