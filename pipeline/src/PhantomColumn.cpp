@@ -95,13 +95,40 @@ void bend(Walk& w, double sagittalDeg, double coronalDeg, double fraction) {
   w.u = normalized(sub(w.u, scale(w.n, dot(w.u, w.n))));
 }
 
-/// Scoliosis as a smooth curve: per-disc coronal angles that sum to the Cobb angle over the
-/// thoracolumbar junction (apex near L1) and reverse below it.
-double coronalAngle(const PhantomSpec& s, int rankFromSacrum, int total) {
-  if (s.scoliosisCobbDeg == 0) return 0;
-  double x = double(rankFromSacrum) / std::max(1, total);  // 0 at the sacrum, 1 at C1
-  double shape = std::sin(2 * M_PI * x * 1.6);             // a primary curve and a compensating one
-  return s.scoliosisCobbDeg / 6.0 * shape;
+/// Scoliosis as a balanced S-curve: the column's sideways shift along its length x (0 at the
+/// sacrum, 1 at C1) is d(x) = sin(2 pi x) sin(pi x), a primary curve with its apex near L1 and a
+/// compensating one above it, with the column leaving the sacrum upright and the head over the
+/// pelvis (a compensated curve keeps C7 over the sacrum within about 2 cm). Each vertebra's coronal
+/// tilt follows d'(x), scaled so that the primary curve's Cobb angle (its largest tilt minus its
+/// smallest, between the sacrum and the inflection at x = 0.5) is the spec's; its axial rotation
+/// follows d(x), the apical vertebra turned most. (Until 2026-11-24 the tilts did not return, so a
+/// whole-spine phantom's cervical spine lay 70-98 mm to the side, outside the neck.)
+struct ScoliosisPlan {
+  std::vector<double> tiltDeg, rotationDeg;  ///< per level from the sacrum up: coronal tilt, axial rotation
+};
+
+ScoliosisPlan scoliosisPlan(const PhantomSpec& s, const std::vector<LevelPlan>& plan) {
+  const size_t n = plan.size();
+  ScoliosisPlan out{std::vector<double>(n, 0), std::vector<double>(n, 0)};
+  if (s.scoliosisCobbDeg == 0) return out;
+  std::vector<double> at(n);  // each level's mid-height along the column, from the sacrum up
+  double length = 0;
+  for (size_t r = 0; r < n; ++r) {
+    const LevelSize z = sizeOf(plan[n - 1 - r].name, s.lumbarCount, s.sizeScale);
+    at[r] = length + z.discBelow + z.h / 2, length += z.discBelow + z.h;
+  }
+  auto shift = [](double x) { return std::sin(2 * M_PI * x) * std::sin(M_PI * x); };
+  auto slope = [](double x) {
+    return 2 * M_PI * std::cos(2 * M_PI * x) * std::sin(M_PI * x) + M_PI * std::sin(2 * M_PI * x) * std::cos(M_PI * x);
+  };
+  double lo = 0, hi = 0;  // the primary curve's extreme slopes (sacrum to the inflection)
+  for (double x = 0; x <= 0.5; x += 0.005) lo = std::min(lo, slope(x)), hi = std::max(hi, slope(x));
+  for (size_t r = 0; r < n; ++r) {
+    const double x = at[r] / length;
+    out.tiltDeg[r] = s.scoliosisCobbDeg * slope(x) / (hi - lo);
+    out.rotationDeg[r] = s.scoliosisCobbDeg / 4.0 * shift(x);
+  }
+  return out;
 }
 
 void addVertebraShapes(Anatomy& a, const VertebraModel& v, const PhantomSpec& s);
@@ -134,6 +161,7 @@ void buildColumn(Anatomy& a, const PhantomSpec& s) {
   Walk sacrumTop = w;
   std::vector<VertebraModel> upward;
   const int total = int(plan.size());
+  const ScoliosisPlan scoliosis = scoliosisPlan(s, plan);
   for (int i = total - 1; i >= 0; --i) {
     const LevelPlan& lp = plan[i];
     std::string below = i + 1 < total ? plan[i + 1].name : "sacrum";
@@ -145,12 +173,12 @@ void buildColumn(Anatomy& a, const PhantomSpec& s) {
     if (i == total - 1 && s.transitional == "sacralized-L5") discH = 3.0 * s.sizeScale;
     if (lp.name == "C1") discH = 0;
     Walk before = w;
-    double coronal = coronalAngle(s, total - 1 - i, total);
+    const size_t rank = size_t(total - 1 - i);  // from the sacrum up
+    const double coronal = scoliosis.tiltDeg[rank] - (rank > 0 ? scoliosis.tiltDeg[rank - 1] : 0.0);
     bend(w, lordosis, coronal, 0.5);
     w.p = axpy(w.p, lp.name == "C1" ? 4.0 : discH, w.n);
     bend(w, lordosis, coronal, 0.5);
-    double axialRot = s.scoliosisCobbDeg / 4.0 * std::sin(M_PI * (total - 1 - i) / std::max(1, total));
-    upward.push_back(placeVertebra(lp, z, w, axialRot));
+    upward.push_back(placeVertebra(lp, z, w, scoliosis.rotationDeg[rank]));
     if (lp.name != "C1") {
       DiscModel d;
       d.name = discName;
