@@ -134,6 +134,25 @@ TEST(LevelsTest, TheColumnGoesOnThroughSteelStreaksInOsteoporoticBone) {
   expectNamedWithin(a.phantom.truth["vertebrae"], a.levels, 10);
 }
 
+TEST(LevelsTest, AnIliacCrestTouchingALumbarTransverseProcessIsNoRib) {
+  // In a lumbar curve's concavity a transverse process can meet the iliac crest (scoliosis-ct, 35
+  // degrees: L3 14 mm from the midline, its left process on the crest). Grown into, the wing was
+  // L3's rib (18 cm3, on one side): L3 read as the last rib-bearing vertebra and every name moved
+  // by two, "uncertain: 2 lumbar-type".
+  const AnalysedCtPhantom a = analyseCtPhantom("scoliosis-ct");
+  EXPECT_EQ(a.levels.verdict.status, "consistent") << a.levels.verdict.summary;
+  expectNamedWithin(a.phantom.truth["vertebrae"], a.levels, 10);
+  json whole = json::array();  // the field's top cuts T8-T9, which is not sought
+  for (const json& d : a.phantom.truth["discs"])
+    if (!d["cut_by_field_of_view"].get<bool>()) whole.push_back(d);
+  expectNamedWithin(whole, a.levels, 10);
+  for (const char* lumbar : {"L1", "L2", "L3"}) {
+    const LevelEntry* v = a.levels.find(lumbar);
+    ASSERT_NE(v, nullptr) << lumbar;
+    EXPECT_FALSE(v->ribBearing) << lumbar;
+  }
+}
+
 TEST(LevelsTest, TheColumnIsSoughtInFrontOfTheCanalNotInAContrastFilledVein) {
   // Contrast-filled veins and aorta (280 HU) outshine osteoporotic bodies (85 HU): the column's
   // search started in the inferior vena cava and followed it (centroids 140 mm off, nothing named).

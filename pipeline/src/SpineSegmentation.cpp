@@ -153,6 +153,59 @@ struct GrowthLimits {
   Vec3 up{0, 0, 1};  ///< the column's direction, from its lowest point to its highest
 };
 
+/// Lateral distance of q from the axis of the slab nearest to it along the column.
+double lateralFromColumn(const std::vector<Slab>& slabs, const Vec3& q) {
+  size_t best = 0;
+  double bestAlong = 1e18;
+  for (size_t s = 0; s < slabs.size(); ++s) {
+    const double along = std::abs(dot(sub(q, slabs[s].centre()), slabs[s].axis()));
+    if (along < bestAlong) bestAlong = along, best = s;
+  }
+  return lateralDistance(q, slabs[best].centre(), slabs[best].axis());
+}
+
+/// The bone mask without the iliac wings: bone beyond `lateralMm` from the column that is joined,
+/// through such bone, to the bone beside the sacrum (slab 0). The sacrum stops at `lateralMm` (its
+/// alae meet the wings there), but a lumbar transverse process that touches an iliac crest (the
+/// concave side of a lumbar curve; a scoliosis phantom's L3 at 14 mm from the midline) let its
+/// vertebra grow into the whole wing, which counted as that vertebra's ribs (18 cm3 reaching
+/// 81 mm sideways and 47 mm down): the last rib-bearing vertebra read as L3 and every name moved.
+MaskImage::Pointer withoutIliacWings(const MaskImage& bone, const std::vector<Slab>& slabs, double lateralMm) {
+  auto out = MaskImage::New();
+  out->CopyInformation(&bone);
+  out->SetRegions(bone.GetLargestPossibleRegion());
+  out->Allocate();
+  const auto size = bone.GetLargestPossibleRegion().GetSize();
+  const size_t nx = size[0], ny = size[1], n = bone.GetPixelContainer()->Size();
+  std::copy(bone.GetBufferPointer(), bone.GetBufferPointer() + n, out->GetBufferPointer());
+  std::uint8_t* m = out->GetBufferPointer();
+  std::vector<size_t> stack;
+  auto beside = [&](size_t idx) {
+    const itk::Index<3> at{{long(idx % nx), long(idx / nx % ny), long(idx / (nx * ny))}};
+    return lateralFromColumn(slabs, pointOf(bone, at)) > lateralMm;
+  };
+  const Slab& sacrum = slabs.front();
+  forEachVoxelAround(bone, sacrum.centre(), distance(sacrum.lowerPoint, sacrum.upperPoint) / 2 + 150, [&](const itk::Index<3>& at) {
+    const size_t idx = (size_t(at[2]) * ny + size_t(at[1])) * nx + size_t(at[0]);
+    const Vec3 q = pointOf(bone, at);
+    if (m[idx] && sacrum.inside(q, 0) && lateralDistance(q, sacrum.centre(), sacrum.axis()) > lateralMm) m[idx] = 0, stack.push_back(idx);
+  });
+  while (!stack.empty()) {
+    const size_t idx = stack.back();
+    stack.pop_back();
+    const long i = long(idx % nx), j = long(idx / nx % ny), k = long(idx / (nx * ny));
+    for (long dz = -1; dz <= 1; ++dz)
+      for (long dy = -1; dy <= 1; ++dy)
+        for (long dx = -1; dx <= 1; ++dx) {
+          const long a = i + dx, b = j + dy, c = k + dz;
+          if (a < 0 || b < 0 || c < 0 || a >= long(nx) || b >= long(ny) || c >= long(size[2])) continue;
+          const size_t next = (size_t(c) * ny + size_t(b)) * nx + size_t(a);
+          if (m[next] && beside(next)) m[next] = 0, stack.push_back(next);
+        }
+  }
+  return out;
+}
+
 /// Multi-source shortest paths through bone (Dial's buckets, 0.5 mm resolution): every bone voxel
 /// reached within 90 mm goes to the nearest body; beyond ribLateralMm from its body's axis a voxel
 /// becomes that body's rib (only where ribs are allowed).
@@ -434,7 +487,7 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
   }
   if (sacrumBelow) limits.aboveUpperDiscMm[0] = kSacrumAboveDiscMm;
   const std::vector<Slab> reach = reachingFieldEdges(slabs);
-  growFromBodies(*bone, *out.labels, reach, ribsAllowed, limits, p);
+  growFromBodies(sacrumBelow ? *withoutIliacWings(*bone, reach, p.ribLateralMm) : *bone, *out.labels, reach, ribsAllowed, limits, p);
   std::vector<std::vector<double>> footprints;
   for (const Slab& s : slabs) footprints.push_back(bodyFootprint(*bone, s));
   if (marrowHu < p.faintMarrowHu) fillFaintBodies(*out.labels, *ct, slabs, footprints, discs);
