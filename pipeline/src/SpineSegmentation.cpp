@@ -180,15 +180,19 @@ MaskImage::Pointer withoutIliacWings(const MaskImage& bone, const std::vector<Sl
   std::copy(bone.GetBufferPointer(), bone.GetBufferPointer() + n, out->GetBufferPointer());
   std::uint8_t* m = out->GetBufferPointer();
   std::vector<size_t> stack;
+  std::vector<std::uint8_t> near(n, 0);  // bone already found within lateralMm of the column
   auto beside = [&](size_t idx) {
+    if (near[idx]) return false;
     const itk::Index<3> at{{long(idx % nx), long(idx / nx % ny), long(idx / (nx * ny))}};
-    return lateralFromColumn(slabs, pointOf(bone, at)) > lateralMm;
+    near[idx] = lateralFromColumn(slabs, pointOf(bone, at)) <= lateralMm;
+    return !near[idx];
   };
   const Slab& sacrum = slabs.front();
   forEachVoxelAround(bone, sacrum.centre(), distance(sacrum.lowerPoint, sacrum.upperPoint) / 2 + 150, [&](const itk::Index<3>& at) {
     const size_t idx = (size_t(at[2]) * ny + size_t(at[1])) * nx + size_t(at[0]);
+    if (!m[idx]) return;
     const Vec3 q = pointOf(bone, at);
-    if (m[idx] && sacrum.inside(q, 0) && lateralDistance(q, sacrum.centre(), sacrum.axis()) > lateralMm) m[idx] = 0, stack.push_back(idx);
+    if (sacrum.inside(q, 0) && lateralDistance(q, sacrum.centre(), sacrum.axis()) > lateralMm) m[idx] = 0, stack.push_back(idx);
   });
   while (!stack.empty()) {
     const size_t idx = stack.back();
