@@ -133,5 +133,29 @@ TEST(PixelFormat, AMalformedJpegHeaderIsRefusedNotScannedForever) {
   }
 }
 
+/// A JPEG frame whose first fragment has no start-of-image marker (found by fuzzing: DCMTK's scan
+/// stalled on it too) is refused with an error naming the file.
+TEST(PixelFormat, AJpegFragmentWithoutStartOfImageIsRefused) {
+  const std::string good = "/usr/lib/python3/dist-packages/pydicom/data/test_files/JPEG-lossy.dcm";
+  if (!fs::exists(good)) GTEST_SKIP() << "python3-pydicom test files are not installed";
+  registerDicomCodecs();
+  std::string bytes = slurp(good);
+  const size_t soi = bytes.find("\xFF\xD8\xFF", bytes.find(std::string("\xE0\x7F\x10\x00", 4)));
+  ASSERT_NE(soi, std::string::npos);
+  bytes.replace(soi, 2, std::string("\x00\x00", 2));
+  ScratchFolder dir;
+  const std::string bad = dir.sub("jpeg_no_soi.dcm");
+  std::ofstream(bad, std::ios::binary) << bytes;
+  std::vector<DicomFrame> frames = readDicomFrames(bad);
+  ASSERT_FALSE(frames.empty());
+  try {
+    DicomPixelFile pixels(frames.front());
+    FAIL() << "a JPEG fragment without its start-of-image marker was accepted";
+  } catch (const SpineError& e) {
+    EXPECT_NE(e.oneLine().find("jpeg_no_soi.dcm"), std::string::npos) << e.oneLine();
+    EXPECT_NE(e.oneLine().find("start-of-image"), std::string::npos) << e.oneLine();
+  }
+}
+
 }  // namespace
 }  // namespace spine::test

@@ -92,6 +92,10 @@ void DicomPixelFile::checkJpegHeaders() {
     Uint8* bytes = nullptr;
     if (fragments->getItem(item, i).bad() || item->getUint8Array(bytes).bad() || !bytes) continue;
     const size_t n = item->getLength();
+    // The frame's first fragment starts with its start-of-image marker; without one DCMTK's scan
+    // stalls as well (found by fuzzing, 2026-11-24).
+    if (i == 1 && (n < 2 || bytes[0] != 0xFF || bytes[1] != 0xD8))
+      throwDataError("decode", m_format.file, "JPEG fragment 1 does not start with a JPEG start-of-image marker");
     if (n >= 2 && bytes[0] == 0xFF && bytes[1] == 0xD8 && !jpegHeaderWellFormed(bytes, n))
       throwDataError("decode", m_format.file, "JPEG fragment " + std::to_string(i) + " has a malformed header (marker segments before the scan)");
   }
