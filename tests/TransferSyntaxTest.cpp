@@ -1,6 +1,7 @@
 // DICOM write-and-read round trips for every transfer syntax the loader decodes, and the pixel
 // formats around them (8/12/16-bit, signed/unsigned, rescale, MONOCHROME1, enhanced multi-frame).
 #include <fstream>
+#include <functional>
 
 #include "TestHelpers.h"
 #include "spine/Error.h"
@@ -105,56 +106,50 @@ TEST(EnhancedMultiFrame, FramesSortedByPlanePosition) {
 }
 
 
-/// A JPEG fragment whose marker segments are malformed after SOI (found by fuzzing: DCMTK 3.6.7's
-/// bit-depth scan never returns on it) is refused with an error naming the file; the intact file
-/// still decodes.
-TEST(PixelFormat, AMalformedJpegHeaderIsRefusedNotScannedForever) {
-  const std::string good = "/usr/lib/python3/dist-packages/pydicom/data/test_files/JPEG-lossy.dcm";
-  if (!fs::exists(good)) GTEST_SKIP() << "python3-pydicom test files are not installed";
-  registerDicomCodecs();
-  std::vector<DicomFrame> frames = readDicomFrames(good);
-  ASSERT_FALSE(frames.empty());
-  EXPECT_NO_THROW(DicomPixelFile{frames.front()});
-  std::string bytes = slurp(good);
-  const size_t soi = bytes.find("\xFF\xD8\xFF", bytes.find(std::string("\xE0\x7F\x10\x00", 4)));
-  ASSERT_NE(soi, std::string::npos);
-  bytes.replace(soi + 2, 4, std::string("\xFF\x01\x00\x7F", 4));
-  ScratchFolder dir;
-  const std::string bad = dir.sub("jpeg_bad_marker.dcm");
-  std::ofstream(bad, std::ios::binary) << bytes;
-  frames = readDicomFrames(bad);
-  ASSERT_FALSE(frames.empty());
-  try {
-    DicomPixelFile pixels(frames.front());
-    FAIL() << "a malformed JPEG header was accepted";
-  } catch (const SpineError& e) {
-    EXPECT_NE(e.oneLine().find("jpeg_bad_marker.dcm"), std::string::npos) << e.oneLine();
-    EXPECT_NE(e.oneLine().find("malformed header"), std::string::npos) << e.oneLine();
-  }
-}
+const char* const kJpegLossy = "/usr/lib/python3/dist-packages/pydicom/data/test_files/JPEG-lossy.dcm";
 
-/// A JPEG frame whose first fragment has no start-of-image marker (found by fuzzing: DCMTK's scan
-/// stalled on it too) is refused with an error naming the file.
-TEST(PixelFormat, AJpegFragmentWithoutStartOfImageIsRefused) {
-  const std::string good = "/usr/lib/python3/dist-packages/pydicom/data/test_files/JPEG-lossy.dcm";
-  if (!fs::exists(good)) GTEST_SKIP() << "python3-pydicom test files are not installed";
-  registerDicomCodecs();
-  std::string bytes = slurp(good);
+/// Writes pydicom's JPEG-lossy.dcm as DIR/name with `alter` applied at its first fragment's SOI,
+/// and expects decoding to be refused with an error naming the file and saying `why`.
+void expectJpegRefused(const std::string& name, const std::function<void(std::string&, size_t)>& alter, const std::string& why) {
+  std::string bytes = slurp(kJpegLossy);
   const size_t soi = bytes.find("\xFF\xD8\xFF", bytes.find(std::string("\xE0\x7F\x10\x00", 4)));
   ASSERT_NE(soi, std::string::npos);
-  bytes.replace(soi, 2, std::string("\x00\x00", 2));
+  alter(bytes, soi);
   ScratchFolder dir;
-  const std::string bad = dir.sub("jpeg_no_soi.dcm");
+  const std::string bad = dir.sub(name);
   std::ofstream(bad, std::ios::binary) << bytes;
   std::vector<DicomFrame> frames = readDicomFrames(bad);
   ASSERT_FALSE(frames.empty());
   try {
     DicomPixelFile pixels(frames.front());
-    FAIL() << "a JPEG fragment without its start-of-image marker was accepted";
+    FAIL() << name << " was accepted";
   } catch (const SpineError& e) {
-    EXPECT_NE(e.oneLine().find("jpeg_no_soi.dcm"), std::string::npos) << e.oneLine();
-    EXPECT_NE(e.oneLine().find("start-of-image"), std::string::npos) << e.oneLine();
+    EXPECT_NE(e.oneLine().find(name), std::string::npos) << e.oneLine();
+    EXPECT_NE(e.oneLine().find(why), std::string::npos) << e.oneLine();
   }
+}
+
+/// A JPEG fragment whose marker segments are malformed after SOI (found by fuzzing: DCMTK 3.6.7's
+/// bit-depth scan never returns on it) is refused with an error naming the file; the intact file
+/// still decodes.
+TEST(PixelFormat, AMalformedJpegHeaderIsRefusedNotScannedForever) {
+  if (!fs::exists(kJpegLossy)) GTEST_SKIP() << "python3-pydicom test files are not installed";
+  registerDicomCodecs();
+  std::vector<DicomFrame> frames = readDicomFrames(kJpegLossy);
+  ASSERT_FALSE(frames.empty());
+  EXPECT_NO_THROW(DicomPixelFile{frames.front()});
+  expectJpegRefused(
+      "jpeg_bad_marker.dcm", [](std::string& b, size_t soi) { b.replace(soi + 2, 4, std::string("\xFF\x01\x00\x7F", 4)); },
+      "malformed header");
+}
+
+/// A JPEG frame whose first fragment has no start-of-image marker (found by fuzzing: DCMTK's scan
+/// stalled on it too) is refused with an error naming the file.
+TEST(PixelFormat, AJpegFragmentWithoutStartOfImageIsRefused) {
+  if (!fs::exists(kJpegLossy)) GTEST_SKIP() << "python3-pydicom test files are not installed";
+  registerDicomCodecs();
+  expectJpegRefused("jpeg_no_soi.dcm", [](std::string& b, size_t soi) { b.replace(soi, 2, std::string("\x00\x00", 2)); },
+                    "start-of-image");
 }
 
 }  // namespace
