@@ -171,6 +171,31 @@ TEST(LevelsTest, TheColumnIsSoughtInFrontOfTheCanalNotInAContrastFilledVein) {
   }
 }
 
+/// The truth's lumbar levels (L1-L5 and the discs from T12-L1 down) named in `t` within `mm`.
+void expectLumbarNamedWithin(const json& truth, const LevelTable& t, double mm) {
+  json lumbar = json::array();
+  for (const char* key : {"vertebrae", "discs"})
+    for (const json& l : truth[key])
+      if (l["name"].get<std::string>().find('L') != std::string::npos) lumbar.push_back(l);
+  ASSERT_EQ(lumbar.size(), 11u);
+  expectNamedWithin(lumbar, t, mm);
+}
+
+TEST(LevelsTest, OsteoporoticDiscsInThickSlicesAreToldFromBodiesByTheirRim) {
+  // 85 HU marrow, 2.5 mm slices, a thoracolumbar field: the endplates blur, so the HU profile's
+  // troughs mix discs and body centres alike ("10 lumbar-type vertebrae", nothing named). Around a
+  // body every ray meets its shell; around a disc, annulus and soft tissue.
+  PhantomResult r = generatePhantom(parsePhantomSpec({{"seed", 19},
+                                                      {"field_of_view", "thoracolumbar"},
+                                                      {"osteoporosis", true},
+                                                      {"size_scale", 0.85},
+                                                      {"acquisition", {{"pixel_mm", 1.0}, {"slice_mm", 2.5}}}},
+                                                     "t.json"));
+  LevelTable t = analyseCtLevels(*phantomCt(r));
+  EXPECT_EQ(t.verdict.status, "consistent") << t.verdict.summary;
+  expectLumbarNamedWithin(r.truth, t, 10);
+}
+
 TEST(LevelsTest, AColumnWithoutAnchorsIsNotNamed) {
   PhantomResult r = generatePhantom(
       parsePhantomSpec({{"fov_from", "L1"}, {"fov_to", "L3"}, {"acquisition", {{"pixel_mm", 1.2}, {"slice_mm", 2.0}}}}, "t.json"));
