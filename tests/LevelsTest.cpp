@@ -196,6 +196,15 @@ TEST(LevelsTest, OsteoporoticDiscsInThickSlicesAreToldFromBodiesByTheirRim) {
   expectLumbarNamedWithin(r.truth, t, 10);
 }
 
+TEST(LevelsTest, ContrastFilledVesselsAndLiverAreNotTheColumn) {
+  // osteoporosis-contrast-ct: the portal phase's IVC (280 HU) and liver (110 HU) outshine 85 HU
+  // bodies. The column followed the vein from T11 to the sacrum and then the liver: nothing named.
+  // Long, even runs with no cortex in them are now blood or organ to the column's search.
+  const AnalysedCtPhantom a = analyseCtPhantom("osteoporosis-contrast-ct");
+  EXPECT_NE(a.levels.verdict.status, "confirmed") << a.levels.verdict.summary;
+  expectLumbarNamedWithin(a.phantom.truth, a.levels, 10);
+}
+
 TEST(LevelsTest, AColumnWithoutAnchorsIsNotNamed) {
   PhantomResult r = generatePhantom(
       parsePhantomSpec({{"fov_from", "L1"}, {"fov_to", "L3"}, {"acquisition", {{"pixel_mm", 1.2}, {"slice_mm", 2.0}}}}, "t.json"));

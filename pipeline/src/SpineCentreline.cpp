@@ -16,7 +16,6 @@ namespace spine::ct {
 using MaskImage = itk::Image<std::uint8_t, 3>;
 using FloatImage = itk::Image<float, 3>;
 constexpr float kCanalHu = 60;  ///< the canal's fluid and fat on the coarse grid (marrow is 85 HU or more)
-constexpr float kArchHu = 150;  ///< the arch's bone on the coarse grid (block means of cortex)
 
 bool toIndex(const itk::ImageBase<3>& img, const Vec3& p, itk::Index<3>& idx) {
   return img.TransformPhysicalPointToIndex(itk::Point<double, 3>(p.data()), idx);
@@ -43,7 +42,7 @@ void fillSliceHoles(std::uint8_t* mask, const CtPixel* hu, unsigned nx, unsigned
 
 }  // namespace
 
-MaskImage::Pointer boneMask(const CtImage& ct, const SegmentationParams& p, double marrowHu) {
+MaskImage::Pointer boneMask(const CtImage& ct, const CoarseCt& coarse, const SegmentationParams& p, double marrowHu) {
   auto mask = MaskImage::New();
   mask->CopyInformation(&ct);
   mask->SetRegions(ct.GetLargestPossibleRegion());
@@ -53,6 +52,7 @@ MaskImage::Pointer boneMask(const CtImage& ct, const SegmentationParams& p, doub
   std::uint8_t* m = mask->GetBufferPointer();
   const double threshold = std::min(p.boneHu, marrowHu + 40);  // osteoporotic cortex is thin and faint
   for (size_t i = 0; i < n; ++i) m[i] = hu[i] >= threshold;
+  coarse.clearEnhanced(ct, *mask);
   auto size = ct.GetLargestPossibleRegion().GetSize();
   const size_t plane = size[0] * size[1];
   const double pixelMm2 = ct.GetSpacing()[0] * ct.GetSpacing()[1];
@@ -63,41 +63,6 @@ MaskImage::Pointer boneMask(const CtImage& ct, const SegmentationParams& p, doub
 }
 
 namespace {
-
-/// The CT on a coarse grid (localiseMm): block means over each coarse voxel, clamped to
-/// [-200, 200] HU first so that cortex counts no more than marrow (thick bodies win over thin arches).
-FloatImage::Pointer coarseBlocks(const CtImage& ct, double mm) {
-  auto size = ct.GetLargestPossibleRegion().GetSize();
-  FloatImage::SizeType out;
-  FloatImage::SpacingType sp;
-  long factor[3];
-  for (int d = 0; d < 3; ++d) {
-    sp[d] = mm;
-    out[d] = std::max<size_t>(1, size_t(size[d] * ct.GetSpacing()[d] / mm));
-    factor[d] = std::max(1L, long(std::lround(mm / ct.GetSpacing()[d])));
-  }
-  auto coarse = FloatImage::New();
-  coarse->SetRegions(out);
-  coarse->SetSpacing(sp);
-  coarse->SetOrigin(ct.GetOrigin());
-  coarse->SetDirection(ct.GetDirection());
-  coarse->Allocate();
-  const CtPixel* hu = ct.GetBufferPointer();
-  for (size_t k = 0; k < out[2]; ++k)
-    for (size_t j = 0; j < out[1]; ++j)
-      for (size_t i = 0; i < out[0]; ++i) {
-        // The coarse voxel's centre falls on fine index (i * mm / spacing); average a block there.
-        double sum = 0;
-        int n = 0;
-        long ci = long(i * mm / ct.GetSpacing()[0]), cj = long(j * mm / ct.GetSpacing()[1]), ck = long(k * mm / ct.GetSpacing()[2]);
-        for (long c = ck; c < std::min<long>(ck + factor[2], long(size[2])); ++c)
-          for (long b = cj; b < std::min<long>(cj + factor[1], long(size[1])); ++b)
-            for (long a = ci; a < std::min<long>(ci + factor[0], long(size[0])); ++a)
-              sum += std::clamp<int>(hu[(size_t(c) * size[1] + size_t(b)) * size[0] + size_t(a)], -200, 200), ++n;
-        coarse->GetBufferPointer()[(k * out[1] + j) * out[0] + i] = float(n ? sum / n : -200);
-      }
-  return coarse;
-}
 
 /// The coarse CT smoothed (5 mm): bodies become bright blobs, thin bone fades. Resampled first,
 /// smoothed after: 40x fewer voxels to blur.
@@ -223,8 +188,8 @@ std::pair<double, double> bodyCentre(const FloatImage& img, long k) {
 
 }  // namespace
 
-std::vector<Vec3> findCentreline(const CtImage& ct, const SegmentationParams& p) {
-  FloatImage::Pointer coarse = coarseBlocks(ct, p.localiseMm), img = smoothed(coarse);
+std::vector<Vec3> findCentreline(const CtImage& ct, const CoarseCt& coarseCt, const SegmentationParams& p) {
+  const FloatImage::Pointer coarse = coarseCt.grid, img = smoothed(coarse);
   const long nz = long(img->GetLargestPossibleRegion().GetSize()[2]);
   // Seed: the brightest central point with a canal behind it, over all slices.
   long seedK = -1;

@@ -7,9 +7,23 @@
 
 namespace spine::ct {
 
-/// Bone with enclosed marrow: HU >= boneHu, plus holes of each axial slice that are small or
-/// whose mean is at least `marrowHu` (the canal and discs stay open).
-itk::Image<std::uint8_t, 3>::Pointer boneMask(const CtImage& ct, const SegmentationParams& p, double marrowHu);
+constexpr float kArchHu = 150;  ///< the arch's bone on the coarse grid (block means of cortex)
+
+/// The CT on the column's coarse grid (localiseMm): block means, clamped to [-200, 200] HU first so
+/// that cortex counts no more than marrow (thick bodies win over thin arches), with contrast-enhanced
+/// blood and organs read as soft tissue (SpineCoarseGrid.cpp).
+struct CoarseCt {
+  itk::Image<float, 3>::Pointer grid;
+  std::vector<std::uint8_t> enhanced;  ///< per coarse voxel: taken as blood or an enhanced organ
+  /// Clears the voxels of `mask` (on the CT's grid) that lie in enhanced tissue and are not dense.
+  void clearEnhanced(const CtImage& ct, itk::Image<std::uint8_t, 3>& mask) const;
+};
+CoarseCt coarseCt(const CtImage& ct, const SegmentationParams& p);
+
+/// Bone with enclosed marrow: HU >= boneHu, less contrast-enhanced blood and organs, plus holes of
+/// each axial slice that are small or whose mean is at least `marrowHu` (the canal and discs stay open).
+itk::Image<std::uint8_t, 3>::Pointer boneMask(const CtImage& ct, const CoarseCt& coarse, const SegmentationParams& p,
+                                              double marrowHu);
 
 /// The HU between disc (15th percentile along the column) and marrow (60th): marrow density
 /// differs tenfold between a young adult and an osteoporotic patient, so no fixed number works.
@@ -17,7 +31,7 @@ double marrowThreshold(const CtImage& ct, const std::vector<Vec3>& centreline);
 
 /// Centreline through the vertebral bodies, caudal to cranial, resampled ~1 mm apart; empty when
 /// no column is found.
-std::vector<Vec3> findCentreline(const CtImage& ct, const SegmentationParams& p);
+std::vector<Vec3> findCentreline(const CtImage& ct, const CoarseCt& coarse, const SegmentationParams& p);
 
 struct DiscCandidate {
   size_t index;  ///< into the centreline

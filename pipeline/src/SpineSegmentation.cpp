@@ -459,14 +459,15 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
   out.labels->SetRegions(ct->GetLargestPossibleRegion());
   out.labels->Allocate(true);
 
-  out.centreline = ct::findCentreline(*ct, p);
+  const ct::CoarseCt coarse = ct::coarseCt(*ct, p);
+  out.centreline = ct::findCentreline(*ct, coarse, p);
   if (out.centreline.size() < 20) {
     out.notes.push_back("no vertebral column was found (no run of bone bodies on the midline)");
     out.centreline.clear();
     return out;
   }
   const double marrowHu = ct::marrowThreshold(*ct, out.centreline);
-  MaskImage::Pointer bone = ct::boneMask(*ct, p, marrowHu);
+  MaskImage::Pointer bone = ct::boneMask(*ct, coarse, p, marrowHu);
   std::vector<ct::DiscCandidate> discs = ct::findDiscs(*ct, *bone, out.centreline, marrowHu, p);
   std::vector<Slab> slabs = slabsFrom(out.centreline, discs);
   if (slabs.empty()) {
