@@ -63,6 +63,27 @@ TEST(EvaluationTest, ShiftedNumberingIsAMislabelSilentOnlyWithoutWarning) {
   EXPECT_EQ(flagged.silentMislabels, 0u);
 }
 
+TEST(EvaluationTest, ARightNameOnAWrongSegmentIsMisplacedSilentOnlyWithoutWarning) {
+  // A contrast-filled aorta once joined T6-T9: named right, their segments 50-70 mm from their
+  // bodies, under "confirmed". No truth lay within 20 mm, so it counted as no mislabel at all.
+  LevelSet truth = lumbarTruth(), pred = truth;
+  pred.vertebrae[2].centroid = {0, -45, -60};  // L3's name, 45 mm in front of L3
+  pred.vertebrae[3].centroid = {0, 0, -60};    // L4's name on L3: a mislabel, not also misplaced
+  pred.numberingConfirmed = true;
+  CaseScore silent = scoreCase("misplaced", truth, pred);
+  EXPECT_EQ(silent.misplaced, 1u);
+  EXPECT_EQ(silent.silentMisplaced, 1u);
+  EXPECT_EQ(silent.mislabels, 1u);
+  EXPECT_FALSE(silent.allLevelsRight);
+  pred.numberingConfirmed = false;
+  CaseScore flagged = scoreCase("misplaced", truth, pred);
+  EXPECT_EQ(flagged.misplaced, 1u);
+  EXPECT_EQ(flagged.silentMisplaced, 0u);
+  const json j = suiteJson({silent});
+  EXPECT_EQ(j["overall"]["silent_misplaced"], 1);
+  EXPECT_EQ(j["cases"][0]["misplaced_levels"], 1);
+}
+
 TEST(EvaluationTest, UnnamedLevelsAreMissedButNotMislabelled) {
   LevelSet truth = lumbarTruth(), pred = lumbarTruth();
   for (size_t i = 0; i < pred.vertebrae.size(); ++i) pred.vertebrae[i].name = "vertebra " + std::to_string(i + 1) + " (unnamed)";

@@ -50,13 +50,15 @@ void countMislabels(const std::vector<LevelPoint>& truth, const std::vector<Leve
   for (const LevelPoint& p : pred) {
     double d;
     const LevelPoint* t = nearest(truth, p.centroid, &d);
-    if (!t || d > kIdentifyMm) {
-      ++s.spurious;
-      continue;
-    }
     // A level left unnamed ("vertebra 3 (unnamed)") is not identified, but it names nothing wrong.
     const bool unnamed = p.name.find("(unnamed)") != std::string::npos;
-    if (t->name != p.name && !unnamed) ++s.mislabels, s.silentMislabels += silent;
+    if (!t || d > kIdentifyMm) ++s.spurious;
+    else if (t->name != p.name && !unnamed) {
+      ++s.mislabels, s.silentMislabels += silent;
+      continue;
+    }
+    const LevelPoint* own = unnamed ? nullptr : byName(truth, p.name);
+    if (own && distance(own->centroid, p.centroid) > kIdentifyMm) ++s.misplaced, s.silentMisplaced += silent;
   }
 }
 
@@ -215,13 +217,15 @@ json caseJson(const CaseScore& s) {
           {"mean_localisation_mm", num(mean(s.localisationMm))}, {"dice_vertebrae", s.diceVertebra},
           {"dice_discs", s.diceDisc}, {"mean_dice_vertebrae", num(mean(values(s.diceVertebra)))},
           {"mean_dice_discs", num(mean(values(s.diceDisc)))}, {"mislabels", s.mislabels},
-          {"silent_mislabels", s.silentMislabels}, {"spurious_levels", s.spurious}, {"all_levels_right", s.allLevelsRight},
+          {"silent_mislabels", s.silentMislabels}, {"misplaced_levels", s.misplaced}, {"silent_misplaced", s.silentMisplaced},
+          {"spurious_levels", s.spurious}, {"all_levels_right", s.allLevelsRight},
           {"findings", findings}, {"screws", screwsJson(s.screws)}};
 }
 
 /// Pooled over a suite: vertebra-level rates over all vertebrae, counts summed.
 struct Totals {
-  unsigned vertebrae = 0, identified = 0, discs = 0, discsIdentified = 0, right = 0, mislabels = 0, silent = 0;
+  unsigned vertebrae = 0, identified = 0, discs = 0, discsIdentified = 0, right = 0, mislabels = 0, silent = 0, misplaced = 0,
+           silentMisplaced = 0;
   std::vector<double> loc, diceV, diceD;
   std::map<std::string, DetectionCounts> findings;
   ScrewCounts screws;
@@ -234,6 +238,7 @@ Totals totals(const std::vector<CaseScore>& cases) {
     t.vertebrae += s.truthVertebrae, t.identified += s.identified, t.right += s.allLevelsRight;
     t.discs += s.truthDiscs, t.discsIdentified += s.discsIdentified;
     t.mislabels += s.mislabels, t.silent += s.silentMislabels, t.seconds += s.seconds;
+    t.misplaced += s.misplaced, t.silentMisplaced += s.silentMisplaced;
     t.loc.insert(t.loc.end(), s.localisationMm.begin(), s.localisationMm.end());
     for (double d : values(s.diceVertebra)) t.diceV.push_back(d);
     for (double d : values(s.diceDisc)) t.diceD.push_back(d);
@@ -258,7 +263,8 @@ json suiteJson(const std::vector<CaseScore>& cases) {
                        {"mean_localisation_mm", num(mean(t.loc))}, {"mean_dice_vertebrae", num(mean(t.diceV))},
                        {"mean_dice_discs", num(mean(t.diceD))},
                        {"share_all_levels_right", cases.empty() ? 0.0 : double(t.right) / cases.size()},
-                       {"mislabels", t.mislabels}, {"silent_mislabels", t.silent}, {"findings", f},
+                       {"mislabels", t.mislabels}, {"silent_mislabels", t.silent}, {"misplaced_levels", t.misplaced},
+                       {"silent_misplaced", t.silentMisplaced}, {"findings", f},
                        {"screws", screwsJson(t.screws)}}}};
 }
 
@@ -283,17 +289,18 @@ std::string sensSpec(const std::map<std::string, DetectionCounts>& m, const std:
 std::string suiteTable(const std::vector<CaseScore>& cases) {
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-28s %4s %6s %4s %6s %7s %6s %6s %5s %9s %11s %11s %11s %11s %24s %7s  %s\n", "case",
-                "vert", "id%", "disc", "id%", "loc mm", "diceV", "diceD", "right", "mislabel", "herniation", "stenosis",
+  std::snprintf(line, sizeof line, "%-28s %4s %6s %4s %6s %7s %6s %6s %5s %9s %9s %11s %11s %11s %11s %24s %7s  %s\n",
+                "case", "vert", "id%", "disc", "id%", "loc mm", "diceV", "diceD", "right", "mislabel", "misplaced", "herniation", "stenosis",
                 "hardware", "fusion", "screws f/l/s", "time s", "status");
   out += line;
   auto row = [&](const std::string& name, unsigned n, double id, unsigned nd, double idd, double loc, double dv, double dd,
-                 const std::string& right, unsigned mis, unsigned silent, const std::map<std::string, DetectionCounts>& f,
+                 const std::string& right, unsigned mis, unsigned silent, unsigned away, unsigned silentAway,
+                 const std::map<std::string, DetectionCounts>& f,
                  const ScrewCounts& screws, double sec, const std::string& status) {
-    std::snprintf(line, sizeof line, "%-28s %4u %6s %4u %6s %7s %6s %6s %5s %4u (%2u) %11s %11s %11s %11s %24s %7s  %s\n",
+    std::snprintf(line, sizeof line, "%-28s %4u %6s %4u %6s %7s %6s %6s %5s %4u (%2u) %4u (%2u) %11s %11s %11s %11s %24s %7s  %s\n",
                   name.substr(0, 28).c_str(), n, fmt("%.1f", id * 100).c_str(), nd, fmt("%.1f", idd * 100).c_str(),
                   fmt("%.2f", loc).c_str(), fmt("%.3f", dv).c_str(), fmt("%.3f", dd).c_str(),
-                  right.c_str(), mis, silent, sensSpec(f, "herniation").c_str(), sensSpec(f, "canal-stenosis").c_str(),
+                  right.c_str(), mis, silent, away, silentAway, sensSpec(f, "herniation").c_str(), sensSpec(f, "canal-stenosis").c_str(),
                   sensSpec(f, "hardware").c_str(), sensSpec(f, "fusion-bridged").c_str(),
                   screwsText(screws).c_str(), fmt("%.1f", sec).c_str(), status.c_str());
     out += line;
@@ -301,13 +308,14 @@ std::string suiteTable(const std::vector<CaseScore>& cases) {
   for (const CaseScore& s : cases)
     row(s.name, s.truthVertebrae, s.identificationRate(), s.truthDiscs, s.discIdentificationRate(), mean(s.localisationMm),
         mean(values(s.diceVertebra)),
-        mean(values(s.diceDisc)), s.allLevelsRight ? "yes" : "no", s.mislabels, s.silentMislabels, s.findings, s.screws, s.seconds,
+        mean(values(s.diceDisc)), s.allLevelsRight ? "yes" : "no", s.mislabels, s.silentMislabels, s.misplaced, s.silentMisplaced,
+        s.findings, s.screws, s.seconds,
         s.error.empty() ? "ok" : s.error.substr(0, 60));
   Totals t = totals(cases);
   std::string share = std::to_string(t.right) + "/" + std::to_string(cases.size());
   row("OVERALL", t.vertebrae, t.vertebrae ? double(t.identified) / t.vertebrae : NAN, t.discs,
       t.discs ? double(t.discsIdentified) / t.discs : NAN, mean(t.loc), mean(t.diceV), mean(t.diceD), share, t.mislabels, t.silent,
-      t.findings, t.screws, t.seconds, "");
+      t.misplaced, t.silentMisplaced, t.findings, t.screws, t.seconds, "");
   return out;
 }
 

@@ -3,7 +3,9 @@
 // Identification follows VerSe (Sekuboyina et al., MedIA 2021): a vertebra is identified when the
 // predicted centroid with its name is the nearest of all predicted centroids to the true one and
 // lies within 20 mm. A mislabel is a predicted level whose nearest true level (within 20 mm) has
-// another name; it is silent when the report stated its numbering without a warning.
+// another name; a misplaced level carries a true level's name but lies more than 20 mm from it (a
+// right count on a wrong segment: the tag is drawn elsewhere). Either is silent when the report
+// stated its numbering without a warning.
 #include <cmath>
 #include <map>
 #include <optional>
@@ -43,7 +45,7 @@ struct CaseScore {
   std::vector<double> localisationMm;          ///< per true vertebra that has a same-name prediction
   std::map<std::string, double> diceVertebra;  ///< per true vertebra (0 when missing); needs both label maps
   std::map<std::string, double> diceDisc;
-  unsigned mislabels = 0, silentMislabels = 0, spurious = 0;
+  unsigned mislabels = 0, silentMislabels = 0, spurious = 0, misplaced = 0, silentMisplaced = 0;
   std::map<std::string, DetectionCounts> findings;  ///< "herniation", "hardware": per level, where truth knows
   ScrewCounts screws;
   bool allLevelsRight = false;
