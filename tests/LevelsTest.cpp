@@ -205,6 +205,19 @@ TEST(LevelsTest, ContrastFilledVesselsAndLiverAreNotTheColumn) {
   expectLumbarNamedWithin(a.phantom.truth, a.levels, 10);
 }
 
+TEST(LevelsTest, AContrastFilledAortaBesideTheThoracicBodiesIsNotBone) {
+  // contrast-whole-ct: normal bone, the aorta and heart at 280 HU. Where the aorta touches the
+  // thoracic bodies it joined their bone, and T6-T9 grew into it and the heart: named right under
+  // "confirmed", their centroids 50-70 mm from their bodies. The vessel's lumen, away from any
+  // cortex, is a long tube of its own.
+  const AnalysedCtPhantom a = analyseCtPhantom("contrast-whole-ct");
+  json thoracic = json::array();
+  for (const json& v : a.phantom.truth["vertebrae"])
+    if (v["name"].get<std::string>()[0] == 'T') thoracic.push_back(v);
+  ASSERT_EQ(thoracic.size(), 12u);
+  expectNamedWithin(thoracic, a.levels, 10);
+}
+
 TEST(LevelsTest, AColumnWithoutAnchorsIsNotNamed) {
   PhantomResult r = generatePhantom(
       parsePhantomSpec({{"fov_from", "L1"}, {"fov_to", "L3"}, {"acquisition", {{"pixel_mm", 1.2}, {"slice_mm", 2.0}}}}, "t.json"));
