@@ -48,17 +48,21 @@ TEST(EvaluationTest, PerfectPredictionScoresPerfectly) {
   EXPECT_EQ(s.findings["herniation"].tn, 3u);
 }
 
-TEST(EvaluationTest, ShiftedNumberingIsAMislabelSilentOnlyWithoutWarning) {
-  LevelSet truth = lumbarTruth();
-  LevelSet pred = shiftedByOne(truth);
+/// `pred` scored as a report that stated its numbering ("confirmed") and as one that warned.
+std::pair<CaseScore, CaseScore> scoredConfirmedAndWarned(const LevelSet& truth, LevelSet pred) {
   pred.numberingConfirmed = true;
-  CaseScore silent = scoreCase("shifted", truth, pred);
+  CaseScore confirmed = scoreCase("confirmed", truth, pred);
+  pred.numberingConfirmed = false;  // the report warned that the count is uncertain
+  return {confirmed, scoreCase("warned", truth, pred)};
+}
+
+TEST(EvaluationTest, ShiftedNumberingIsAMislabelSilentOnlyWithoutWarning) {
+  const LevelSet truth = lumbarTruth();
+  const auto [silent, flagged] = scoredConfirmedAndWarned(truth, shiftedByOne(truth));
   EXPECT_EQ(silent.identified, 0u);
   EXPECT_EQ(silent.mislabels, 5u);
   EXPECT_EQ(silent.silentMislabels, 5u);
   EXPECT_FALSE(silent.allLevelsRight);
-  pred.numberingConfirmed = false;  // the report warned that the count is uncertain
-  CaseScore flagged = scoreCase("shifted", truth, pred);
   EXPECT_EQ(flagged.mislabels, 5u);
   EXPECT_EQ(flagged.silentMislabels, 0u);
 }
@@ -69,14 +73,11 @@ TEST(EvaluationTest, ARightNameOnAWrongSegmentIsMisplacedSilentOnlyWithoutWarnin
   LevelSet truth = lumbarTruth(), pred = truth;
   pred.vertebrae[2].centroid = {0, -45, -60};  // L3's name, 45 mm in front of L3
   pred.vertebrae[3].centroid = {0, 0, -60};    // L4's name on L3: a mislabel, not also misplaced
-  pred.numberingConfirmed = true;
-  CaseScore silent = scoreCase("misplaced", truth, pred);
+  const auto [silent, flagged] = scoredConfirmedAndWarned(truth, pred);
   EXPECT_EQ(silent.misplaced, 1u);
   EXPECT_EQ(silent.silentMisplaced, 1u);
   EXPECT_EQ(silent.mislabels, 1u);
   EXPECT_FALSE(silent.allLevelsRight);
-  pred.numberingConfirmed = false;
-  CaseScore flagged = scoreCase("misplaced", truth, pred);
   EXPECT_EQ(flagged.misplaced, 1u);
   EXPECT_EQ(flagged.silentMisplaced, 0u);
   const json j = suiteJson({silent});
