@@ -41,7 +41,9 @@ double discMeanHu(const itk::LinearInterpolateImageFunction<CtImage, double>& f,
 /// median over the rays. At a body every ray meets its cortical shell, even an osteoporotic one
 /// (whose marrow reads as disc); at a disc the rays cross annulus and soft tissue.
 double rimHu(const itk::LinearInterpolateImageFunction<CtImage, double>& f, const Vec3& p, const Vec3& n, double metalHu) {
-  const Vec3 lat = normalized(cross(n, Vec3{0, 1, 0}));
+  const Vec3 across = cross(n, Vec3{0, 1, 0});  // the patient's left-right in the plane
+  if (norm(across) < 1e-3) return NAN;         // a column running front to back: no such plane
+  const Vec3 lat = normalized(across);
   Vec3 ant = normalized(cross(lat, n));
   if (ant[1] > 0) ant = scale(ant, -1);  // LPS: anterior is -y
   std::vector<double> maxima;
@@ -301,7 +303,7 @@ double rimAgainstFlanks(const std::vector<double>& rim, size_t i) {
     if (a >= 0 && !std::isnan(rim[size_t(a)])) left = std::isnan(left) ? rim[size_t(a)] : std::max(left, rim[size_t(a)]);
     if (b < long(rim.size()) && !std::isnan(rim[size_t(b)])) right = std::isnan(right) ? rim[size_t(b)] : std::max(right, rim[size_t(b)]);
   }
-  return rim[i] / std::min(left, right);
+  return std::isnan(left) || std::isnan(right) ? NAN : rim[i] / std::min(left, right);
 }
 
 /// Faint marrow reads as disc, so the HU profile's troughs mix discs and body centres; the rim
