@@ -156,10 +156,18 @@ TEST(NumberingTest, ASacrumLongerThanAnySacrumIsNoAnchor) {
   EXPECT_EQ(numberLevels(e).status, "provisional");
 }
 
-TEST(NumberingTest, TallSegmentsCutByTheFieldOrNormalOnesChangeNothing) {
+TEST(NumberingTest, ATallSegmentCutByTheFieldIsLeftUnnamedAndChangesNothingBelow) {
+  // The field's edge ends it, not a disc, so the count below stands; but part of a vertebra is no
+  // taller than a whole one: 75 mm holds several, and no single name fits them.
   NumberingEvidence e = withTallSegment(column(false, 0, 3, 0, 5, true), 0, 75);
-  e.vertebrae[0].cutTop = true;  // the field's edge ends it, not a disc
-  EXPECT_EQ(numberLevels(e).status, "consistent");
+  e.vertebrae[0].cutTop = true;
+  const NumberingVerdict v = numberLevels(e);
+  EXPECT_EQ(v.status, "consistent");
+  EXPECT_EQ(v.vertebraNames, (std::vector<std::string>{"", "T11", "T12", "L1", "L2", "L3", "L4", "L5", "sacrum"}));
+  EXPECT_NE(v.summary.find("75 mm long, holds more than one vertebra"), std::string::npos) << v.summary;
+  EXPECT_EQ(v.withheldTopName, "T10");  // its lowest vertebra: the disc below it is T10-T11
+  e.vertebrae[0].heightMm = 35;  // a whole one: named
+  EXPECT_EQ(numberLevels(e).vertebraNames.front(), "T10");
   EXPECT_EQ(numberLevels(withTallSegment(column(false, 0, 3, 0, 5, true), 4, 55)).status, "consistent");
 }
 

@@ -48,7 +48,8 @@ LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict&
     t.vertebrae.push_back(e);
   }
   for (size_t i = 0; i < seg.discs.size(); ++i) {
-    const std::string &up = verdict.vertebraNames[i], &lo = verdict.vertebraNames[i + 1];
+    const std::string& up = i == 0 && verdict.vertebraNames[0].empty() ? verdict.withheldTopName : verdict.vertebraNames[i];
+    const std::string& lo = verdict.vertebraNames[i + 1];
     LevelEntry e;
     const bool named = vertebraCode(up) && vertebraCode(lo);  // both names in the label convention
     e.name = named ? discName(*vertebraCode(up), *vertebraCode(lo)) : "disc " + std::to_string(i + 1) + " (unnamed)";

@@ -221,6 +221,22 @@ void nameUpToTallSegment(NumberingVerdict& v, const NumberingEvidence& e, int sa
                            : std::string("top of the column are named, counted down from C2."));
 }
 
+/// The top segment ends at the field's edge, so a disc missed there moves no name below it; but
+/// part of a vertebra is no taller than a whole one, so a top segment taller than any vertebra holds
+/// several (an osteoporotic contrast CT's held T9-T12, 93 mm, and was named T12, its tag drawn at
+/// T10). Its name is withheld and the summary says why; the disc below it keeps its name (the
+/// count reaches it as it reaches the levels below). Below the skull base the top segment is C1
+/// (with C2), counted as such.
+void withholdTallTopSegment(NumberingVerdict& v, const NumberingEvidence& e) {
+  if (e.vertebrae.empty() || e.skullAbove || v.vertebraNames.front().empty()) return;
+  const VertebraEvidence& top = e.vertebrae.front();
+  if (!top.cutTop || top.sacrum || top.heightMm <= kTallestVertebraMm) return;
+  v.withheldTopName = v.vertebraNames.front();
+  v.vertebraNames.front() = "";
+  v.summary += " The top segment, " + std::to_string(int(std::lround(top.heightMm))) +
+               " mm long, holds more than one vertebra whose discs were not found: it is not named.";
+}
+
 }  // namespace
 
 NumberingVerdict numberLevels(const NumberingEvidence& e) {
@@ -245,6 +261,7 @@ NumberingVerdict numberLevels(const NumberingEvidence& e) {
     fromC2Only(v, e);
   const int tall = v.status.empty() ? -1 : tallSegment(e, sacrum >= 0);
   if (tall >= 0) nameUpToTallSegment(v, e, sacrum, tall);
+  withholdTallTopSegment(v, e);
   if (v.status.empty()) {
     v.status = "not_identified";
     v.vertebraNames.assign(size_t(n), "");

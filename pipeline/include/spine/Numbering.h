@@ -28,6 +28,8 @@ struct NumberingEvidence {
 struct NumberingVerdict {
   std::string status;           ///< confirmed | uncertain | not_identified
   std::vector<std::string> vertebraNames;  ///< parallel to the evidence ("" = not named)
+  std::string withheldTopName;             ///< a top segment of several vertebrae, unnamed: its lowest one's
+                                           ///< name, which still names the disc below it
   std::vector<std::string> anchors;        ///< anchors found, in words
   std::string anomaly;                     ///< empty when none
   std::vector<std::string> candidates;     ///< alternative numberings in words
