@@ -23,6 +23,22 @@ struct CellTexture {
   std::vector<std::uint8_t> dense, alike;
 };
 
+/// Index arithmetic on a coarse grid of `size` (x fastest).
+struct GridIndex {
+  long nx, ny, nz;
+  explicit GridIndex(const itk::Size<3>& size) : nx(long(size[0])), ny(long(size[1])), nz(long(size[2])) {}
+  size_t at(long x, long y, long z) const { return size_t((z * ny + y) * nx + x); }
+  std::array<long, 3> xyz(size_t c) const { return {long(c % size_t(nx)), long(c / size_t(nx) % size_t(ny)), long(c / size_t(nx * ny))}; }
+  /// Calls fn(n) for every voxel of the box of half-sizes (r, r, rz) around c that lies in the grid.
+  template <typename Fn>
+  void forBox(size_t c, long r, long rz, Fn fn) const {
+    const auto [x, y, z] = xyz(c);
+    for (long k = std::max(0L, z - rz); k <= std::min(nz - 1, z + rz); ++k)
+      for (long j = std::max(0L, y - r); j <= std::min(ny - 1, y + r); ++j)
+        for (long i = std::max(0L, x - r); i <= std::min(nx - 1, x + r); ++i) fn(at(i, j, k));
+  }
+};
+
 /// The CT on a coarse grid (localiseMm): block means over each coarse voxel, clamped to
 /// [-200, 200] HU first so that cortex counts no more than marrow (thick bodies win over thin arches).
 FloatImage::Pointer coarseBlocks(const CtImage& ct, double mm, CellTexture& texture) {
@@ -77,8 +93,7 @@ struct CoarseRun {
 template <typename OnRun>
 void forEachRun(const FloatImage& coarse, const CellTexture& texture, float levelHu, const std::vector<std::uint8_t>& excluded,
                 OnRun fn) {
-  const auto size = coarse.GetLargestPossibleRegion().GetSize();
-  const long nx = long(size[0]), ny = long(size[1]), nz = long(size[2]);
+  const GridIndex g(coarse.GetLargestPossibleRegion().GetSize());
   const float* v = coarse.GetBufferPointer();
   auto member = [&](size_t c) { return v[c] >= levelHu && !excluded[c]; };
   std::vector<std::uint8_t> seen(excluded.size(), 0);
@@ -87,17 +102,17 @@ void forEachRun(const FloatImage& coarse, const CellTexture& texture, float leve
     if (seen[start] || !member(start)) continue;
     CoarseRun run;
     stack.assign(1, start), seen[start] = 1;
-    long zmin = nz, zmax = -1;
+    long zmin = g.nz, zmax = -1;
     while (!stack.empty()) {
       const size_t c = stack.back();
       stack.pop_back();
       run.cells.push_back(c), run.dense += texture.dense[c];
-      const long x = long(c % size_t(nx)), y = long(c / size_t(nx) % size_t(ny)), z = long(c / size_t(nx * ny));
+      const auto [x, y, z] = g.xyz(c);
       zmin = std::min(zmin, z), zmax = std::max(zmax, z);
       int within = 0;
       for (const auto& q : {std::array<long, 3>{x - 1, y, z}, {x + 1, y, z}, {x, y - 1, z}, {x, y + 1, z}, {x, y, z - 1}, {x, y, z + 1}}) {
-        if (q[0] < 0 || q[1] < 0 || q[2] < 0 || q[0] >= nx || q[1] >= ny || q[2] >= nz) continue;
-        const size_t n = size_t((q[2] * ny + q[1]) * nx + q[0]);
+        if (q[0] < 0 || q[1] < 0 || q[2] < 0 || q[0] >= g.nx || q[1] >= g.ny || q[2] >= g.nz) continue;
+        const size_t n = g.at(q[0], q[1], q[2]);
         if (!member(n)) continue;
         ++within;
         if (!seen[n]) seen[n] = 1, stack.push_back(n);
@@ -128,16 +143,10 @@ bool isEnhancedTissue(const CoarseRun& r) {
 
 /// The voxels of a coarse grid of `size` within `reach` voxels (a cube) of one marked in `from`.
 std::vector<std::uint8_t> dilated(const std::vector<std::uint8_t>& from, const itk::Size<3>& size, long reach) {
-  const long nx = long(size[0]), ny = long(size[1]), nz = long(size[2]);
+  const GridIndex g(size);
   std::vector<std::uint8_t> out(from.size(), 0);
-  for (long z = 0; z < nz; ++z)
-    for (long y = 0; y < ny; ++y)
-      for (long x = 0; x < nx; ++x) {
-        if (!from[size_t((z * ny + y) * nx + x)]) continue;
-        for (long k = std::max(0L, z - reach); k <= std::min(nz - 1, z + reach); ++k)
-          for (long j = std::max(0L, y - reach); j <= std::min(ny - 1, y + reach); ++j)
-            for (long i = std::max(0L, x - reach); i <= std::min(nx - 1, x + reach); ++i) out[size_t((k * ny + j) * nx + i)] = 1;
-      }
+  for (size_t c = 0; c < from.size(); ++c)
+    if (from[c]) g.forBox(c, reach, reach, [&](size_t n) { out[n] = 1; });
   return out;
 }
 
@@ -156,22 +165,16 @@ void growTaken(const FloatImage& coarse, const CellTexture& texture, long reach,
 /// tissue, fat or air around a vessel's lumen; a marrow core's surroundings are marrow and cortex.
 /// `id` (unique per call) and `stamp` (one per voxel, zero at first) mark what was counted.
 double softAround(const FloatImage& coarse, const CoarseRun& run, long reach, std::uint32_t id, std::vector<std::uint32_t>& stamp) {
-  const auto size = coarse.GetLargestPossibleRegion().GetSize();
-  const long nx = long(size[0]), ny = long(size[1]), nz = long(size[2]);
+  const GridIndex g(coarse.GetLargestPossibleRegion().GetSize());
   const float* v = coarse.GetBufferPointer();
   const std::uint32_t inRun = 2 * id, seen = 2 * id + 1;
   for (size_t c : run.cells) stamp[c] = inRun;
   size_t around = 0, soft = 0;
-  for (size_t c : run.cells) {
-    const long x = long(c % size_t(nx)), y = long(c / size_t(nx) % size_t(ny)), z = long(c / size_t(nx * ny));
-    for (long k = std::max(0L, z - reach); k <= std::min(nz - 1, z + reach); ++k)
-      for (long j = std::max(0L, y - reach); j <= std::min(ny - 1, y + reach); ++j)
-        for (long i = std::max(0L, x - reach); i <= std::min(nx - 1, x + reach); ++i) {
-          const size_t n = size_t((k * ny + j) * nx + i);
-          if (stamp[n] == inRun || stamp[n] == seen) continue;
-          stamp[n] = seen, ++around, soft += v[n] < kArchHu;
-        }
-  }
+  for (size_t c : run.cells)
+    g.forBox(c, reach, reach, [&](size_t n) {
+      if (stamp[n] == inRun || stamp[n] == seen) return;
+      stamp[n] = seen, ++around, soft += v[n] < kArchHu;
+    });
   return around ? double(soft) / double(around) : 0;
 }
 
@@ -196,8 +199,6 @@ std::vector<std::uint8_t> eraseEnhancedTissue(FloatImage& coarse, const CellText
   constexpr long kCoreMargin = 2;  // coarse voxels (4 mm)
   constexpr double kSoftAroundShare = 0.5;
   const auto size = coarse.GetLargestPossibleRegion().GetSize();
-  const long nx = long(size[0]), ny = long(size[1]);
-  auto cellAt = [&](long x, long y, long z) { return size_t((z * ny + y) * nx + x); };
   std::vector<std::uint8_t> taken(texture.dense.size(), 0), bone(texture.dense.size(), 0);
   std::vector<std::uint8_t> notCore = dilated(texture.dense, size, kCoreMargin);
   for (size_t c = 0; c < notCore.size(); ++c) notCore[c] |= !texture.alike[c];
@@ -220,17 +221,14 @@ std::vector<std::uint8_t> eraseEnhancedTissue(FloatImage& coarse, const CellText
   });
   std::vector<std::uint8_t> erased(taken.size(), 0);
   float* v = coarse.GetBufferPointer();
-  for (size_t c = 0; c < taken.size(); ++c) {
-    if (!taken[c]) continue;
-    const long x = long(c % size_t(nx)), y = long(c / size_t(nx) % size_t(ny)), z = long(c / size_t(nx * ny));
-    for (long j = std::max(0L, y - 1); j <= std::min(ny - 1, y + 1); ++j)
-      for (long i = std::max(0L, x - 1); i <= std::min(nx - 1, x + 1); ++i) {
-        const size_t n = cellAt(i, j, z);
-        if (texture.dense[n]) continue;
+  const GridIndex g(size);
+  for (size_t c = 0; c < taken.size(); ++c)
+    if (taken[c])
+      g.forBox(c, 1, 0, [&](size_t n) {  // the in-plane rim of partial volume
+        if (texture.dense[n]) return;
         v[n] = std::min(v[n], kSoftTissueHu);
         erased[n] = 1;
-      }
-  }
+      });
   return erased;
 }
 

@@ -334,10 +334,10 @@ std::vector<DiscCandidate> checkedByRim(std::vector<DiscCandidate> discs, const 
                              }),
               discs.end());
   std::vector<std::pair<double, Trough>> missed;  // (rim against flanks, trough), the clearest first
-  for (const Trough& t : troughsOf(rim))
-    if (t.prominence >= kMinProminenceHu && t.at >= kEdgeMm && t.at + kEdgeMm < line.size() &&
-        rimAgainstFlanks(rim, t.at) <= kDiscRatio)
-      missed.push_back({rimAgainstFlanks(rim, t.at), t});
+  for (const Trough& t : troughsOf(rim)) {
+    if (t.prominence < kMinProminenceHu || t.at < kEdgeMm || t.at + kEdgeMm >= line.size()) continue;
+    if (const double ratio = rimAgainstFlanks(rim, t.at); ratio <= kDiscRatio) missed.push_back({ratio, t});
+  }
   std::sort(missed.begin(), missed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [ratio, t] : missed) {
     DiscCandidate d{t.at, line[t.at], tangentAt(line, t.at), discWidth(rim, t), t.prominence};
