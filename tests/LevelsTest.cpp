@@ -4,6 +4,7 @@
 #include "TestHelpers.h"
 #include "spine/Vec3Json.h"
 #include "spine/LabelMapFile.h"
+#include "spine/Labels.h"
 #include "spine/LevelTable.h"
 #include "spine/Phantom.h"
 #include "spine/SpineSegmentation.h"
@@ -216,6 +217,22 @@ TEST(LevelsTest, AContrastFilledAortaBesideTheThoracicBodiesIsNotBone) {
     if (v["name"].get<std::string>()[0] == 'T') thoracic.push_back(v);
   ASSERT_EQ(thoracic.size(), 12u);
   expectNamedWithin(thoracic, a.levels, 10);
+}
+
+TEST(LevelsTest, C1StopsUnderTheSkullAndHasNoDiscBelowIt) {
+  // whole-spine-ct: the skull base rests on C1. C1's top plane sat 30 mm beyond the column's end (as
+  // for a field edge) and C1 took the skull base: 23 cm3 against 1.4 cm3, its centroid 21 mm from
+  // C1's, under "confirmed". The gap under C1 was reported as a "C1-C2" disc no anatomy has.
+  const AnalysedCtPhantom a = analyseCtPhantom("whole-spine-ct");
+  EXPECT_EQ(a.levels.verdict.status, "confirmed") << a.levels.verdict.summary;
+  expectNamedAsTruth(a.phantom, a.levels);
+  EXPECT_EQ(a.levels.find("C1-C2"), nullptr);
+  ASSERT_EQ(a.levels.discs.size() + 2, a.levels.vertebrae.size());
+  const LevelEntry* c2c3 = a.levels.find("C2-C3");
+  ASSERT_NE(c2c3, nullptr);
+  EXPECT_EQ(a.levels.bodiesAround(*c2c3).first, a.levels.find("C2"));
+  EXPECT_EQ(a.levels.bodiesAround(*c2c3).second, a.levels.find("C3"));
+  for (const LabelStats& l : labelStatistics(*a.levels.labels)) EXPECT_NE(l.value, discLabel(1)) << "a C1-C2 disc label";
 }
 
 TEST(LevelsTest, AColumnWithoutAnchorsIsNotNamed) {

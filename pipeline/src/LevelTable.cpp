@@ -26,8 +26,13 @@ const LevelEntry* LevelTable::find(const std::string& name) const {
 
 std::pair<const LevelEntry*, const LevelEntry*> LevelTable::bodiesAround(const LevelEntry& disc) const {
   if (discs.empty() || &disc < discs.data() || &disc >= discs.data() + discs.size()) return {nullptr, nullptr};
-  const size_t i = size_t(&disc - discs.data());
+  const size_t i = size_t(&disc - discs.data()) + firstDiscUnder;
   return {i < vertebrae.size() ? &vertebrae[i] : nullptr, i + 1 < vertebrae.size() ? &vertebrae[i + 1] : nullptr};
+}
+
+std::optional<std::size_t> LevelTable::discUnder(std::size_t v) const {
+  if (v < firstDiscUnder || v - firstDiscUnder >= discs.size()) return std::nullopt;
+  return v - firstDiscUnder;
 }
 
 LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict& verdict) {
@@ -50,6 +55,10 @@ LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict&
   for (size_t i = 0; i < seg.discs.size(); ++i) {
     const std::string& up = i == 0 && verdict.vertebraNames[0].empty() ? verdict.withheldTopName : verdict.vertebraNames[i];
     const std::string& lo = verdict.vertebraNames[i + 1];
+    if (up == "C1") {  // what lies between C1 and C2 is the atlanto-axial joint: no disc to name or judge
+      remap[seg.discs[i].id] = 0, t.firstDiscUnder = i + 1;
+      continue;
+    }
     LevelEntry e;
     const bool named = vertebraCode(up) && vertebraCode(lo);  // both names in the label convention
     e.name = named ? discName(*vertebraCode(up), *vertebraCode(lo)) : "disc " + std::to_string(i + 1) + " (unnamed)";

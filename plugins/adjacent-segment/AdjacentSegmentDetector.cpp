@@ -112,10 +112,10 @@ Finding adjacentFinding(const LevelEntry& disc, const DiscHeight& h, double expe
 }
 
 /// The discs next to each construct, with "above" or "below".
-std::vector<std::pair<size_t, std::string>> adjacentDiscs(const Construct& c, size_t discCount) {
+std::vector<std::pair<size_t, std::string>> adjacentDiscs(const Construct& c, const LevelTable& t) {
   std::vector<std::pair<size_t, std::string>> out;
-  if (c.top >= 1) out.push_back({c.top - 1, "above"});
-  if (c.bottom < discCount) out.push_back({c.bottom, "below"});
+  if (const auto d = c.top >= 1 ? t.discUnder(c.top - 1) : std::nullopt) out.push_back({*d, "above"});
+  if (const auto d = t.discUnder(c.bottom)) out.push_back({*d, "below"});
   return out;
 }
 
@@ -134,11 +134,12 @@ std::vector<Finding> AdjacentSegmentDetector::detect(const DetectorInput& input)
   for (size_t d = 0; d < t.discs.size(); ++d)
     if (valid[d]) heights[d] = meanHeight(*input.volume.ct, frames[d], m_params);
   for (const Construct& c : fused) {
-    for (size_t d = c.top; d < c.bottom; ++d) excluded[d] = true;  // the fused discs
-    for (const auto& adjacent : adjacentDiscs(c, t.discs.size())) excluded[adjacent.first] = true;
+    for (size_t v = c.top; v < c.bottom; ++v)
+      if (const auto d = t.discUnder(v)) excluded[*d] = true;  // the fused discs
+    for (const auto& adjacent : adjacentDiscs(c, t)) excluded[adjacent.first] = true;
   }
   for (const Construct& c : fused)
-    for (const auto& [d, where] : adjacentDiscs(c, t.discs.size())) {
+    for (const auto& [d, where] : adjacentDiscs(c, t)) {
       const std::vector<double> ref = referenceHeights(t, heights, excluded, t.discs[d].name);
       if (std::isnan(heights[d].mm)) {
         out.push_back(notAssessed(t.discs[d].name, t.discs[d].label, t.discs[d].centroid, "adjacent segment",

@@ -26,8 +26,8 @@ std::vector<Construct> constructs(const LevelTable& t, const std::map<std::uint1
   };
   std::vector<bool> instrumented(t.vertebrae.size());
   for (size_t i = 0; i < t.vertebrae.size(); ++i) instrumented[i] = has(t.vertebrae[i].label);
-  for (size_t d = 0; d < t.discs.size() && d + 1 < t.vertebrae.size(); ++d)
-    if (has(t.discs[d].label)) instrumented[d] = instrumented[d + 1] = true;
+  for (size_t v = 0; v + 1 < t.vertebrae.size(); ++v)
+    if (const auto d = t.discUnder(v); d && has(t.discs[*d].label)) instrumented[v] = instrumented[v + 1] = true;
   // Skip-level fixation: one vertebra without screws between two with them (a fracture fixed from
   // the level above to the level below) is spanned by the rods and inside the construct.
   for (size_t i = 1; i + 1 < instrumented.size(); ++i)

@@ -17,7 +17,7 @@ namespace spine::discs {
 std::map<std::uint16_t, double> metalPerLabel(const CtImage& ct, const LevelTable& t, const MetalRule& rule);
 
 /// A fused segment: vertebrae top..bottom (indices into the table, top cranial), all instrumented.
-/// Disc d lies between vertebrae d and d + 1, so the fused discs are top..bottom - 1.
+/// The fused discs are those under vertebrae top..bottom - 1 (LevelTable::discUnder).
 struct Construct {
   size_t top = 0, bottom = 0;
 };

@@ -260,8 +260,10 @@ std::vector<Finding> FusionDetector::detect(const DetectorInput& input) const {
   const auto metal = discs::metalPerLabel(*input.volume.ct, t, m_params.metal);
   for (const Construct& c : discs::constructs(t, metal, m_params.minMetalMm3)) {
     const std::string construct = t.vertebrae[c.top].name + " to " + t.vertebrae[c.bottom].name;
-    for (size_t d = c.top; d < c.bottom && d < t.discs.size(); ++d) {
-      const LevelEntry& disc = t.discs[d];
+    for (size_t v = c.top; v < c.bottom; ++v) {
+      const auto d = t.discUnder(v);
+      if (!d) continue;
+      const LevelEntry& disc = t.discs[*d];
       const auto [above, below] = t.bodiesAround(disc);
       if (!above || !below) continue;
       const LevelEntry &upper = *above, &lower = *below;

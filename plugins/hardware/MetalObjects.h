@@ -82,14 +82,18 @@ struct Levels {
   /// whose disc below lies below the point (each disc's plane faces along the line joining the
   /// centroids of the vertebrae beside it); the nearest centroid when discs and vertebrae do not
   /// alternate. A sacral screw sits in S1, far above the sacrum's centroid and nearer L5's, but
-  /// below the L5-S1 disc.
+  /// below the L5-S1 disc. Between C1 and C2 (no disc) the plane lies halfway between their centroids.
   const LevelEntry* vertebraBetweenDiscs(const Vec3& p) const {
-    if (!table || table->vertebrae.empty() || table->discs.size() + 1 != table->vertebrae.size()) return nearestVertebra(p);
-    for (size_t i = 0; i < table->discs.size(); ++i) {
-      const Vec3 down = sub(table->vertebrae[i + 1].centroid, table->vertebrae[i].centroid);
-      if (dot(sub(p, table->discs[i].centroid), down) < 0) return &table->vertebrae[i];
+    if (!table || table->vertebrae.empty() || table->discs.size() + table->firstDiscUnder + 1 != table->vertebrae.size())
+      return nearestVertebra(p);
+    const std::vector<LevelEntry>& v = table->vertebrae;
+    for (size_t i = 0; i + 1 < v.size(); ++i) {
+      const Vec3 down = sub(v[i + 1].centroid, v[i].centroid);
+      const auto d = table->discUnder(i);
+      const Vec3 plane = d ? table->discs[*d].centroid : scale(add(v[i].centroid, v[i + 1].centroid), 0.5);
+      if (dot(sub(p, plane), down) < 0) return &v[i];
     }
-    return &table->vertebrae.back();
+    return &v.back();
   }
   static inline const std::vector<LevelEntry> kNone{};
 };

@@ -2,6 +2,7 @@
 // The named levels of one analysis: every vertebra and disc with its name, its value in
 // labels.nii.gz (docs/labels.md), its centroid and confidence, and the numbering verdict. What the
 // report, the viewer and the detectors read.
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,10 +28,15 @@ struct LevelTable {
   NumberingVerdict verdict;
   LabelImage::Pointer labels;                ///< project convention
   std::vector<std::string> notes;
+  /// discs[0] lies under vertebrae[firstDiscUnder]: 1 when C1 is on top (C1 and C2 meet at the
+  /// atlanto-axial joints and the dens, with no disc between them), else 0.
+  std::size_t firstDiscUnder = 0;
   const LevelEntry* find(const std::string& name) const;
   /// The vertebrae above and below `disc`, one of this table's discs (disc i lies between vertebrae
-  /// i and i + 1); null on a side without one, both null for a disc not of this table.
+  /// i + firstDiscUnder and the next); null on a side without one, both null for a disc not of this table.
   std::pair<const LevelEntry*, const LevelEntry*> bodiesAround(const LevelEntry& disc) const;
+  /// The index in `discs` of the disc under vertebrae[v]; nullopt under C1 and under the lowest vertebra.
+  std::optional<std::size_t> discUnder(std::size_t v) const;
 };
 
 /// Unnamed segments keep values kUnnamedVertebraBase + i (vertebra i from the top) and kUnnamedDiscBase + i
