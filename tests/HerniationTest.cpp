@@ -95,6 +95,32 @@ TEST(HerniationTest, DiscsNextToMetalAreNotAssessedRatherThanGuessed) {
   EXPECT_TRUE(l4l5) << "the fused disc lies between screwed vertebrae";
 }
 
+TEST(HerniationTest, CervicalDiscsAreSampledWithinTheirOwnWidth) {
+  // A cervical disc is 15-18 mm wide: samples 10 mm to either side met the fat and muscle beside it,
+  // and C2-C3 and C3-C4 of this 0.6 x 1.5 mm phantom read 18-31 HU, "not disc".
+  const Analysed a = analyse("cervical-ct");
+  EXPECT_TRUE(ofKind(a.findings, "herniation").empty());
+  for (const Finding* f : ofKind(a.findings, "not-assessed")) {
+    if (f->details.value("what", "") == "herniation" && f->levels.front()[0] == 'C') {
+      EXPECT_EQ(f->summary.find("not disc"), std::string::npos) << f->summary;
+    }
+  }
+}
+
+TEST(HerniationTest, ADiscThinnerThanTwoSlicesIsSaidToBeSo) {
+  // whole-spine-ct, 3 mm slices: its 4-5 mm cervical and thoracic discs lie in one or two slices
+  // with the endplates. Not assessed, and the reason is the slices, not a misplaced disc.
+  const Analysed a = analyse("whole-spine-ct");
+  EXPECT_TRUE(ofKind(a.findings, "herniation").empty());
+  int thin = 0;
+  for (const Finding* f : ofKind(a.findings, "not-assessed")) {
+    if (f->details.value("what", "") != "herniation") continue;
+    EXPECT_EQ(f->summary.find("not where its segment says"), std::string::npos) << f->summary;
+    thin += f->summary.find("3.0 mm slices thick") != std::string::npos;
+  }
+  EXPECT_GE(thin, 6) << "C2-C3 to C7-T1 at least";
+}
+
 TEST(HerniationTest, NothingWithoutLevels) {
   Volume v;
   v.ct = CtImage::New();

@@ -45,14 +45,18 @@ void smooth121(std::vector<float>& v, const int n[3]) {
   }
 }
 
-/// Moves each frame to the middle of its disc's posterior half and measures that half's height.
+/// Moves each frame to the middle of its disc's posterior half and measures that half's height and
+/// width.
 void centreOnPosteriorHalf(const std::vector<Vec3>& points, DiscFrame& frame) {
-  std::vector<double> heights;
+  std::vector<double> heights, sideways;
   for (const Vec3& p : points) {
     const Vec3 r = sub(p, frame.centre);
-    if (dot(r, frame.y) > 0 && std::abs(dot(r, frame.x)) < 10) heights.push_back(dot(r, frame.z));
+    if (dot(r, frame.y) <= 0) continue;
+    sideways.push_back(std::abs(dot(r, frame.x)));
+    if (sideways.back() < 10) heights.push_back(dot(r, frame.z));
   }
   if (heights.size() < 20) return;
+  frame.halfWidth = quantile(sideways, 0.95);
   const double lo = quantile(heights, 0.05), hi = quantile(heights, 0.95);
   frame.centre = axpy(frame.centre, (lo + hi) / 2, frame.z);
   frame.halfHeight = (hi - lo) / 2;
@@ -108,6 +112,7 @@ std::vector<DiscFrame> discFrames(const LevelTable& t, std::vector<bool>& valid)
   for (size_t i = 0; i < t.discs.size(); ++i) {
     if (points[i].size() < 50) continue;
     frames[i] = frameOf(points[i]), valid[i] = true;  // its centroid is the label's centre (frameAt)
+    frames[i].heightMm = t.discs[i].heightMm;
     centreOnPosteriorHalf(points[i], frames[i]);
   }
   return frames;

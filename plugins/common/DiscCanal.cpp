@@ -118,15 +118,18 @@ double surroundHu(const DiscCanal& c) {
 
 /// What herniated material looks like: the median of the disc's posterior part (the annulus, away
 /// from the endplates' partial volume; the middle of the disc when a wedge-shaped disc is too thin
-/// behind).
+/// behind). Within the disc's own width: a cervical disc is 15-18 mm wide, and samples 10 mm to
+/// either side met the fat and muscle beside it (C2-C3 of a 0.6 x 1.5 mm phantom read 31 HU).
 double discValue(const DiscCanal& c, double back) {
   const DiscBlock& b = c.block;
+  const double side = std::min(10.0, c.block.frame().halfWidth - 1);
   std::vector<double> v;
   for (int k = b.kOf(-c.halfHeight); k <= b.kOf(c.halfHeight); ++k)
     for (int j = b.jOf(back - 10); j <= b.jOf(back - 1); ++j)
-      for (int i = b.iOf(-10); i <= b.iOf(10); ++i)
+      for (int i = b.iOf(-side); i <= b.iOf(side); ++i)
         if (!c.nearBone[b.index(i, j, k)]) v.push_back(b.at(i, j, k));
-  return v.size() >= 40 ? median(v) : boxMedian(b, -8, 8, -6, 6, -c.halfHeight / 2, c.halfHeight / 2);
+  const double middle = std::min(8.0, side);
+  return v.size() >= 40 ? median(v) : boxMedian(b, -middle, middle, -6, 6, -c.halfHeight / 2, c.halfHeight / 2);
 }
 
 /// Volume of metal in the block (0 when none).
@@ -155,6 +158,10 @@ std::string measure(DiscCanal& c, const CanalParams& p) {
   c.discHu = discValue(c, back);
   c.canalHu = std::min(boxMedian(b, -4, 4, c.line.yUp + 3, c.line.yUp + 8, slab, slab),
                        boxMedian(b, -4, 4, c.line.yLow + 3, c.line.yLow + 8, -slab, -slab));
+  const double height = b.frame().heightMm;
+  if ((c.discHu < p.discMinHu || c.discHu > p.discMaxHu) && height > 0 && height < 2 * c.coarsestMm)
+    return "the disc (" + oneDecimal(height) + " mm tall) is less than two of this series' " + oneDecimal(c.coarsestMm) +
+           " mm slices thick: its samples (" + oneDecimal(c.discHu) + " HU) are mostly the endplates or tissue beside it; thinner slices or MR show it";
   if (c.discHu < p.discMinHu || c.discHu > p.discMaxHu)
     return "its samples read " + oneDecimal(c.discHu) + " HU, not disc: the disc is not where its segment says";
   const double surround = std::max(c.canalHu, surroundHu(c));
@@ -191,7 +198,8 @@ DiscCanal::DiscCanal(const CtImage& ct, const DiscFrame& frame, double halfHeigh
   if (labels) vertebra = block.labelled(*labels, isVertebraLabel);
   reachMm = p.reachMm;
   const auto spacing = ct.GetSpacing();
-  partialVolumeMm = std::max(1.0, 0.5 * std::max({spacing[0], spacing[1], spacing[2]}));
+  coarsestMm = std::max({spacing[0], spacing[1], spacing[2]});
+  partialVolumeMm = std::max(1.0, 0.5 * coarsestMm);
   const double metalHu = metalSeedHu(ct, p.metal);
   if (const double metal = metalMm3(block, metalHu); metal > 0)
     why = "metal near it (" + oneDecimal(metal) + " mm3 at " + std::to_string(long(metalHu)) +

@@ -60,6 +60,7 @@ struct DiscCanal {
   double sideLimit = 0;                ///< material is followed this far to either side (the foramina's outer ends)
   double pastLimit = 0;                ///< ... and this far beyond the line (the canal's back wall)
   double reachMm = 0;                  ///< material is followed this far above and below the disc space
+  double coarsestMm = 1;               ///< the CT's coarsest voxel spacing (its slices, mostly)
   double partialVolumeMm = 1;          ///< bone blurs this far: half the CT's coarsest spacing, at least 1 mm
   std::vector<std::uint8_t> nearBone;  ///< within partialVolumeMm of bone: never disc material
   std::vector<std::uint8_t> vertebra;  ///< in a vertebra's label (faint marrow reads as disc): never disc material; empty without labels
