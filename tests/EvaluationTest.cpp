@@ -112,6 +112,31 @@ TEST(EvaluationTest, FindingAtTheRightPlaceUnderTheWrongNameCountsAsFound) {
   EXPECT_EQ(s.findings["herniation"].fp, 0u);
 }
 
+TEST(EvaluationTest, ALaminectomyIsScoredPerVertebraAndIsNotHardware) {
+  // A false "possible laminectomy" (posterior elements the segmentation did not reach) was counted
+  // nowhere: the harness knew laminectomies only as hardware entries it skipped.
+  ScratchFolder dir;
+  json levels = json::array(), discs = json::array();
+  for (int i = 0; i < 5; ++i)
+    levels.push_back({{"name", "L" + std::to_string(i + 1)}, {"label", 20 + i}, {"centroid_lps_mm", {0, 0, -30.0 * i}}});
+  json truth = {{"vertebrae", levels}, {"discs", discs},
+                {"hardware", {{{"kind", "laminectomy"}, {"level", "L4"}, {"centre_lps_mm", {0, 36, -90}}}}}};
+  std::ofstream(dir.sub("truth.json")) << truth.dump();
+  std::ofstream(dir.sub("case.json")) << json{{"input", "none"}, {"truth", "truth.json"}}.dump();
+  json vertebrae = levels;
+  vertebrae[3]["findings"] = {{{"kind", "laminectomy"}, {"levels", {"L4"}}}};
+  vertebrae[1]["findings"] = {{{"kind", "laminectomy"}, {"levels", {"L2"}}}};
+  json report = {{"vertebrae", vertebrae}, {"discs", discs}, {"numbering", {{"status", "consistent"}}}};
+  fs::create_directories(dir.sub("pred"));
+  std::ofstream(dir.sub("pred/report.json")) << report.dump();
+  const CaseScore s = scoreCase("laminectomy", readTruth(readEvalCase(dir.sub("case.json"))), readPrediction(dir.sub("pred")));
+  const DetectionCounts& c = s.findings.at("laminectomy");
+  EXPECT_EQ(c.tp, 1u);
+  EXPECT_EQ(c.fp, 1u);
+  EXPECT_EQ(c.tn, 3u);
+  EXPECT_EQ(s.findings.at("hardware").tp + s.findings.at("hardware").fn, 0u) << "a laminectomy is no hardware";
+}
+
 TEST(EvaluationTest, ScrewsAreMatchedOneToOneAndTheirLevelAndSideChecked) {
   LevelSet truth = lumbarTruth(), pred = lumbarTruth();
   truth.screws = {{"L4", "left", {20, 15, 60}, {10, -25, 60}, true}, {"L4", "right", {-20, 15, 60}, {-10, -25, 60}},

@@ -289,19 +289,19 @@ std::string sensSpec(const std::map<std::string, DetectionCounts>& m, const std:
 std::string suiteTable(const std::vector<CaseScore>& cases) {
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-28s %4s %6s %4s %6s %7s %6s %6s %5s %9s %9s %11s %11s %11s %11s %24s %7s  %s\n",
+  std::snprintf(line, sizeof line, "%-28s %4s %6s %4s %6s %7s %6s %6s %5s %9s %9s %11s %11s %11s %11s %11s %24s %7s  %s\n",
                 "case", "vert", "id%", "disc", "id%", "loc mm", "diceV", "diceD", "right", "mislabel", "misplaced", "herniation", "stenosis",
-                "hardware", "fusion", "screws f/l/s", "time s", "status");
+                "hardware", "fusion", "laminectomy", "screws f/l/s", "time s", "status");
   out += line;
   auto row = [&](const std::string& name, unsigned n, double id, unsigned nd, double idd, double loc, double dv, double dd,
                  const std::string& right, unsigned mis, unsigned silent, unsigned away, unsigned silentAway,
                  const std::map<std::string, DetectionCounts>& f,
                  const ScrewCounts& screws, double sec, const std::string& status) {
-    std::snprintf(line, sizeof line, "%-28s %4u %6s %4u %6s %7s %6s %6s %5s %4u (%2u) %4u (%2u) %11s %11s %11s %11s %24s %7s  %s\n",
+    std::snprintf(line, sizeof line, "%-28s %4u %6s %4u %6s %7s %6s %6s %5s %4u (%2u) %4u (%2u) %11s %11s %11s %11s %11s %24s %7s  %s\n",
                   name.substr(0, 28).c_str(), n, fmt("%.1f", id * 100).c_str(), nd, fmt("%.1f", idd * 100).c_str(),
                   fmt("%.2f", loc).c_str(), fmt("%.3f", dv).c_str(), fmt("%.3f", dd).c_str(),
                   right.c_str(), mis, silent, away, silentAway, sensSpec(f, "herniation").c_str(), sensSpec(f, "canal-stenosis").c_str(),
-                  sensSpec(f, "hardware").c_str(), sensSpec(f, "fusion-bridged").c_str(),
+                  sensSpec(f, "hardware").c_str(), sensSpec(f, "fusion-bridged").c_str(), sensSpec(f, "laminectomy").c_str(),
                   screwsText(screws).c_str(), fmt("%.1f", sec).c_str(), status.c_str());
     out += line;
   };

@@ -54,8 +54,9 @@ LevelSet phantomTruthSet(const std::string& file) {
     s.findings["herniation"];  // known, possibly empty
     for (const json& h : t.value("stenoses", json::array())) s.findings["canal-stenosis"].insert(h.at("level").get<std::string>());
     if (t.contains("stenoses")) s.findings["canal-stenosis"];  // truths written before stenosis existed do not know
-    s.findings["hardware"], s.findings["fusion-bridged"];
+    s.findings["hardware"], s.findings["fusion-bridged"], s.findings["laminectomy"];
     for (const json& h : t.value("hardware", json::array())) {
+      if (h.at("kind") == "laminectomy") s.findings["laminectomy"].insert(h.at("level").get<std::string>());
       if (h.at("kind") == "interbody-cage" && h.value("bridging_bone", false))
         s.findings["fusion-bridged"].insert(h.at("level").get<std::string>());
       if (h.contains("level") && h.at("kind") != "laminectomy") s.findings["hardware"].insert(h.at("level").get<std::string>());
@@ -138,7 +139,7 @@ LevelSet readPrediction(const std::string& dir) {
     addNames(s, r.value("vertebrae", json::array()));
     addNames(s, r.value("discs", json::array()));
     s.numberingConfirmed = r.at("numbering").value("status", "") == "confirmed";
-    s.findings["herniation"], s.findings["hardware"], s.findings["canal-stenosis"], s.findings["fusion-bridged"];
+    s.findings["herniation"], s.findings["hardware"], s.findings["canal-stenosis"], s.findings["fusion-bridged"], s.findings["laminectomy"];
     auto collect = [&](const json& f, const std::string& where) {
       std::string kind = f.value("kind", "");
       const json details = f.value("details", json::object());

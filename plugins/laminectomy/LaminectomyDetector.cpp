@@ -4,6 +4,9 @@
 #include <map>
 #include <vector>
 
+#include <itkImageRegionConstIteratorWithIndex.h>
+
+#include "spine/ImageRegion.h"
 #include "spine/Statistics.h"
 
 
@@ -37,6 +40,27 @@ std::map<std::uint16_t, double> posteriorReach(const LevelTable& t) {
   return out;
 }
 
+/// Bone (at least boneHu) on the CT where the neighbours' posterior elements reach and vertebra v's
+/// label does not: from 2 mm past its own reach to theirs behind its centroid, within 15 mm of its
+/// midline and 8 mm of its centroid's height.
+double unlabelledArchMm3(const CtImage& ct, const LevelEntry& v, double mine, double usual, double boneHu) {
+  const Vec3 lo{v.centroid[0] - 15, v.centroid[1] + mine + 2, v.centroid[2] - 8};
+  const Vec3 hi{v.centroid[0] + 15, v.centroid[1] + usual, v.centroid[2] + 8};
+  if (hi[1] <= lo[1]) return 0;
+  std::vector<Vec3> corners;
+  for (int c = 0; c < 8; ++c) corners.push_back({(c & 1 ? hi : lo)[0], (c & 2 ? hi : lo)[1], (c & 4 ? hi : lo)[2]});
+  const itk::ImageRegion<3> box = regionAround(ct, corners, 0);
+  const auto sp = ct.GetSpacing();
+  size_t n = 0;
+  for (itk::ImageRegionConstIteratorWithIndex<CtImage> it(&ct, box); !it.IsAtEnd(); ++it) {
+    if (it.Get() < boneHu) continue;
+    itk::Point<double, 3> p;
+    ct.TransformIndexToPhysicalPoint(it.GetIndex(), p);
+    n += p[0] >= lo[0] && p[0] <= hi[0] && p[1] >= lo[1] && p[1] <= hi[1] && p[2] >= lo[2] && p[2] <= hi[2];
+  }
+  return double(n) * sp[0] * sp[1] * sp[2];
+}
+
 }  // namespace
 
 std::vector<Finding> LaminectomyDetector::detect(const DetectorInput& input) const {
@@ -55,6 +79,11 @@ std::vector<Finding> LaminectomyDetector::detect(const DetectorInput& input) con
     if (around.size() < 2) continue;
     const double mine = reach.at(judged[i]->label), usual = median(around);
     if (usual - mine < m_params.shortfallMm || mine > m_params.ratio * usual) continue;
+    // A segmentation that did not reach the arch (faint osteoporotic bone, metal streaks) makes a
+    // short vertebra too: the CT shows whether the bone is gone.
+    if (input.volume.ct &&
+        unlabelledArchMm3(*input.volume.ct, *judged[i], mine, usual, m_params.archBoneHu) >= m_params.archBoneMm3)
+      continue;
     Finding f;
     f.kind = "laminectomy";
     f.levels = {judged[i]->name};

@@ -9,6 +9,8 @@ namespace spine {
 struct LaminectomyParams {
   double shortfallMm = 15;  ///< at least this much shorter than the neighbours' median reach
   double ratio = 0.65;      ///< and below this share of it
+  double archBoneHu = 150;     ///< bone on the CT (muscle reads 40-60 HU), for the check that the arch is truly gone
+  double archBoneMm3 = 200;    ///< this much bone where the neighbours' arches reach: the arch is there, unsegmented
 };
 
 class LaminectomyDetector : public Detector {
