@@ -122,7 +122,7 @@ double surroundHu(const DiscCanal& c) {
 /// either side met the fat and muscle beside it (C2-C3 of a 0.6 x 1.5 mm phantom read 31 HU).
 double discValue(const DiscCanal& c, double back) {
   const DiscBlock& b = c.block;
-  const double side = std::min(10.0, c.block.frame().halfWidth - 1);
+  const double side = std::min(10.0, b.frame().halfWidth - 1);
   std::vector<double> v;
   for (int k = b.kOf(-c.halfHeight); k <= b.kOf(c.halfHeight); ++k)
     for (int j = b.jOf(back - 10); j <= b.jOf(back - 1); ++j)
