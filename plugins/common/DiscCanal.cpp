@@ -158,12 +158,13 @@ std::string measure(DiscCanal& c, const CanalParams& p) {
   c.discHu = discValue(c, back);
   c.canalHu = std::min(boxMedian(b, -4, 4, c.line.yUp + 3, c.line.yUp + 8, slab, slab),
                        boxMedian(b, -4, 4, c.line.yLow + 3, c.line.yLow + 8, -slab, -slab));
-  const double height = b.frame().heightMm;
-  if ((c.discHu < p.discMinHu || c.discHu > p.discMaxHu) && height > 0 && height < 2 * c.coarsestMm)
-    return "the disc (" + oneDecimal(height) + " mm tall) is less than two of this series' " + oneDecimal(c.coarsestMm) +
-           " mm slices thick: its samples (" + oneDecimal(c.discHu) + " HU) are mostly the endplates or tissue beside it; thinner slices or MR show it";
-  if (c.discHu < p.discMinHu || c.discHu > p.discMaxHu)
+  if (c.discHu < p.discMinHu || c.discHu > p.discMaxHu) {
+    const double height = b.frame().heightMm;
+    if (height > 0 && height < 2 * c.coarsestMm)
+      return "the disc (" + oneDecimal(height) + " mm tall) is less than two of this series' " + oneDecimal(c.coarsestMm) +
+             " mm slices thick: its samples (" + oneDecimal(c.discHu) + " HU) are mostly the endplates or tissue beside it; thinner slices or MR show it";
     return "its samples read " + oneDecimal(c.discHu) + " HU, not disc: the disc is not where its segment says";
+  }
   const double surround = std::max(c.canalHu, surroundHu(c));
   c.tau = (c.discHu + surround) / 2;
   if (c.discHu - surround < p.minContrastHu)

@@ -41,9 +41,9 @@ std::map<std::uint16_t, double> posteriorReach(const LevelTable& t) {
 }
 
 /// Bone (at least boneHu) on the CT where the neighbours' posterior elements reach and vertebra v's
-/// label does not: from 2 mm past its own reach to theirs behind its centroid, within 15 mm of its
+/// label does not, whoever's label it carries: from 2 mm past its own reach to theirs behind its centroid, within 15 mm of its
 /// midline and 8 mm of its centroid's height.
-double unlabelledArchMm3(const CtImage& ct, const LevelEntry& v, double mine, double usual, double boneHu) {
+double boneBehindReachMm3(const CtImage& ct, const LevelEntry& v, double mine, double usual, double boneHu) {
   const Vec3 lo{v.centroid[0] - 15, v.centroid[1] + mine + 2, v.centroid[2] - 8};
   const Vec3 hi{v.centroid[0] + 15, v.centroid[1] + usual, v.centroid[2] + 8};
   if (hi[1] <= lo[1]) return 0;
@@ -82,7 +82,7 @@ std::vector<Finding> LaminectomyDetector::detect(const DetectorInput& input) con
     // A segmentation that did not reach the arch (faint osteoporotic bone, metal streaks) makes a
     // short vertebra too: the CT shows whether the bone is gone.
     if (input.volume.ct &&
-        unlabelledArchMm3(*input.volume.ct, *judged[i], mine, usual, m_params.archBoneHu) >= m_params.archBoneMm3)
+        boneBehindReachMm3(*input.volume.ct, *judged[i], mine, usual, m_params.archBoneHu) >= m_params.archBoneMm3)
       continue;
     Finding f;
     f.kind = "laminectomy";
