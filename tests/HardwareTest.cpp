@@ -207,6 +207,19 @@ TEST(HardwareTest, APlateWhoseBodyScrewsTouchPedicleScrewsIsStillAPlate) {
   EXPECT_TRUE(objects(a.findings, "other metal").empty());
 }
 
+TEST(HardwareTest, RodsAlongAThoracolumbarFusionAreRodsNotPlates) {
+  // t11-l1-skip-fusion-ct: rods from T11 to L1 beside the kyphotic thoracolumbar junction. A plate's
+  // side was read from the nearest vertebra's centroid across the object's own axis; when T11's
+  // centroid moved 1 mm forward (its rib's neck no longer in its label), the right rod's front
+  // became a "right lateral plate, T10 to L2". It is read from the bodies' axis now.
+  const Analysed a = analyse("t11-l1-skip-fusion-ct");
+  EXPECT_TRUE(objects(a.findings, "plate").empty()) << objects(a.findings, "plate")[0]->summary;
+  const auto rods = objects(a.findings, "rod");
+  ASSERT_EQ(rods.size(), 2u);
+  for (const Finding* r : rods) EXPECT_EQ(r->levels, (std::vector<std::string>{"T11", "L1"})) << r->summary;
+  expectScrewsAtTheirLevelsAndSides(a.phantom.truth, a.findings);
+}
+
 TEST(HardwareTest, LucentHalosAroundLooseScrewsAreFound) {
   Analysed a = analyse("loosening-titanium-ct");  // 1.5 mm halos round the L3 screws, none round L4
   auto screws = objects(a.findings, "pedicle screw");

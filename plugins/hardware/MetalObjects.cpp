@@ -44,6 +44,23 @@ std::vector<std::vector<long>> components(MetalGrid& g, std::uint8_t value) {
   return out;
 }
 
+bool Levels::columnBeside(const Vec3& p, Vec3& at) const {
+  if (!table || table->discs.size() < 2) return false;
+  const std::vector<LevelEntry>& d = table->discs;
+  double best = std::numeric_limits<double>::max();
+  for (size_t i = 0; i + 1 < d.size(); ++i) {
+    const Vec3 a = d[i].centroid, ab = sub(d[i + 1].centroid, a);
+    const double len2 = dot(ab, ab);
+    if (len2 <= 0) continue;
+    double t = dot(sub(p, a), ab) / len2;
+    if (i > 0) t = std::max(t, 0.0);                 // the first and last segments extend past their discs
+    if (i + 2 < d.size()) t = std::min(t, 1.0);
+    const Vec3 q = axpy(a, t, ab);
+    if (distance(p, q) < best) best = distance(p, q), at = q;
+  }
+  return best < std::numeric_limits<double>::max();
+}
+
 MetalObject describe(const MetalGrid& g, const std::vector<long>& voxels, bool rod) {
   MetalObject o;
   o.rod = rod;

@@ -78,6 +78,11 @@ struct Levels {
     return nearest(table ? table->vertebrae : kNone, p, dist);
   }
   const LevelEntry* nearestDisc(const Vec3& p, double* dist) const { return nearest(table ? table->discs : kNone, p, dist); }
+  /// The bodies' axis beside a point: the nearest point to p on the line through the discs'
+  /// centroids (a disc has no posterior elements, so its centroid lies on the axis, where a
+  /// vertebra's lies behind it, and moves with how much of its arch and ribs the label holds),
+  /// extended past the end discs. False with fewer than two discs.
+  bool columnBeside(const Vec3& p, Vec3& at) const;
   /// The vertebra between the discs around a point: going down the column, the first vertebra
   /// whose disc below lies below the point (each disc's plane faces along the line joining the
   /// centroids of the vertebrae beside it); the nearest centroid when discs and vertebrae do not

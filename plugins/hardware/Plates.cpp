@@ -9,17 +9,21 @@ namespace spine::hardware {
 namespace {
 
 /// A plate is a sheet along the column on the bodies' surface: its long axis runs head-foot; across
-/// the direction from the nearest vertebra's centroid to the object's (the sheet's normal), at
+/// the direction from the bodies' axis to the object's centroid (the sheet's normal), at
 /// least `plateSheetFraction` of its metal lies in one slab `plateSheetMm` thick (its body screws,
 /// running along the normal, are the rest), and that slab's metal is `plateMinWidthMm` wide or more
 /// (5-95 % extent; a screw's cross-section is 5-7 mm). It lies in front of the bodies or beside
-/// them, within `plateMaxOffsetMm` of its vertebra's centroid: posterior rods and screw heads can
-/// lie in one coronal slab too. The normal, or nothing when not a plate.
+/// them, within `plateMaxOffsetMm` of the bodies' axis: posterior rods and screw heads can lie in
+/// one coronal slab too. The normal, or nothing when not a plate. (Measured from the nearest
+/// vertebra's centroid across the object's own axis, the front of a 73 mm rod from T10 to L2 read as
+/// a lateral plate once T11's centroid moved 1 mm forward.)
 std::optional<Vec3> plateNormal(const MetalGrid& g, const std::vector<long>& voxels, const MetalObject& o, const Levels& levels,
                                 const HardwareParams& p) {
   const LevelEntry* v = levels.nearestVertebra(o.centroid);
   if (!v || std::abs(o.axis[2]) < 0.7 || o.length < p.plateMinLengthMm) return std::nullopt;
-  const Vec3 out = sub(o.centroid, v->centroid), offAxis = axpy(out, -dot(out, o.axis), o.axis);
+  Vec3 axisAt = v->centroid;
+  levels.columnBeside(o.centroid, axisAt);
+  const Vec3 out = sub(o.centroid, axisAt), offAxis = axpy(out, -dot(out, o.axis), o.axis);
   if (norm(offAxis) < 5) return std::nullopt;  // centred on the body: not on its surface
   const Vec3 n = normalized(offAxis), across = cross(o.axis, n);
   if (n[1] >= 0.5 || norm(offAxis) > p.plateMaxOffsetMm) return std::nullopt;  // posterior instrumentation, or off the bodies
