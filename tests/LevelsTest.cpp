@@ -2,6 +2,11 @@
 // numbering verdict the anchors allow; on the real CT the named levels sit where the reference
 // puts them and nothing is "confirmed" that the evidence cannot confirm.
 #include "TestHelpers.h"
+
+#include <map>
+
+#include <itkImageRegionConstIteratorWithIndex.h>
+
 #include "spine/Vec3Json.h"
 #include "spine/LabelMapFile.h"
 #include "spine/Labels.h"
@@ -233,6 +238,33 @@ TEST(LevelsTest, C1StopsUnderTheSkullAndHasNoDiscBelowIt) {
   EXPECT_EQ(a.levels.bodiesAround(*c2c3).first, a.levels.find("C2"));
   EXPECT_EQ(a.levels.bodiesAround(*c2c3).second, a.levels.find("C3"));
   for (const LabelStats& l : labelStatistics(*a.levels.labels)) EXPECT_NE(l.value, discLabel(1)) << "a C1-C2 disc label";
+}
+
+TEST(LevelsTest, ARibIsLabelledARibFromBesideItsVertebra) {
+  // A rib-bearing vertebra's bone was its own out to 50 mm from its body's axis; its rib's head and
+  // neck start 12-18 mm out (the phantom's thoracic vertebrae reach 24-28 mm, the real CT's T12 27 mm
+  // with its rib from 30 mm), so T9-T12 took 19-24 % of their own volume again from their ribs. The
+  // rib label now starts at 28 mm: 8-11 %. Lumbar transverse processes reach past 28 mm too, and L1-L5
+  // bear no ribs: nothing of theirs is labelled a rib.
+  const AnalysedCtPhantom a = analyseCtPhantom("thoracolumbar-ct");
+  expectNamedWithin(a.phantom.truth["vertebrae"], a.levels, 10);
+  const LabelImage& truth = *a.phantom.labels;
+  const LabelImage& ours = *a.levels.labels;
+  std::map<std::uint16_t, double> own, takenFromRib;
+  itk::ImageRegionConstIteratorWithIndex<LabelImage> it(&truth, truth.GetLargestPossibleRegion());
+  for (; !it.IsAtEnd(); ++it) {
+    const std::uint16_t v = it.Get();
+    if (labelKind(v) == LabelKind::Vertebra) own[v] += 1;
+    if (labelKind(v) != LabelKind::Rib) continue;
+    itk::Point<double, 3> p;
+    truth.TransformIndexToPhysicalPoint(it.GetIndex(), p);
+    LabelImage::IndexType at;
+    if (ours.TransformPhysicalPointToIndex(p, at) && ours.GetPixel(at) == v - kRibBase) takenFromRib[std::uint16_t(v - kRibBase)] += 1;
+  }
+  ASSERT_GE(takenFromRib.size(), 4u) << "T9-T12 bear ribs";
+  for (const auto& [v, n] : takenFromRib) EXPECT_LT(n / own[v], 0.15) << vertebraName(v);
+  for (const LabelStats& l : labelStatistics(ours))
+    if (labelKind(l.value) == LabelKind::Rib) EXPECT_EQ(vertebraName(std::uint16_t(l.value - kRibBase))[0], 'T') << l.value;
 }
 
 TEST(LevelsTest, AColumnWithoutAnchorsIsNotNamed) {

@@ -212,8 +212,8 @@ MaskImage::Pointer withoutIliacWings(const MaskImage& bone, const std::vector<Sl
 }
 
 /// Multi-source shortest paths through bone (Dial's buckets, 0.5 mm resolution): every bone voxel
-/// reached within 90 mm goes to the nearest body; beyond ribLateralMm from its body's axis a voxel
-/// becomes that body's rib (only where ribs are allowed).
+/// reached within 90 mm goes to the nearest body; beyond ribLabelMm from its body's axis a voxel
+/// becomes that body's rib (only where ribs are allowed; settleRibs takes back what was no rib).
 void growFromBodies(const MaskImage& bone, LabelImage& owner, const std::vector<Slab>& slabs,
                     const std::vector<bool>& ribsAllowed, const GrowthLimits& limits, const SegmentationParams& p) {
   const auto size = bone.GetLargestPossibleRegion().GetSize();
@@ -267,7 +267,7 @@ void growFromBodies(const MaskImage& bone, LabelImage& owner, const std::vector<
         double lat = lateralDistance(q, slabs[s].centre(), slabs[s].axis());
         std::uint16_t no = o;
         if (lat > limits.lateralMm[s] || tooHigh(s, q)) continue;
-        if (o < kRibId && lat > p.ribLateralMm && ribsAllowed[s]) no = std::uint16_t(kRibId + s + 1);
+        if (o < kRibId && lat > p.ribLabelMm && ribsAllowed[s]) no = std::uint16_t(kRibId + s + 1);
         cost[nidx] = std::uint8_t(nc), lab[nidx] = no;
         buckets[size_t(nc)].push_back(nidx);
       }
@@ -413,8 +413,10 @@ void fillLabelHoles(LabelImage& lab, const CtImage& ct, unsigned threads) {
 }
 
 /// Per vertebra: its slab's geometry and its rib volume (centroids come from the final label map,
-/// in LevelTable). Only rib voxels need a physical position.
-void measure(SpineSegmentation& out, const LabelImage& lab, const std::vector<Slab>& slabs, const std::vector<Slab>& reach) {
+/// in LevelTable). Only rib voxels need a physical position. The rib volume counts bone beyond
+/// ribLateralMm only, whatever the labelling distance.
+void measure(SpineSegmentation& out, const LabelImage& lab, const std::vector<Slab>& slabs, const std::vector<Slab>& reach,
+             const SegmentationParams& p) {
   const size_t n = lab.GetPixelContainer()->Size();
   const auto sp = lab.GetSpacing();
   const double voxel = sp[0] * sp[1] * sp[2];
@@ -428,9 +430,10 @@ void measure(SpineSegmentation& out, const LabelImage& lab, const std::vector<Sl
     itk::Point<double, 3> pt;
     lab.TransformIndexToPhysicalPoint({{long(idx % size[0]), long(idx / size[0] % size[1]), long(idx / (size[0] * size[1]))}}, pt);
     Vec3 q{pt[0], pt[1], pt[2]};
+    const double lateral = lateralDistance(q, slabs[s - 1].centre(), slabs[s - 1].axis());
     // A rib counts for the vertebra whose slab it leaves from, not a neighbour reached via a facet.
-    if (reach[s - 1].inside(q, -10)) ribs[s]++;
-    ribReach[s] = std::max(ribReach[s], lateralDistance(q, slabs[s - 1].centre(), slabs[s - 1].axis()));
+    if (lateral > p.ribLateralMm && reach[s - 1].inside(q, -10)) ribs[s]++;
+    ribReach[s] = std::max(ribReach[s], lateral);
   }
   for (size_t s = 1; s <= slabs.size(); ++s) {
     SegmentedVertebra v;
@@ -444,6 +447,16 @@ void measure(SpineSegmentation& out, const LabelImage& lab, const std::vector<Sl
     v.cutTop = slabs[s - 1].cutTop, v.cutBottom = slabs[s - 1].cutBottom;
     out.vertebrae.push_back(v);
   }
+}
+
+/// A vertebra found not rib-bearing takes back whatever was labelled its rib: its transverse
+/// processes (a lumbar one reaches 28-50 mm, on the phantoms past 50), C1's lateral masses, or a rib
+/// stub too small to count. The report calls it not rib-bearing; its label map says the same.
+void settleRibs(LabelImage& lab, const std::vector<SegmentedVertebra>& vertebrae) {
+  std::uint16_t* l = lab.GetBufferPointer();
+  const size_t n = lab.GetPixelContainer()->Size();
+  for (size_t idx = 0; idx < n; ++idx)
+    if (l[idx] >= kRibId && !vertebrae[l[idx] - kRibId - 1].hasRibs) l[idx] = std::uint16_t(l[idx] - kRibId);
 }
 
 }  // namespace
@@ -509,7 +522,7 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
   growFromBodies(sacrumBelow ? *withoutIliacWings(*bone, reach, p.ribLateralMm) : *bone, *out.labels, reach, ribsAllowed, limits, p);
   if (marrowHu < p.faintMarrowHu) fillFaintBodies(*out.labels, *ct, slabs, footprints, discs);
   fillLabelHoles(*out.labels, *ct, p.threads);
-  measure(out, *out.labels, slabs, reach);
+  measure(out, *out.labels, slabs, reach, p);
   for (size_t i = 0; i < discs.size() && i + 1 < slabs.size(); ++i) {
     SegmentedDisc d;
     d.id = std::uint16_t(kDiscId + i);
@@ -522,6 +535,7 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
   for (auto& v : out.vertebrae) v.hasRibs = v.ribMm3 >= p.minRibMm3;
   out.vertebrae.front().sacrumLike = sacrumBelow;  // the fused sacral segments: no disc for 45 mm
   if (out.skullAbove) out.vertebrae.back().hasRibs = false, out.vertebrae.back().ribMm3 = 0;  // it reached the skull, not ribs
+  settleRibs(*out.labels, out.vertebrae);
   // Cranial to caudal, as reports list them.
   std::reverse(out.vertebrae.begin(), out.vertebrae.end());
   std::reverse(out.discs.begin(), out.discs.end());

@@ -17,7 +17,10 @@ struct SegmentationParams {
   double maxStepMm = 5.0;       ///< centreline: largest move per 2 mm of height
   double discProminenceHu = 25; ///< a disc trough is at least this much darker than its flanking endplates
   double minVertebraMm = 10;    ///< smallest distance between discs
-  double ribLateralMm = 50;     ///< bone beyond this lateral distance from a body belongs to a rib
+  double ribLateralMm = 50;     ///< bone beyond this lateral distance from a body counts as rib (the rib-bearing test)
+  double ribLabelMm = 28;       ///< a rib-bearing vertebra's bone beyond this lateral distance is labelled its rib: a
+                                ///< thoracic vertebra reaches 24-28 mm on the phantoms, T12 27 mm on the real CT, while
+                                ///< the rib starts at 12-18 mm (phantoms) and 30 mm (the real T12)
   double minRibMm3 = 400;       ///< rib volume for a vertebra to count as rib-bearing
   double faintMarrowHu = 140;   ///< marrow below this (osteopenic): discs from the HU profile, bodies filled by footprint
   MetalRule metal;              ///< metal, as the detectors find it (spine/Metal.h)
