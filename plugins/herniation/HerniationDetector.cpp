@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "common/DiscCanal.h"
+#include "spine/Labels.h"
 #include "spine/Statistics.h"
 
 namespace spine {
@@ -170,12 +171,14 @@ std::vector<Finding> judgeDisc(const CtImage& ct, const LabelImage& labels, cons
   if (!c.why.empty()) return {notAssessed(disc, c.why)};
   const DiscBlock& block = c.block;
   std::vector<Material> found;
+  const std::string upper = disc.label > kDiscBase ? vertebraName(std::uint16_t(disc.label - kDiscBase)) : "";
+  const double size = !upper.empty() && upper[0] == 'C' ? p.cervicalSizeScale : 1.0;  // below a cervical vertebra
   for (const std::vector<size_t>& voxels : components(discs::materialBeyondLine(c), block)) {
-    if (double(voxels.size()) * kStep * kStep * kStep < p.minVolumeMm3) continue;
+    if (double(voxels.size()) * kStep * kStep * kStep < size * p.minVolumeMm3) continue;
     const Material m = measure(voxels, c);
     const bool leavesTheDisc = m.baseWidth >= p.minBaseMm;  // else it reached the line only above or below the disc
     // Deep material has volume; a deep sliver (about a millimetre thick) is soft tissue along a boundary.
-    const bool sliver = m.depth >= p.probableDepthMm && m.volume < p.minThicknessMm * m.depth * m.width;
+    const bool sliver = m.depth >= p.probableDepthMm && m.volume < size * p.minThicknessMm * m.depth * m.width;
     if (leavesTheDisc && !sliver && m.depth >= p.reportDepthMm && m.hu >= c.tau + p.materialFraction * (c.discHu - c.tau))
       found.push_back(m);
   }

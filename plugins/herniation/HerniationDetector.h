@@ -19,6 +19,8 @@ struct HerniationParams {
   double minThicknessMm = 1.5;      ///< from probableDepthMm: volume over depth x width, a fragment not a sliver
   double materialFraction = 0.25;   ///< material's median at least this far from the threshold up to the disc's value
   double bulgeWidthFraction = 0.5;  ///< shallow material at least this fraction of the disc's width wide: a bulge
+  double cervicalSizeScale = 0.45;  ///< minVolumeMm3 and minThicknessMm at C2-C3 to C7-T1: cervical discs are 4-5 mm
+                                    ///< tall against 10-12 mm lumbar, and their herniations as much thinner
   MrHerniationParams mr;            ///< the MR path (MrHerniation.h)
 };
 
