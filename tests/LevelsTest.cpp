@@ -263,8 +263,11 @@ TEST(LevelsTest, ARibIsLabelledARibFromBesideItsVertebra) {
   }
   ASSERT_GE(takenFromRib.size(), 4u) << "T9-T12 bear ribs";
   for (const auto& [v, n] : takenFromRib) EXPECT_LT(n / own[v], 0.15) << vertebraName(v);
-  for (const LabelStats& l : labelStatistics(ours))
-    if (labelKind(l.value) == LabelKind::Rib) EXPECT_EQ(vertebraName(std::uint16_t(l.value - kRibBase))[0], 'T') << l.value;
+  for (const LabelStats& l : labelStatistics(ours)) {
+    if (labelKind(l.value) == LabelKind::Rib) {
+      EXPECT_EQ(vertebraName(std::uint16_t(l.value - kRibBase))[0], 'T') << l.value;
+    }
+  }
 }
 
 TEST(LevelsTest, AColumnWithoutAnchorsIsNotNamed) {
