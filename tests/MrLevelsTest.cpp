@@ -130,13 +130,15 @@ TEST(MrLevelsDataTest, RealSagittalMrBodiesAreNamedWhereTheManualMasksPutThem) {
 }
 
 // The three menezesreis volunteers (manual disc masks, nucleus and annulus): each mask against the
-// disc label overlapping it most (ivd25 is unnamed). Measured 2026-11-23 (bench/README.md): mean
-// Dice 0.73 / 0.34 / 0.53; when a disc held only its bright nucleus's half-contrast height (ivd20's
-// discs are degenerated, dark-rimmed) ivd20 read 0.26.
+// disc label overlapping it most (ivd25 is unnamed). Measured 2026-11-24 (bench/README.md): mean
+// Dice 0.73 / 0.45 / 0.53. When a disc held only its bright nucleus's half-contrast height ivd20 read
+// 0.26; while a bright run stopped at the intranuclear cleft (a dark band across the nucleus) its
+// discs sat on the dark endplate line below them, 0.34.
 TEST(MrLevelsDataTest, RealDiscsFillTheSpaceBetweenTheirBodies) {
   const std::string dir = sharedData("mri-lumbar-ivd-menezesreis/nifti");
   SKIP_WITHOUT_SHARED_DATA(dir);
-  for (const std::string subject : {"ivd11", "ivd20", "ivd25"}) {
+  const std::map<std::string, double> floor{{"ivd11", 0.70}, {"ivd20", 0.42}, {"ivd25", 0.50}};
+  for (const auto& [subject, least] : floor) {
     std::vector<std::string> warnings;
     Volume v = readVolumeFile(dir + "/" + subject + "_image.nii.gz", Modality::MR, std::uint64_t(1) << 30, warnings);
     LevelTable t = analyseMrLevels(*v.mr, MrSegmentationParams{});
@@ -151,7 +153,7 @@ TEST(MrLevelsDataTest, RealDiscsFillTheSpaceBetweenTheirBodies) {
     }
     ASSERT_EQ(n, 5) << subject;
     std::cout << subject << ": mean disc Dice " << sum / n << "\n";
-    EXPECT_GE(sum / n, 0.30) << subject;
+    EXPECT_GE(sum / n, least) << subject;
   }
 }
 
