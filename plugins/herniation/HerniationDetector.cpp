@@ -172,13 +172,13 @@ std::vector<Finding> judgeDisc(const CtImage& ct, const LabelImage& labels, cons
   const DiscBlock& block = c.block;
   std::vector<Material> found;
   const std::string upper = disc.label > kDiscBase ? vertebraName(std::uint16_t(disc.label - kDiscBase)) : "";
-  const double size = !upper.empty() && upper[0] == 'C' ? p.cervicalSizeScale : 1.0;  // below a cervical vertebra
+  const double sizeScale = !upper.empty() && upper[0] == 'C' ? p.cervicalSizeScale : 1.0;  // below a cervical vertebra
   for (const std::vector<size_t>& voxels : components(discs::materialBeyondLine(c), block)) {
-    if (double(voxels.size()) * kStep * kStep * kStep < size * p.minVolumeMm3) continue;
+    if (double(voxels.size()) * kStep * kStep * kStep < sizeScale * p.minVolumeMm3) continue;
     const Material m = measure(voxels, c);
     const bool leavesTheDisc = m.baseWidth >= p.minBaseMm;  // else it reached the line only above or below the disc
     // Deep material has volume; a deep sliver (about a millimetre thick) is soft tissue along a boundary.
-    const bool sliver = m.depth >= p.probableDepthMm && m.volume < size * p.minThicknessMm * m.depth * m.width;
+    const bool sliver = m.depth >= p.probableDepthMm && m.volume < sizeScale * p.minThicknessMm * m.depth * m.width;
     if (leavesTheDisc && !sliver && m.depth >= p.reportDepthMm && m.hu >= c.tau + p.materialFraction * (c.discHu - c.tau))
       found.push_back(m);
   }
