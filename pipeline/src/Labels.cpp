@@ -37,8 +37,7 @@ int craniocaudalRank(std::uint16_t code) {
 
 LabelKind labelKind(std::uint16_t value) {
   if (!vertebraName(value).empty()) return LabelKind::Vertebra;
-  if (value > kDiscBase && value < kRibBase && !vertebraName(std::uint16_t(value - kDiscBase)).empty())
-    return LabelKind::Disc;
+  if (!vertebraName(discUpperCode(value)).empty()) return LabelKind::Disc;
   if (value > kRibBase && !vertebraName(std::uint16_t(value - kRibBase)).empty()) return LabelKind::Rib;
   return LabelKind::None;
 }

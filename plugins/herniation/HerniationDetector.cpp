@@ -171,7 +171,7 @@ std::vector<Finding> judgeDisc(const CtImage& ct, const LabelImage& labels, cons
   if (!c.why.empty()) return {notAssessed(disc, c.why)};
   const DiscBlock& block = c.block;
   std::vector<Material> found;
-  const std::string upper = disc.label > kDiscBase ? vertebraName(std::uint16_t(disc.label - kDiscBase)) : "";
+  const std::string upper = vertebraName(discUpperCode(disc.label));
   const double sizeScale = !upper.empty() && upper[0] == 'C' ? p.cervicalSizeScale : 1.0;  // below a cervical vertebra
   for (const std::vector<size_t>& voxels : components(discs::materialBeyondLine(c), block)) {
     if (double(voxels.size()) * kStep * kStep * kStep < sizeScale * p.minVolumeMm3) continue;

@@ -31,6 +31,11 @@ LabelKind labelKind(std::uint16_t value);
 /// "L4-L5" for the disc between `upper` and `lower`.
 std::string discName(std::uint16_t upper, std::uint16_t lower);
 inline std::uint16_t discLabel(std::uint16_t upperCode) { return std::uint16_t(kDiscBase + upperCode); }
+/// The code of the vertebra above a named disc's value (discLabel's inverse); 0 when `value` is no
+/// named disc's.
+inline std::uint16_t discUpperCode(std::uint16_t value) {
+  return value > kDiscBase && value < kRibBase ? std::uint16_t(value - kDiscBase) : 0;
+}
 inline std::uint16_t ribLabel(std::uint16_t vertebraCode) { return std::uint16_t(kRibBase + vertebraCode); }
 
 /// Unnamed segments' values in labels.nii.gz: 900 + i (vertebra i from the top), 950 + i (disc i).
