@@ -281,8 +281,7 @@ TEST(HardwareDataTest, RealSteelScrewsInThreeMillimetreVoxelsAreFound) { expectR
 /// An MR phantom of testdata/phantoms made from its spec, its levels analysed and the hardware
 /// detector run on it.
 std::vector<Finding> mrHardware(const std::string& specName, PhantomResult* phantom = nullptr) {
-  const nlohmann::json spec = nlohmann::json::parse(slurp(std::string(SPINE_SOURCE_DIR) + "/testdata/phantoms/" + specName + ".json"));
-  PhantomResult r = generatePhantom(parsePhantomSpec(spec, specName));
+  PhantomResult r = suitePhantom(specName);
   Volume v;
   v.modality = Modality::MR;
   v.mr = phantomMr(r);

@@ -150,8 +150,7 @@ TEST(HerniationTest, NothingWithoutLevels) {
 /// An MR phantom of testdata/phantoms analysed in process (levels numbered) and the detector run on
 /// it, with the weighting ingest would give it.
 Analysed analyseMr(const std::string& specName, MrWeighting weighting) {
-  const json spec = json::parse(slurp(std::string(SPINE_SOURCE_DIR) + "/testdata/phantoms/" + specName + ".json"));
-  Analysed a{generatePhantom(parsePhantomSpec(spec, specName)), {}};
+  Analysed a{suitePhantom(specName), {}};
   Volume v;
   v.modality = Modality::MR;
   v.mr = phantomMr(a.phantom);

@@ -280,10 +280,9 @@ std::vector<std::vector<float>> renderImages(const Anatomy& a, const PhantomSpec
   return out;
 }
 
-LabelImage::Pointer renderLabels(const Anatomy& a, const AcquisitionGrid& g, unsigned threads) {
+LabelImage::Pointer labelGrid(const AcquisitionGrid& g) {
   const Vec3 n = g.normal();
-  const double sign = dot(g.step, n) < 0 ? -1 : 1;
-  const Vec3 stepDir = scale(n, sign);
+  const Vec3 stepDir = scale(n, dot(g.step, n) < 0 ? -1 : 1);
   auto labels = LabelImage::New();
   LabelImage::RegionType region;
   region.SetSize({g.nx, g.ny, g.nz});
@@ -293,7 +292,14 @@ LabelImage::Pointer renderLabels(const Anatomy& a, const AcquisitionGrid& g, uns
   LabelImage::DirectionType dir;
   for (int r = 0; r < 3; ++r) dir[r][0] = g.row[r], dir[r][1] = g.col[r], dir[r][2] = stepDir[r];
   labels->SetDirection(dir);
-  labels->Allocate();
+  labels->Allocate(true);
+  return labels;
+}
+
+LabelImage::Pointer renderLabels(const Anatomy& a, const AcquisitionGrid& g, unsigned threads) {
+  LabelImage::Pointer labels = labelGrid(g);
+  const auto& dir = labels->GetDirection();
+  const Vec3 stepDir{dir[0][2], dir[1][2], dir[2][2]};
   parallelFor(g.nz, threads, [&](unsigned k) {
     PlaneRaster r = rasterizePlane(planeAt(g, axpy(g.origin, k * g.spacing(), stepDir)), a.shapes);
     std::copy(r.label.begin(), r.label.end(), labels->GetBufferPointer() + size_t(k) * g.nx * g.ny);

@@ -27,6 +27,9 @@ AcquisitionGrid acquisitionGrid(const Anatomy& anatomy, const PhantomSpec& spec)
 std::vector<std::vector<float>> renderImages(const Anatomy& anatomy, const PhantomSpec& spec, const AcquisitionGrid& grid,
                                              unsigned threads);
 
+/// An empty label map on the voxels of `grid` (slices in the grid's order along its normal).
+LabelImage::Pointer labelGrid(const AcquisitionGrid& grid);
+
 /// The ground-truth label map on an orthogonal grid covering `grid` (the same grid when the
 /// acquisition has no gantry tilt), sampled at voxel centres.
 LabelImage::Pointer renderLabels(const Anatomy& anatomy, const AcquisitionGrid& grid, unsigned threads);
