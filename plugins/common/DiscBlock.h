@@ -20,7 +20,7 @@ struct DiscFrame {
   Vec3 centre{0, 0, 0};  ///< the middle of the disc's posterior half, LPS mm
   Vec3 x{1, 0, 0}, y{0, 1, 0}, z{0, 0, 1};
   double halfHeight = 0;   ///< half the height of the disc's posterior half (a lordotic disc is a wedge)
-  double halfWidth = 30;   ///< how far the posterior half reaches to either side (|x|, 95th percentile)
+  double halfWidth = 30;   ///< how far the posterior half reaches to its narrower side (|x|, 95th percentile)
   double heightMm = 0;     ///< the level table's height of the disc (found along the column)
   Vec3 centroid{0, 0, 0};  ///< the disc label's centroid, LPS mm
   Vec3 world(double u, double v, double w) const { return axpy(axpy(axpy(centre, u, x), v, y), w, z); }
