@@ -126,6 +126,27 @@ TEST(HerniationTest, CervicalHerniationsAreJudgedAtACervicalDiscsSize) {
   EXPECT_EQ(multi[0]->details.at("most_severe"), "C6-C7");
 }
 
+TEST(HerniationTest, ACervicalDiscWhoseLabelLeaksIntoAForamenIsStillRead) {
+  // 0.5 x 1.25 mm, a small neck (size 0.92): 3 mm central at C3-C4, 3.5 mm right foraminal at C4-C5.
+  // Held out, C3-C4 was "not assessed" (52.7 HU against 39.9): its label reached 10 mm into the
+  // left foramen, so the disc was sampled 10 mm to either side of a centroid moved that way, in
+  // the soft tissue beside it; C2-C3's label, 9 mm tall there, was read 9 mm tall. Now every disc
+  // in the neck is read and both herniations are found at their levels, on their sides. C4-C5 is
+  // called paracentral: the phantom puts a "foraminal" one at 0.42 of the disc's width, in a neck
+  // 7 mm off the midline, inside the bony canal. Zones are not checked here.
+  const Analysed a = analyse("cervical-herniation-foraminal-ct");
+  for (const Finding* f : ofKind(a.findings, "not-assessed"))
+    EXPECT_NE(f->levels.front().front(), 'C') << f->summary;
+  const std::vector<const Finding*> found = ofKind(a.findings, "herniation");
+  ASSERT_EQ(found.size(), 2u);
+  for (const json& truth : a.phantom.truth.at("herniations")) {
+    auto it = std::find_if(found.begin(), found.end(), [&](const Finding* f) { return f->levels.front() == truth.at("level"); });
+    ASSERT_NE(it, found.end()) << truth.at("level");
+    EXPECT_EQ((*it)->details.at("side"), truth.value("side", "midline")) << truth.at("level");
+    EXPECT_GT(measured(**it, "depth"), 2.0) << truth.at("level");
+  }
+}
+
 TEST(HerniationTest, ADiscThinnerThanTwoSlicesIsSaidToBeSo) {
   // whole-spine-ct, 3 mm slices: its 4-5 mm cervical and thoracic discs lie in one or two slices
   // with the endplates. Not assessed, and the reason is the slices, not a misplaced disc.
