@@ -118,19 +118,21 @@ double surroundHu(const DiscCanal& c) {
 
 /// What herniated material looks like: the median of the disc's posterior part (the annulus, away
 /// from the endplates' partial volume; the middle of the disc when a wedge-shaped disc is too thin
-/// behind). Within the disc's own width about the canal's midline: a cervical disc is 15-18 mm
+/// behind). Within the disc's own width (the frame's narrower side): a cervical disc is 15-18 mm
 /// wide, and samples 10 mm to either side met the fat and muscle beside it (C2-C3 of a 0.6 x 1.5 mm
-/// phantom read 31 HU); a disc label leaking into one foramen moves its centroid to that side.
+/// phantom read 31 HU). Centred on the label, not on the canal: in a rotated scoliotic vertebra the
+/// canal's middle lies beside the disc's (centred on it, four thoracic discs of `scoliosis-ct` read
+/// as not disc).
 double discValue(const DiscCanal& c, double back) {
   const DiscBlock& b = c.block;
-  const double side = std::min(10.0, b.frame().halfWidth - 1), mid = c.walls.canalCentre;
+  const double side = std::min(10.0, b.frame().halfWidth - 1);
   std::vector<double> v;
   for (int k = b.kOf(-c.halfHeight); k <= b.kOf(c.halfHeight); ++k)
     for (int j = b.jOf(back - 10); j <= b.jOf(back - 1); ++j)
-      for (int i = b.iOf(mid - side); i <= b.iOf(mid + side); ++i)
+      for (int i = b.iOf(-side); i <= b.iOf(side); ++i)
         if (!c.nearBone[b.index(i, j, k)]) v.push_back(b.at(i, j, k));
   const double middle = std::min(8.0, side);
-  return v.size() >= 40 ? median(v) : boxMedian(b, mid - middle, mid + middle, -6, 6, -c.halfHeight / 2, c.halfHeight / 2);
+  return v.size() >= 40 ? median(v) : boxMedian(b, -middle, middle, -6, 6, -c.halfHeight / 2, c.halfHeight / 2);
 }
 
 /// Volume of metal in the block (0 when none).
