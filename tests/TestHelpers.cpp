@@ -130,48 +130,42 @@ bool sameGeometry(const itk::ImageBase<3>& a, const itk::ImageBase<3>& b) {
   return true;
 }
 
-/// The suite's copy of a CT phantom read back into `r`; else why not: absent, older than the spec or
-/// the command line that renders it, or on another grid (gantry tilt: ingest resamples it). The
-/// geometry stays the one computed from the spec (the files hold it rounded); the pixels are the
+/// The suite's copy of a CT phantom read back into `r`, or why it was not: absent, older than the
+/// spec or the command line that renders it, or on another grid (gantry tilt: ingest resamples it).
+/// The geometry stays the one computed from the spec (the files hold it rounded); the pixels are the
 /// rendered values, which DICOM holds exactly for CT (whole HU).
-std::string readSuitePhantom(const fs::path& dir, const fs::path& specFile, PhantomResult& r) {
+SuiteCopy readSuitePhantom(const fs::path& dir, const fs::path& specFile, PhantomResult& r) {
   std::error_code ec;
   const auto made = fs::last_write_time(dir / "truth.json", ec);
-  if (ec) return "the suite has not rendered it";
-  if (made < fs::last_write_time(specFile, ec) || made < fs::last_write_time(SPINE_CLI, ec))
-    return "the suite's rendering is older than its spec or the command line";
+  if (ec) return SuiteCopy::Absent;
+  if (made < fs::last_write_time(specFile, ec) || made < fs::last_write_time(SPINE_CLI, ec)) return SuiteCopy::Stale;
   LabelImage::Pointer grid = labelGrid(r.grid);
   const Volume v = load((dir / "dicom").string()).volume;
   const LabelImage::Pointer labels = readLabelMap((dir / "labels.nii.gz").string());
-  if (v.modality != Modality::CT || !sameGeometry(*v.ct, *grid) || !sameGeometry(*labels, *grid))
-    return "the suite's rendering reads back on another grid";
+  if (v.modality != Modality::CT || !sameGeometry(*v.ct, *grid) || !sameGeometry(*labels, *grid)) return SuiteCopy::OtherGrid;
   std::copy_n(labels->GetBufferPointer(), grid->GetPixelContainer()->Size(), grid->GetBufferPointer());
   r.labels = grid;
   const size_t plane = size_t(r.grid.nx) * r.grid.ny;
   r.images.resize(r.grid.nz);
   for (unsigned k = 0; k < r.grid.nz; ++k) r.images[k].assign(v.ct->GetBufferPointer() + k * plane, v.ct->GetBufferPointer() + (k + 1) * plane);
   r.truth = nlohmann::json::parse(slurp(dir / "truth.json"));
-  return "";
+  return SuiteCopy::Read;
 }
 
 }  // namespace
 
-PhantomResult suitePhantom(const std::string& specName, std::string* rendered) {
+PhantomResult suitePhantom(const std::string& specName, SuiteCopy* copy) {
   const fs::path specFile = fs::path(SPINE_SOURCE_DIR) / "testdata/phantoms" / (specName + ".json");
   const PhantomSpec spec = readPhantomSpec(specFile.string());
-  std::string why = "MR: DICOM rounds its signal";
+  SuiteCopy got = SuiteCopy::Mr;
+  PhantomResult r;
   if (spec.modality == "CT") {
-    PhantomResult r;
     r.anatomy = buildAnatomy(spec);
     r.grid = acquisitionGrid(r.anatomy, spec);
-    why = readSuitePhantom(fs::path(SPINE_PHANTOM_SUITE) / specName, specFile, r);
-    if (why.empty()) {
-      if (rendered) rendered->clear();
-      return r;
-    }
+    got = readSuitePhantom(fs::path(SPINE_PHANTOM_SUITE) / specName, specFile, r);
   }
-  if (rendered) *rendered = why;
-  return generatePhantom(spec);
+  if (copy) *copy = got;
+  return got == SuiteCopy::Read ? r : generatePhantom(spec);
 }
 
 AnalysedCtPhantom analyseCtPhantom(const std::string& specName) {

@@ -68,12 +68,15 @@ Study load(const std::string& path);
 /// A phantom's image as a CT on its grid (for in-process analysis without writing DICOM).
 CtImage::Pointer phantomCt(const PhantomResult& r);
 
+/// Whether suitePhantom read the suite's rendering, or why it rendered the phantom itself.
+enum class SuiteCopy { Read, Absent, Stale, OtherGrid, Mr };
+
 /// A phantom of testdata/phantoms as its spec makes it. A CT phantom is read back from the suite's
 /// rendering in the build tree (ctest fixture "phantom_suite") when that is up to date, which spares
 /// the tests rendering the same phantoms again (its images then hold whole HU, which is what
-/// phantomCt makes of them anyway); otherwise, and for MR (DICOM rounds its signal),
-/// it is rendered here, and `rendered` (when given) says why.
-PhantomResult suitePhantom(const std::string& specName, std::string* rendered = nullptr);
+/// phantomCt makes of them anyway); otherwise (absent, older than its spec or the command line, on
+/// another grid), and for MR (DICOM rounds its signal), it is rendered here. `copy` says which.
+PhantomResult suitePhantom(const std::string& specName, SuiteCopy* copy = nullptr);
 
 /// A CT phantom of testdata/phantoms made from its spec and analysed in process (levels numbered),
 /// for the detector tests: what the phantom put there and what a detector gets.
