@@ -35,6 +35,18 @@ int craniocaudalRank(std::uint16_t code) {
   return -1;
 }
 
+std::string sameInEverySpineNextTo(const std::string& name, bool below) {
+  const auto code = vertebraCode(name);
+  if (!code) return "";
+  const std::uint16_t c = *code;
+  if (below) {
+    if (c == kT13Label) return "L1";
+    return (c >= 1 && c <= 18) || (c >= 20 && c <= 22) ? vertebraName(std::uint16_t(c + 1)) : "";  // C1-T11, L1-L3
+  }
+  if (c == kT13Label) return "T12";
+  return (c >= 2 && c <= 19) || (c >= 21 && c <= 25) ? vertebraName(std::uint16_t(c - 1)) : "";  // C2-T12, L2-L6
+}
+
 LabelKind labelKind(std::uint16_t value) {
   if (!vertebraName(value).empty()) return LabelKind::Vertebra;
   if (!vertebraName(discUpperCode(value)).empty()) return LabelKind::Disc;

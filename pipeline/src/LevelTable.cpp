@@ -1,5 +1,6 @@
 #include "spine/LevelTable.h"
 
+#include <cmath>
 #include <map>
 
 #include "spine/Labels.h"
@@ -15,6 +16,19 @@ std::uint16_t vertebraValue(const std::string& name, size_t i) {
   return code ? *code : std::uint16_t(kUnnamedVertebraBase + i);
 }
 
+/// What the report says of a disc between an end vertebra (`beside`) and the field's edge.
+std::string atFieldEdgeNote(const std::string& name, const SegmentedDisc& d, bool top, const std::string& beside) {
+  std::string note = name + ": the disc at the field's " + (top ? "top" : "bottom") + " edge, " + (top ? "above " : "below ") +
+                     beside + ". The vertebra " + (top ? "above" : "below") + " it is not in view (at most a sliver of it)";
+  note += name.find("(unnamed)") == std::string::npos
+              ? ", so the disc is named by counting on from " + beside
+              : ", and spines differ in which vertebra comes next, so the disc is not named";
+  if (d.cutByField)
+    note += "; only " + std::to_string(int(std::lround(d.heightMm))) + " mm of its height is in view, so what is measured "
+            "at it is partial";
+  return note + ".";
+}
+
 }  // namespace
 
 const LevelEntry* LevelTable::find(const std::string& name) const {
@@ -26,13 +40,20 @@ const LevelEntry* LevelTable::find(const std::string& name) const {
 
 std::pair<const LevelEntry*, const LevelEntry*> LevelTable::bodiesAround(const LevelEntry& disc) const {
   if (discs.empty() || &disc < discs.data() || &disc >= discs.data() + discs.size()) return {nullptr, nullptr};
-  const size_t i = size_t(&disc - discs.data()) + firstDiscUnder;
-  return {i < vertebrae.size() ? &vertebrae[i] : nullptr, i + 1 < vertebrae.size() ? &vertebrae[i + 1] : nullptr};
+  const long i = long(&disc - discs.data()) + firstDiscUnder, n = long(vertebrae.size());
+  return {i >= 0 && i < n ? &vertebrae[size_t(i)] : nullptr, i + 1 < n ? &vertebrae[size_t(i + 1)] : nullptr};
 }
 
 std::optional<std::size_t> LevelTable::discUnder(std::size_t v) const {
-  if (v < firstDiscUnder || v - firstDiscUnder >= discs.size()) return std::nullopt;
-  return v - firstDiscUnder;
+  const long d = long(v) - firstDiscUnder;
+  if (d < 0 || d >= long(discs.size())) return std::nullopt;
+  return size_t(d);
+}
+
+bool LevelTable::discsAlternate() const {
+  for (size_t v = 0; v + 1 < vertebrae.size(); ++v)
+    if (!discUnder(v) && !(v == 0 && firstDiscUnder == 1)) return false;
+  return true;
 }
 
 LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict& verdict) {
@@ -52,11 +73,16 @@ LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict&
     remap[std::uint16_t(2000 + v.id)] = name.empty() ? 0 : ribLabel(e.label);
     t.vertebrae.push_back(e);
   }
+  const std::vector<std::string>& names = verdict.vertebraNames;
+  t.firstDiscUnder = seg.discAboveTop ? -1 : 0;
   for (size_t i = 0; i < seg.discs.size(); ++i) {
-    const std::string& up = i == 0 && verdict.vertebraNames[0].empty() ? verdict.withheldTopName : verdict.vertebraNames[i];
-    const std::string& lo = verdict.vertebraNames[i + 1];
+    const long above = long(i) + (seg.discAboveTop ? -1 : 0), below = above + 1;
+    const std::string up = above < 0                        ? sameInEverySpineNextTo(names.front(), false)
+                           : above == 0 && names[0].empty() ? verdict.withheldTopName
+                                                            : names[size_t(above)];
+    const std::string lo = below >= long(names.size()) ? sameInEverySpineNextTo(names.back(), true) : names[size_t(below)];
     if (up == "C1") {  // what lies between C1 and C2 is the atlanto-axial joint: no disc to name or judge
-      remap[seg.discs[i].id] = 0, t.firstDiscUnder = i + 1;
+      remap[seg.discs[i].id] = 0, t.firstDiscUnder = below;
       continue;
     }
     LevelEntry e;
@@ -64,13 +90,15 @@ LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict&
     e.name = named ? discName(*vertebraCode(up), *vertebraCode(lo)) : "disc " + std::to_string(i + 1) + " (unnamed)";
     e.label = named ? discLabel(*vertebraCode(up)) : std::uint16_t(kUnnamedDiscBase + i);
     e.confidence = named ? verdict.confidence : 0;
-    e.heightMm = seg.discs[i].heightMm;
+    e.heightMm = seg.discs[i].heightMm, e.cutByField = seg.discs[i].cutByField;
     if (seg.discs[i].placement == DiscPlacement::Cage)
       t.notes.push_back(e.name + ": found at its interbody cage (uniform metal or PEEK across the disc space; no disc tissue to see)");
     if (seg.discs[i].placement == DiscPlacement::Spacing)
       t.notes.push_back(e.name + ": not seen clearly (screw streaks across its plane, a radiolucent cage, a faint "
                         "endplate or a fused disc space); placed by the spacing of the discs above and below, so its "
                         "position and the extent of the vertebrae next to it are estimates");
+    if (above < 0 || below >= long(names.size()))
+      t.notes.push_back(atFieldEdgeNote(e.name, seg.discs[i], above < 0, (above < 0 ? t.vertebrae.front() : t.vertebrae.back()).name));
     remap[seg.discs[i].id] = e.label;
     t.discs.push_back(e);
   }
@@ -97,7 +125,9 @@ namespace {
 NumberingEvidence evidenceOf(const SpineSegmentation& seg) {
   NumberingEvidence e;
   for (const SegmentedVertebra& v : seg.vertebrae) e.vertebrae.push_back({v.hasRibs, v.sacrumLike, v.cutTop, v.cutBottom, v.heightMm});
-  for (const SegmentedDisc& d : seg.discs) e.discHeightsMm.push_back(d.heightMm);
+  // Only the discs between two vertebrae: numbering reads disc i as the one under vertebra i.
+  for (size_t i = seg.discAboveTop ? 1 : 0; i + (seg.discBelowBottom ? 1 : 0) < seg.discs.size(); ++i)
+    e.discHeightsMm.push_back(seg.discs[i].heightMm);
   e.skullAbove = seg.skullAbove;
   if (!seg.vertebrae.empty()) e.topHeightMm = seg.vertebrae.front().heightMm;
   return e;

@@ -89,7 +89,7 @@ struct Levels {
   /// alternate. A sacral screw sits in S1, far above the sacrum's centroid and nearer L5's, but
   /// below the L5-S1 disc. Between C1 and C2 (no disc) the plane lies halfway between their centroids.
   const LevelEntry* vertebraBetweenDiscs(const Vec3& p) const {
-    if (!table || table->vertebrae.empty() || table->discs.size() + table->firstDiscUnder + 1 != table->vertebrae.size())
+    if (!table || table->vertebrae.empty() || !table->discsAlternate())
       return nearestVertebra(p);
     const std::vector<LevelEntry>& v = table->vertebrae;
     for (size_t i = 0; i + 1 < v.size(); ++i) {

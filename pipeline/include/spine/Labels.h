@@ -28,6 +28,10 @@ std::optional<std::uint16_t> vertebraCode(const std::string& name);
 int craniocaudalRank(std::uint16_t code);
 
 LabelKind labelKind(std::uint16_t value);
+/// The vertebra next to `name` (`below`: caudally), where every spine has the same one: empty for
+/// none or where spines differ (above L1: T12 or T13; below T12: L1 or T13; below L4 to L6: the
+/// next lumbar or the sacrum; next to the sacrum or S1).
+std::string sameInEverySpineNextTo(const std::string& name, bool below);
 /// "L4-L5" for the disc between `upper` and `lower`.
 std::string discName(std::uint16_t upper, std::uint16_t lower);
 inline std::uint16_t discLabel(std::uint16_t upperCode) { return std::uint16_t(kDiscBase + upperCode); }

@@ -20,6 +20,7 @@ struct LevelEntry {
   double confidence = 0;
   double heightMm = 0;
   bool ribBearing = false;
+  bool cutByField = false;     ///< a disc at the field's edge with only part of its height in view
   std::size_t voxels = 0;
 };
 
@@ -29,14 +30,18 @@ struct LevelTable {
   LabelImage::Pointer labels;                ///< project convention
   std::vector<std::string> notes;
   /// discs[0] lies under vertebrae[firstDiscUnder]: 1 when C1 is on top (C1 and C2 meet at the
-  /// atlanto-axial joints and the dens, with no disc between them), else 0.
-  std::size_t firstDiscUnder = 0;
+  /// atlanto-axial joints and the dens, with no disc between them), -1 when discs[0] lies above the
+  /// top vertebra (at the field's edge), else 0. The last disc may lie below the lowest vertebra.
+  long firstDiscUnder = 0;
   const LevelEntry* find(const std::string& name) const;
   /// The vertebrae above and below `disc`, one of this table's discs (disc i lies between vertebrae
   /// i + firstDiscUnder and the next); null on a side without one, both null for a disc not of this table.
   std::pair<const LevelEntry*, const LevelEntry*> bodiesAround(const LevelEntry& disc) const;
-  /// The index in `discs` of the disc under vertebrae[v]; nullopt under C1 and under the lowest vertebra.
+  /// The index in `discs` of the disc under vertebrae[v]; nullopt under C1 and under a lowest
+  /// vertebra with no disc below it in view.
   std::optional<std::size_t> discUnder(std::size_t v) const;
+  /// Whether every two neighbouring vertebrae but C1 and C2 have their disc between them.
+  bool discsAlternate() const;
 };
 
 /// Unnamed segments keep values kUnnamedVertebraBase + i (vertebra i from the top) and kUnnamedDiscBase + i

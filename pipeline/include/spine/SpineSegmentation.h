@@ -61,12 +61,18 @@ struct SegmentedDisc {
   double heightMm = 0, prominenceHu = 0;
   std::size_t voxels = 0;
   DiscPlacement placement = DiscPlacement::Trough;
+  bool cutByField = false;      ///< only part of its height is in view (a disc at the field's edge)
 };
 
 struct SpineSegmentation {
   std::vector<Vec3> centreline;            ///< through the vertebral bodies, caudal to cranial, ~1 mm apart
   std::vector<SegmentedVertebra> vertebrae;  ///< cranial to caudal
-  std::vector<SegmentedDisc> discs;        ///< discs[i] lies between vertebrae[i] and vertebrae[i+1]
+  /// Cranial to caudal. discs[i] lies between vertebrae[i - 1] and vertebrae[i] when a disc lies above
+  /// the top vertebra (discAboveTop), else between vertebrae[i] and vertebrae[i + 1].
+  std::vector<SegmentedDisc> discs;
+  /// A disc between an end vertebra and the field's edge, with at most a sliver of the vertebra beyond
+  /// it in view: discs.front() above vertebrae.front(), discs.back() below vertebrae.back().
+  bool discAboveTop = false, discBelowBottom = false;
   bool skullAbove = false;                 ///< bone mass above the top of the column (C1/C2 in view)
   LabelImage::Pointer labels;              ///< working ids: vertebra id, 1000+i disc, 2000+vertebra id rib
   std::vector<std::string> notes;          ///< what the segmentation could not do, in words
