@@ -6,6 +6,7 @@
 // ../shared/data is there) SPIDER's graded discs and the asymptomatic volunteers.
 #include "TestHelpers.h"
 
+#include "common/DiscBlock.h"
 #include "herniation/HerniationDetector.h"
 #include "spine/LevelTable.h"
 #include "spine/MrSegmentation.h"
@@ -99,6 +100,17 @@ TEST(HerniationTest, DiscsNextToMetalAreNotAssessedRatherThanGuessed) {
   bool l4l5 = false;
   for (const Finding* f : gaps) l4l5 |= f->levels.front() == "L4-L5" && f->summary.find("metal") != std::string::npos;
   EXPECT_TRUE(l4l5) << "the fused disc lies between screwed vertebrae";
+}
+
+TEST(HerniationTest, ADiscCutByTheFieldsEdgeIsNotJudged) {
+  // thoracolumbar-ct's top slices hold 2 mm of T8-T9: its disc space read "less than two slices
+  // thick", and its samples were mostly outside the image.
+  const Analysed a = analyse("thoracolumbar-ct");
+  bool said = false;
+  for (const Finding* f : ofKind(a.findings, "not-assessed"))
+    if (f->levels.front() == "T8-T9") said = f->details.value("why", "") == discs::kCutByField;
+  EXPECT_TRUE(said);
+  for (const Finding* f : ofKind(a.findings, "herniation")) ADD_FAILURE() << f->summary;
 }
 
 TEST(HerniationTest, CervicalDiscsAreSampledWithinTheirOwnWidth) {

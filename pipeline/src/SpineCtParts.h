@@ -1,6 +1,7 @@
 #pragma once
 // Internal steps of segmentSpineCt(), one file each.
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "spine/SpineSegmentation.h"
@@ -40,11 +41,18 @@ struct DiscCandidate {
   double boneFraction = 0, hu = 0;  ///< the profiles at the trough (bone fraction 0-1, clamped HU)
   DiscPlacement placement = DiscPlacement::Trough;
   bool keptBesideMetal = false;  ///< a doubtful trough below every trusted disc, kept for want of a better one
+  bool cutByField = false;       ///< only part of its height is in view (discAtFieldEdge)
 };
 
 /// Discs as dips of the bone profile along the centreline, each with its plane refined.
 std::vector<DiscCandidate> findDiscs(const CtImage& ct, const itk::Image<std::uint8_t, 3>& bone,
                                      const std::vector<Vec3>& centreline, double marrowHu, const SegmentationParams& p);
+
+/// The disc between the column's last vertebra at one end (`top`: the cranial end) and the field's
+/// edge, beyond the centreline's end; nullopt when none is seen (SpineProfile.cpp says how).
+std::optional<DiscCandidate> discAtFieldEdge(const CtImage& ct, const itk::Image<std::uint8_t, 3>& bone,
+                                             const std::vector<Vec3>& centreline, const std::vector<DiscCandidate>& discs,
+                                             double marrowHu, bool top, const SegmentationParams& p);
 
 /// Whether a candidate reads as disc tissue where it was found (at a trough): little bone left in its
 /// plane and no darker than disc (a streak band or a half-emptied body does not).

@@ -349,6 +349,38 @@ std::vector<DiscCandidate> checkedByRim(std::vector<DiscCandidate> discs, const 
   return discs;
 }
 
+/// Points 1 mm apart from the centreline's sample `from` to its end (`top`: the cranial end), then on
+/// along the end's tangent to the field's edge, each with the column's cranial direction there.
+struct Ray {
+  std::vector<Vec3> at, along;
+};
+Ray towardsFieldEdge(const Mask& bone, const std::vector<Vec3>& line, size_t from, bool top) {
+  Ray r;
+  const size_t end = top ? line.size() - 1 : 0;
+  for (size_t i = from;; i = top ? i + 1 : i - 1) {
+    r.at.push_back(line[i]), r.along.push_back(tangentAt(line, i));
+    if (i == end) break;
+  }
+  const Vec3 cranial = tangentAt(line, end, 20), out = scale(cranial, top ? 1 : -1);
+  itk::Index<3> idx;
+  for (double t = 1; toIndex(bone, axpy(line[end], t, out), idx); t += 1) r.at.push_back(axpy(line[end], t, out)), r.along.push_back(cranial);
+  return r;
+}
+
+/// The first run of samples of the bone fraction under kGapFraction after one of kBodyFraction or
+/// more at least `from` mm along: its first and last sample, or nullopt.
+constexpr double kBodyFraction = 0.7, kGapFraction = 0.3;
+std::optional<std::pair<size_t, size_t>> gapAfterBody(const std::vector<double>& frac, const std::vector<double>& along,
+                                                     double from) {
+  size_t k = 0;
+  while (k < frac.size() && !(along[k] >= from && frac[k] >= kBodyFraction)) ++k;
+  while (k < frac.size() && frac[k] >= kGapFraction) ++k;
+  if (k == frac.size()) return std::nullopt;
+  const size_t a = k;
+  while (k < frac.size() && frac[k] < kGapFraction) ++k;
+  return std::make_pair(a, k - 1);
+}
+
 }  // namespace
 
 double marrowThreshold(const CtImage& ct, const std::vector<Vec3>& line) {
@@ -407,6 +439,45 @@ std::vector<DiscCandidate> findDiscs(const CtImage& ct, const Mask& bone, const 
   for (DiscCandidate& d : out)
     if (d.placement == DiscPlacement::Trough) d.normal = refineNormal(bone, d.centre, d.normal);
   return out;
+}
+
+/// The centreline stops short of the field's edges (its ends are trimmed), so the disc between the
+/// last vertebra in view and the edge has no profile sample: the top disc of a thoracolumbar field
+/// whose next vertebra shows only an endplate, the disc under T2 of a cervical one. Past the last
+/// disc found, along the line and on to the edge, the bone fraction must show a body and then a gap
+/// (gapAfterBody) at least kMinGapMm tall, starting where the next disc should
+/// (kNearestStep to kFarthestStep of the spacing of the last two discs), no taller than a disc space
+/// (kLongestGap of that spacing: past the column's end, soft tissue runs on) and of soft-tissue
+/// density (kSoftTissueHu: not fat or air). A gap that runs to the edge is cut by the field. Only
+/// dense marrow fills the bone mask so that a body reads as one; faint marrow gives no edge disc.
+std::optional<DiscCandidate> discAtFieldEdge(const CtImage& ct, const Mask& bone, const std::vector<Vec3>& line,
+                                             const std::vector<DiscCandidate>& discs, double marrowHu, bool top,
+                                             const SegmentationParams& p) {
+  constexpr double kMinGapMm = 2, kSoftTissueHu = -20, kNearestStep = 0.55, kFarthestStep = 1.2, kLongestGap = 0.5;
+  if (marrowHu < p.faintMarrowHu || discs.size() < 2) return std::nullopt;
+  const DiscCandidate &last = top ? discs.back() : discs.front(), &next = top ? discs[discs.size() - 2] : discs[1];
+  const double spacing = distance(last.centre, next.centre);
+  const Ray r = towardsFieldEdge(bone, line, last.index, top);
+  std::vector<double> frac(r.at.size()), along(r.at.size(), 0);
+  for (size_t k = 0; k < r.at.size(); ++k) {
+    frac[k] = discMean(bone, r.at[k], r.along[k], 7);
+    if (k > 0) along[k] = along[k - 1] + distance(r.at[k - 1], r.at[k]);
+  }
+  // The body is sought past the last disc's half of the step, clear of that disc's own gap.
+  const auto run = gapAfterBody(frac, along, kNearestStep * spacing / 2);
+  if (!run) return std::nullopt;
+  const auto [a, b] = *run;
+  const double gap = along[b] - along[a] + 1;
+  if (along[a] < kNearestStep * spacing || along[a] > kFarthestStep * spacing || gap < kMinGapMm || gap > kLongestGap * spacing)
+    return std::nullopt;
+  auto f = itk::LinearInterpolateImageFunction<CtImage, double>::New();
+  f->SetInputImage(&ct);
+  const Vec3 centre = scale(add(r.at[a], r.at[b]), 0.5);
+  const double hu = discMeanHu(*f, centre, r.along[b], 7);
+  if (!(hu >= kSoftTissueHu)) return std::nullopt;
+  DiscCandidate d{top ? line.size() - 1 : 0, centre, refineNormal(bone, centre, r.along[b]), gap, 100 * (1 - frac[a])};
+  d.boneFraction = frac[(a + b) / 2], d.hu = hu, d.cutByField = b + 1 == frac.size();
+  return d;
 }
 
 }  // namespace spine::ct

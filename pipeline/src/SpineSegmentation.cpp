@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include <itkOrientImageFilter.h>
 
@@ -316,7 +317,9 @@ std::uint16_t firstLabelAlong(const LabelImage& lab, const Vec3& p, const Vec3& 
 
 /// A disc fills the space between the two bodies: a voxel inside the endplate footprints is disc
 /// when, along the disc axis, the vertebra above is the first bone met upwards and the one below
-/// the first met downwards (so the wedge follows both endplates, whatever their tilt).
+/// the first met downwards (so the wedge follows both endplates, whatever their tilt). An id of 0
+/// is the field's edge beyond a disc there: that side meets no vertebra, or the sliver of the next
+/// one that the vertebra on the other side grew into.
 void labelDisc(const CtImage& ct, LabelImage& lab, const ct::DiscCandidate& d, const std::vector<double>& lowerR,
                const std::vector<double>& upperR, std::uint16_t lowerId, std::uint16_t upperId, std::uint16_t id,
                std::size_t& voxels) {
@@ -332,7 +335,9 @@ void labelDisc(const CtImage& ct, LabelImage& lab, const ct::DiscCandidate& d, c
     double x = dot(q, u), y = dot(q, v);
     size_t t = footprintSector(x, y);
     if (std::hypot(x, y) > (lowerR[t] + upperR[t]) / 2) return;
-    if (firstLabelAlong(lab, p, n, reach) != upperId || firstLabelAlong(lab, p, scale(n, -1), reach) != lowerId) return;
+    const std::uint16_t up = firstLabelAlong(lab, p, n, reach), down = firstLabelAlong(lab, p, scale(n, -1), reach);
+    if (upperId ? up != upperId : up != 0 && up != lowerId) return;
+    if (lowerId ? down != lowerId : down != 0 && down != upperId) return;
     claimed.push_back(idx);
   });
   for (const auto& idx : claimed) lab.SetPixel(idx, id);
@@ -359,6 +364,50 @@ void fillFaintBodies(LabelImage& lab, const CtImage& ct, const std::vector<Slab>
       if (std::hypot(x, y) <= footprints[s][footprintSector(x, y)]) lab.SetPixel(idx, std::uint16_t(s + 1));
     });
   }
+}
+
+/// The discs between the column's end vertebrae and the field's edges (ct::discAtFieldEdge): none
+/// above a column that ends at the skull base, none below a sacrum. An end slab with such a disc
+/// ends at it, no longer cut by the field: its vertebra is whole in view.
+struct EdgeDiscs {
+  std::optional<ct::DiscCandidate> above, below;
+};
+EdgeDiscs closeAtFieldEdges(std::vector<Slab>& slabs, const CtImage& ct, const MaskImage& bone, const std::vector<Vec3>& line,
+                            const std::vector<ct::DiscCandidate>& discs, double marrowHu, bool skullAbove, bool sacrumBelow,
+                            const SegmentationParams& p) {
+  EdgeDiscs e;
+  if (!skullAbove && slabs.back().cutTop) e.above = ct::discAtFieldEdge(ct, bone, line, discs, marrowHu, true, p);
+  if (!sacrumBelow && slabs.front().cutBottom) e.below = ct::discAtFieldEdge(ct, bone, line, discs, marrowHu, false, p);
+  if (e.above) slabs.back().upperPoint = e.above->centre, slabs.back().upperNormal = e.above->normal, slabs.back().cutTop = false;
+  if (e.below) slabs.front().lowerPoint = e.below->centre, slabs.front().lowerNormal = e.below->normal, slabs.front().cutBottom = false;
+  return e;
+}
+
+/// Every disc, caudal to cranial (the one below the lowest vertebra first, the one above the top
+/// vertebra last), labelled between its vertebrae; working ids 1000 + i in that order.
+void labelDiscs(SpineSegmentation& out, const CtImage& ct, const std::vector<ct::DiscCandidate>& discs,
+                const EdgeDiscs& edges, const std::vector<std::vector<double>>& footprints) {
+  struct Between {
+    const ct::DiscCandidate* disc;
+    std::uint16_t lower, upper;  ///< vertebra ids; 0: the field's edge
+  };
+  std::vector<Between> order;
+  if (edges.below) order.push_back({&*edges.below, 0, 1});
+  for (size_t i = 0; i < discs.size() && i + 1 < footprints.size(); ++i)
+    order.push_back({&discs[i], std::uint16_t(i + 1), std::uint16_t(i + 2)});
+  if (edges.above) order.push_back({&*edges.above, std::uint16_t(footprints.size()), 0});
+  for (size_t k = 0; k < order.size(); ++k) {
+    const ct::DiscCandidate& c = *order[k].disc;
+    SegmentedDisc d;
+    d.id = std::uint16_t(kDiscId + k);
+    d.centre = c.centre, d.normal = c.normal;
+    d.heightMm = c.heightMm, d.prominenceHu = c.prominenceHu, d.placement = c.placement, d.cutByField = c.cutByField;
+    const std::vector<double>& lowerR = footprints[(order[k].lower ? order[k].lower : order[k].upper) - 1];
+    const std::vector<double>& upperR = footprints[(order[k].upper ? order[k].upper : order[k].lower) - 1];
+    labelDisc(ct, *out.labels, c, lowerR, upperR, order[k].lower, order[k].upper, d.id, d.voxels);
+    out.discs.push_back(d);
+  }
+  out.discBelowBottom = edges.below.has_value(), out.discAboveTop = edges.above.has_value();
 }
 
 /// The column ends at the skull base (C1/C2 in view, counted from the top) when it stops well
@@ -509,6 +558,9 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
   std::vector<std::vector<double>> footprints;
   for (const Slab& s : slabs) footprints.push_back(bodyFootprint(*bone, s));
   out.skullAbove = endsAtSkullBase(*ct, out.centreline.back(), footprints);
+  const EdgeDiscs edges = closeAtFieldEdges(slabs, *ct, *bone, out.centreline, discs, marrowHu, out.skullAbove, sacrumBelow, p);
+  if (edges.above) footprints.back() = bodyFootprint(*bone, slabs.back());
+  if (edges.below) footprints.front() = bodyFootprint(*bone, slabs.front());
   const std::vector<Slab> reach = reachingFieldEdges(slabs);
   // Under the skull nothing grows past one atlas height above C1-C2 (the top plane sits 30 mm beyond
   // the column's end for a field edge: C1 took the skull base resting on it, 16-24 cm3 against 1.4 cm3
@@ -523,15 +575,7 @@ SpineSegmentation segmentSpineCt(const CtImage& input, const SegmentationParams&
   if (marrowHu < p.faintMarrowHu) fillFaintBodies(*out.labels, *ct, slabs, footprints, discs);
   fillLabelHoles(*out.labels, *ct, p.threads);
   measure(out, *out.labels, slabs, reach, p);
-  for (size_t i = 0; i < discs.size() && i + 1 < slabs.size(); ++i) {
-    SegmentedDisc d;
-    d.id = std::uint16_t(kDiscId + i);
-    d.centre = discs[i].centre, d.normal = discs[i].normal;
-    d.heightMm = discs[i].heightMm, d.prominenceHu = discs[i].prominenceHu, d.placement = discs[i].placement;
-    labelDisc(*ct, *out.labels, discs[i], footprints[i], footprints[i + 1], std::uint16_t(i + 1), std::uint16_t(i + 2), d.id,
-              d.voxels);
-    out.discs.push_back(d);
-  }
+  labelDiscs(out, *ct, discs, edges, footprints);
   for (auto& v : out.vertebrae) v.hasRibs = v.ribMm3 >= p.minRibMm3;
   out.vertebrae.front().sacrumLike = sacrumBelow;  // the fused sacral segments: no disc for 45 mm
   if (out.skullAbove) out.vertebrae.back().hasRibs = false, out.vertebrae.back().ribMm3 = 0;  // it reached the skull, not ribs

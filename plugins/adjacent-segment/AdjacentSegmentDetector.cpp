@@ -132,7 +132,7 @@ std::vector<Finding> AdjacentSegmentDetector::detect(const DetectorInput& input)
   const std::vector<DiscFrame> frames = discs::discFrames(t, valid);
   std::vector<DiscHeight> heights(t.discs.size());
   for (size_t d = 0; d < t.discs.size(); ++d)
-    if (valid[d]) heights[d] = meanHeight(*input.volume.ct, frames[d], m_params);
+    if (valid[d] && !t.discs[d].cutByField) heights[d] = meanHeight(*input.volume.ct, frames[d], m_params);
   for (const Construct& c : fused) {
     for (size_t v = c.top; v < c.bottom; ++v)
       if (const auto d = t.discUnder(v)) excluded[*d] = true;  // the fused discs
@@ -143,7 +143,7 @@ std::vector<Finding> AdjacentSegmentDetector::detect(const DetectorInput& input)
       const std::vector<double> ref = referenceHeights(t, heights, excluded, t.discs[d].name);
       if (std::isnan(heights[d].mm)) {
         out.push_back(notAssessed(t.discs[d].name, t.discs[d].label, t.discs[d].centroid, "adjacent segment",
-                                  "its height could not be measured"));
+                                  t.discs[d].cutByField ? discs::kCutByField : "its height could not be measured"));
       } else if (ref.size() < 2) {
         out.push_back(notAssessed(t.discs[d].name, t.discs[d].label, t.discs[d].centroid, "adjacent segment",
                                   "fewer than two free discs to compare its height with"));

@@ -14,6 +14,9 @@
 
 namespace spine::discs {
 
+/// Why a disc at the field's edge is not judged (LevelEntry::cutByField).
+inline constexpr const char* kCutByField = "the field's edge cuts it: only part of its height is in view";
+
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();  ///< not measured
 
 struct DiscFrame {

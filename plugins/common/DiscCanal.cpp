@@ -186,9 +186,12 @@ std::vector<Finding> judgeEachDisc(
   std::vector<std::vector<Finding>> perDisc(t.discs.size());
   parallelFor(unsigned(t.discs.size()), 2, [&](unsigned i) {
     const LevelEntry& d = t.discs[i];
-    perDisc[i] = valid[i] ? judge(frames[i], d)
-                          : std::vector<Finding>{notAssessed(d.name, d.label, d.centroid, what,
-                                                             "its segment holds too few voxels to place the disc")};
+    if (d.cutByField)
+      perDisc[i] = {notAssessed(d.name, d.label, d.centroid, what, kCutByField)};
+    else
+      perDisc[i] = valid[i] ? judge(frames[i], d)
+                            : std::vector<Finding>{notAssessed(d.name, d.label, d.centroid, what,
+                                                               "its segment holds too few voxels to place the disc")};
   });
   std::vector<Finding> out;
   for (std::vector<Finding>& fs : perDisc)

@@ -96,7 +96,8 @@ std::vector<size_t> flood(const DiscBlock& b, std::vector<size_t> stack, std::ve
 std::vector<std::uint8_t> materialBeyondLine(const DiscCanal& c);
 
 /// judge(frame, disc) for every disc of the table, two discs at a time, findings in table order; a
-/// disc whose segment is too small to place gets a not-assessed finding about `what` instead.
+/// disc whose segment is too small to place, or cut by the field's edge, gets a not-assessed finding
+/// about `what` instead.
 std::vector<Finding> judgeEachDisc(
     const LevelTable& t, const std::string& what,
     const std::function<std::vector<Finding>(const DiscFrame&, const LevelEntry&)>& judge);
