@@ -176,7 +176,16 @@ TEST(LevelsTest, TheDiscBetweenAnEndVertebraAndTheFieldsEdgeIsNamed) {
     EXPECT_EQ(above == nullptr, c.top);
     EXPECT_EQ(below == nullptr, !c.top);
     EXPECT_EQ(a.levels.vertebrae.size(), a.phantom.truth["vertebrae"].size()) << "no vertebra for the sliver beyond";
+    EXPECT_EQ(a.levels.discs.size(), a.phantom.truth["discs"].size());
   }
+}
+
+TEST(LevelsTest, NoDiscIsMadeUpWhereTheFieldsEdgeCutsABody) {
+  // lumbar-ct's field starts in the middle of T12's body: past it, up to the edge, there is no gap.
+  const AnalysedCtPhantom a = analyseCtPhantom("lumbar-ct");
+  EXPECT_EQ(a.levels.discs.size(), a.phantom.truth["discs"].size());
+  EXPECT_EQ(a.levels.discs.front().name, "T12-L1");
+  EXPECT_FALSE(a.levels.bodiesAround(a.levels.discs.front()).first == nullptr);
 }
 
 TEST(LevelsTest, TheColumnIsSoughtInFrontOfTheCanalNotInAContrastFilledVein) {
