@@ -12,6 +12,7 @@
 #include "spine/Labels.h"
 #include "spine/LevelTable.h"
 #include "spine/Phantom.h"
+#include "spine/Report.h"
 #include "spine/SpineSegmentation.h"
 
 namespace spine::test {
@@ -178,6 +179,22 @@ TEST(LevelsTest, TheDiscBetweenAnEndVertebraAndTheFieldsEdgeIsNamed) {
     EXPECT_EQ(a.levels.vertebrae.size(), a.phantom.truth["vertebrae"].size()) << "no vertebra for the sliver beyond";
     EXPECT_EQ(a.levels.discs.size(), a.phantom.truth["discs"].size());
   }
+}
+
+TEST(LevelsTest, ATargetAtTheFieldsEdgeSaysSo) {
+  const AnalysedCtPhantom a = analyseCtPhantom("thoracolumbar-ct");
+  ReportOptions options;
+  options.target = "T8-T9";
+  const json edge = buildReport(Study{}, options, &a.levels)["target"];
+  EXPECT_TRUE(edge["found"].get<bool>());
+  EXPECT_EQ(edge["why"].get<std::string>().rfind("T8-T9 is the disc at the field's edge: the vertebra above it is not in "
+                                                 "view, and only part of the disc is, so it is named by counting on from T9. ",
+                                                 0),
+            0u)
+      << edge["why"];
+  options.target = "T9-T10";
+  const json inner = buildReport(Study{}, options, &a.levels)["target"];
+  EXPECT_EQ(inner["why"].get<std::string>().find("field's edge"), std::string::npos) << inner["why"];
 }
 
 TEST(LevelsTest, NoDiscIsMadeUpWhereTheFieldsEdgeCutsABody) {

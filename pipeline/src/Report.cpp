@@ -89,9 +89,14 @@ json targetJson(const std::string& target, const LevelTable& t) {
   if (!e)
     return {{"requested", target}, {"found", false}, {"confidence", 0.0},
             {"why", "no level of that name was identified (numbering " + t.verdict.status + "): find it yourself on the images"}};
+  std::string why = t.verdict.summary + " " + t.verdict.reviewerMustConfirm;
+  // A disc at the field's edge has a vertebra on one side only (a vertebra has none, an inner disc two).
+  if (const auto [above, below] = t.bodiesAround(*e); (above == nullptr) != (below == nullptr))
+    why = target + " is the disc at the field's edge: the vertebra " + (above ? "below" : "above") + " it is not in view" +
+          (e->cutByField ? ", and only part of the disc is" : "") + ", so it is named by counting on from " +
+          (above ? above : below)->name + ". " + why;
   return {{"requested", target}, {"found", true}, {"centroid_lps_mm", toJson(e->centroid)}, {"label", e->label},
-          {"confidence", e->confidence}, {"numbering_status", t.verdict.status},
-          {"why", t.verdict.summary + " " + t.verdict.reviewerMustConfirm}};
+          {"confidence", e->confidence}, {"numbering_status", t.verdict.status}, {"why", why}};
 }
 
 json numberingJson() {
