@@ -160,12 +160,14 @@ TEST(LevelsTest, AnIliacCrestTouchingALumbarTransverseProcessIsNoRib) {
 TEST(LevelsTest, TheDiscBetweenAnEndVertebraAndTheFieldsEdgeIsNamed) {
   // The centreline stops short of the field's edges, so these discs were not sought: the 2 mm of
   // T8-T9 at thoracolumbar-ct's top (above them a sliver of T8), and the whole of T2-T3 at
-  // cervical-ct's bottom (below it the endplate of T3).
+  // cervical-ct's bottom (below it the endplate of T3); at 2 mm slices, two samples of gap.
   const struct {
     const char* phantom;
     const char* disc;
     bool cut, top;
-  } cases[] = {{"thoracolumbar-ct", "T8-T9", true, true}, {"cervical-ct", "T2-T3", false, false}};
+  } cases[] = {{"thoracolumbar-ct", "T8-T9", true, true},
+               {"cervical-ct", "T2-T3", false, false},
+               {"cervical-plate-2level-ct", "T2-T3", false, false}};
   for (const auto& c : cases) {
     SCOPED_TRACE(c.phantom);
     const AnalysedCtPhantom a = analyseCtPhantom(c.phantom);

@@ -445,7 +445,7 @@ std::vector<DiscCandidate> findDiscs(const CtImage& ct, const Mask& bone, const 
 /// last vertebra in view and the edge has no profile sample: the top disc of a thoracolumbar field
 /// whose next vertebra shows only an endplate, the disc under T2 of a cervical one. Past the last
 /// disc found, along the line and on to the edge, the bone fraction must show a body and then a gap
-/// (gapAfterBody) at least kMinGapMm tall, starting where the next disc should
+/// (gapAfterBody) at least kMinGapSamples long, starting where the next disc should
 /// (kNearestStep to kFarthestStep of the spacing of the last two discs), no taller than a disc space
 /// (kLongestGap of that spacing: past the column's end, soft tissue runs on) and of soft-tissue
 /// density (kSoftTissueHu: not fat or air). A gap that runs to the edge is cut by the field. Only
@@ -453,7 +453,8 @@ std::vector<DiscCandidate> findDiscs(const CtImage& ct, const Mask& bone, const 
 std::optional<DiscCandidate> discAtFieldEdge(const CtImage& ct, const Mask& bone, const std::vector<Vec3>& line,
                                              const std::vector<DiscCandidate>& discs, double marrowHu, bool top,
                                              const SegmentationParams& p) {
-  constexpr double kMinGapMm = 2, kSoftTissueHu = -20, kNearestStep = 0.55, kFarthestStep = 1.2, kLongestGap = 0.5;
+  constexpr size_t kMinGapSamples = 2;  // about 2 mm (the line's points are about 1 mm apart)
+  constexpr double kSoftTissueHu = -20, kNearestStep = 0.55, kFarthestStep = 1.2, kLongestGap = 0.5;
   if (marrowHu < p.faintMarrowHu || discs.size() < 2) return std::nullopt;
   const DiscCandidate &last = top ? discs.back() : discs.front(), &next = top ? discs[discs.size() - 2] : discs[1];
   const double spacing = distance(last.centre, next.centre);
@@ -468,7 +469,8 @@ std::optional<DiscCandidate> discAtFieldEdge(const CtImage& ct, const Mask& bone
   if (!run) return std::nullopt;
   const auto [a, b] = *run;
   const double gap = along[b] - along[a] + 1;
-  if (along[a] < kNearestStep * spacing || along[a] > kFarthestStep * spacing || gap < kMinGapMm || gap > kLongestGap * spacing)
+  if (along[a] < kNearestStep * spacing || along[a] > kFarthestStep * spacing || b + 1 - a < kMinGapSamples ||
+      gap > kLongestGap * spacing)
     return std::nullopt;
   auto f = itk::LinearInterpolateImageFunction<CtImage, double>::New();
   f->SetInputImage(&ct);
