@@ -65,6 +65,9 @@ TEST(LevelTableTest, TheGapBetweenC1AndC2IsNoDiscAndIsLeftUnlabelled) {
   EXPECT_FALSE(t.discUnder(0));
   EXPECT_EQ(t.discUnder(1), std::optional<std::size_t>(0));
   EXPECT_FALSE(t.discUnder(2));
+  EXPECT_FALSE(t.discAbove(0));
+  EXPECT_FALSE(t.discAbove(1));
+  EXPECT_EQ(t.discAbove(2), std::optional<std::size_t>(0));
   EXPECT_EQ(valuesIn(*t.labels), (std::set<std::uint16_t>{1, 2, 3, discLabel(2)}));
 }
 
@@ -94,6 +97,8 @@ TEST(LevelTableTest, DiscsAtTheFieldsEdgesAreNamedByCountingOnAndPairedWithTheir
   EXPECT_EQ(t.bodiesAround(t.discs[2]), std::make_pair(&t.vertebrae[1], static_cast<const LevelEntry*>(nullptr)));
   EXPECT_EQ(t.discUnder(0), std::optional<std::size_t>(1));
   EXPECT_EQ(t.discUnder(1), std::optional<std::size_t>(2));
+  EXPECT_EQ(t.discAbove(0), std::optional<std::size_t>(0));
+  EXPECT_EQ(t.discAbove(1), std::optional<std::size_t>(1));
   EXPECT_TRUE(t.discsAlternate());
   EXPECT_EQ(valuesIn(*t.labels), (std::set<std::uint16_t>{16, 17, discLabel(15), discLabel(16), discLabel(17)}));
   ASSERT_EQ(t.notes.size(), 2u);

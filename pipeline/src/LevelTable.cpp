@@ -50,6 +50,12 @@ std::optional<std::size_t> LevelTable::discUnder(std::size_t v) const {
   return size_t(d);
 }
 
+std::optional<std::size_t> LevelTable::discAbove(std::size_t v) const {
+  const long d = long(v) - 1 - firstDiscUnder;
+  if (d < 0 || d >= long(discs.size())) return std::nullopt;
+  return size_t(d);
+}
+
 bool LevelTable::discsAlternate() const {
   for (size_t v = 0; v + 1 < vertebrae.size(); ++v)
     if (!discUnder(v) && !(v == 0 && firstDiscUnder == 1)) return false;

@@ -114,7 +114,7 @@ Finding adjacentFinding(const LevelEntry& disc, const DiscHeight& h, double expe
 /// The discs next to each construct, with "above" or "below".
 std::vector<std::pair<size_t, std::string>> adjacentDiscs(const Construct& c, const LevelTable& t) {
   std::vector<std::pair<size_t, std::string>> out;
-  if (const auto d = c.top >= 1 ? t.discUnder(c.top - 1) : std::nullopt) out.push_back({*d, "above"});
+  if (const auto d = t.discAbove(c.top)) out.push_back({*d, "above"});
   if (const auto d = t.discUnder(c.bottom)) out.push_back({*d, "below"});
   return out;
 }

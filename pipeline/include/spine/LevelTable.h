@@ -40,6 +40,9 @@ struct LevelTable {
   /// The index in `discs` of the disc under vertebrae[v]; nullopt under C1 and under a lowest
   /// vertebra with no disc below it in view.
   std::optional<std::size_t> discUnder(std::size_t v) const;
+  /// The index in `discs` of the disc above vertebrae[v] (also the one at the field's top edge above
+  /// the top vertebra); nullopt where none is in view, and under C1.
+  std::optional<std::size_t> discAbove(std::size_t v) const;
   /// Whether every two neighbouring vertebrae but C1 and C2 have their disc between them.
   bool discsAlternate() const;
 };
