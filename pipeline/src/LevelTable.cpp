@@ -16,12 +16,16 @@ std::uint16_t vertebraValue(const std::string& name, size_t i) {
   return code ? *code : std::uint16_t(kUnnamedVertebraBase + i);
 }
 
+/// An index into a list of n entries, or nullopt when it falls outside.
+std::optional<std::size_t> within(long i, std::size_t n) {
+  return i >= 0 && i < long(n) ? std::optional<std::size_t>(size_t(i)) : std::nullopt;
+}
+
 /// What the report says of a disc between an end vertebra (`beside`) and the field's edge.
-std::string atFieldEdgeNote(const std::string& name, const SegmentedDisc& d, bool top, const std::string& beside) {
+std::string atFieldEdgeNote(const std::string& name, bool named, const SegmentedDisc& d, bool top, const std::string& beside) {
   std::string note = name + ": the disc at the field's " + (top ? "top" : "bottom") + " edge, " + (top ? "above " : "below ") +
                      beside + ". The vertebra " + (top ? "above" : "below") + " it is not in view (at most a sliver of it)";
-  note += name.find("(unnamed)") == std::string::npos
-              ? ", so the disc is named by counting on from " + beside
+  note += named ? ", so the disc is named by counting on from " + beside
               : ", and spines differ in which vertebra comes next, so the disc is not named";
   if (d.cutByField)
     note += "; only " + std::to_string(int(std::lround(d.heightMm))) + " mm of its height is in view, so what is measured "
@@ -44,16 +48,10 @@ std::pair<const LevelEntry*, const LevelEntry*> LevelTable::bodiesAround(const L
   return {i >= 0 && i < n ? &vertebrae[size_t(i)] : nullptr, i + 1 < n ? &vertebrae[size_t(i + 1)] : nullptr};
 }
 
-std::optional<std::size_t> LevelTable::discUnder(std::size_t v) const {
-  const long d = long(v) - firstDiscUnder;
-  if (d < 0 || d >= long(discs.size())) return std::nullopt;
-  return size_t(d);
-}
+std::optional<std::size_t> LevelTable::discUnder(std::size_t v) const { return within(long(v) - firstDiscUnder, discs.size()); }
 
 std::optional<std::size_t> LevelTable::discAbove(std::size_t v) const {
-  const long d = long(v) - 1 - firstDiscUnder;
-  if (d < 0 || d >= long(discs.size())) return std::nullopt;
-  return size_t(d);
+  return within(long(v) - 1 - firstDiscUnder, discs.size());
 }
 
 bool LevelTable::discsAlternate() const {
@@ -80,9 +78,10 @@ LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict&
     t.vertebrae.push_back(e);
   }
   const std::vector<std::string>& names = verdict.vertebraNames;
-  t.firstDiscUnder = seg.discAboveTop ? -1 : 0;
+  const long offset = seg.discAboveTop ? -1 : 0;  // disc i lies under vertebra i + offset
+  t.firstDiscUnder = offset;
   for (size_t i = 0; i < seg.discs.size(); ++i) {
-    const long above = long(i) + (seg.discAboveTop ? -1 : 0), below = above + 1;
+    const long above = long(i) + offset, below = above + 1;
     const std::string up = above < 0                        ? sameInEverySpineNextTo(names.front(), false)
                            : above == 0 && names[0].empty() ? verdict.withheldTopName
                                                             : names[size_t(above)];
@@ -104,7 +103,8 @@ LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict&
                         "endplate or a fused disc space); placed by the spacing of the discs above and below, so its "
                         "position and the extent of the vertebrae next to it are estimates");
     if (above < 0 || below >= long(names.size()))
-      t.notes.push_back(atFieldEdgeNote(e.name, seg.discs[i], above < 0, (above < 0 ? t.vertebrae.front() : t.vertebrae.back()).name));
+      t.notes.push_back(
+          atFieldEdgeNote(e.name, named, seg.discs[i], above < 0, (above < 0 ? t.vertebrae.front() : t.vertebrae.back()).name));
     remap[seg.discs[i].id] = e.label;
     t.discs.push_back(e);
   }
