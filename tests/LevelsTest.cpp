@@ -259,6 +259,39 @@ TEST(LevelsTest, ContrastFilledVesselsAndLiverAreNotTheColumn) {
   expectLumbarNamedWithin(a.phantom.truth, a.levels, 10);
 }
 
+TEST(LevelsTest, ThinThoracicDiscsInFaintMarrowAreFoundBetweenTheirBodies) {
+  // osteoporosis-contrast-ct, 2.5 mm slices: a 5 mm thoracic disc blurs with its two endplates into
+  // one band brighter than the 85 HU marrow (T9-T10 read 117-125 HU), so there the profile's troughs
+  // are the bodies' centres. No disc was found from T12 up, and the 93 mm top segment was unnamed.
+  const AnalysedCtPhantom a = analyseCtPhantom("osteoporosis-contrast-ct");
+  expectNamedWithin(a.phantom.truth["vertebrae"], a.levels, 10);
+  for (const char* name : {"T9-T10", "T10-T11", "T11-T12"}) {
+    const LevelEntry* d = a.levels.find(name);
+    ASSERT_NE(d, nullptr) << name;
+    for (const json& truth : a.phantom.truth["discs"])
+      if (truth["name"] == name) {
+        EXPECT_LT(distance(d->centroid, vec3FromJson(truth["centroid_lps_mm"])), 10) << name;
+      }
+    EXPECT_TRUE(mentions(a.levels.notes, std::string(name) + ": thinner than the slices")) << name;
+  }
+}
+
+TEST(LevelsTest, ARibWhoseHeadLiesAboveTheFieldIsNotTheNextVertebrasRib) {
+  // osteoporosis-contrast-lumbar-ct: the field starts in T12's body, above which its ribs' heads lie.
+  // Grown into from L1, the 12th rib beside T12 counted as L1's (50-70 mm out, above L1's upper
+  // endplate): "4 lumbar-type vertebrae", every name one off. Before that, a rim trough at L4's
+  // centre was taken for a disc and the spacing split L2, L3 and L5 in two: "8 lumbar-type".
+  const AnalysedCtPhantom a = analyseCtPhantom("osteoporosis-contrast-lumbar-ct");
+  EXPECT_EQ(a.levels.verdict.status, "consistent") << a.levels.verdict.summary;
+  // T12-L1's label reaches into the contrast-filled liver beside it (10.6 mm off); T12's one rib
+  // in its label, beside the field's top, pulls its centroid 10 mm to the side.
+  expectNamedWithin(a.phantom.truth["discs"], a.levels, 12);
+  expectNamedWithin(a.phantom.truth["vertebrae"], a.levels, 15);
+  const LevelEntry* l1 = a.levels.find("L1");
+  ASSERT_NE(l1, nullptr);
+  EXPECT_FALSE(l1->ribBearing);
+}
+
 TEST(LevelsTest, AContrastFilledAortaBesideTheThoracicBodiesIsNotBone) {
   // contrast-whole-ct: normal bone, the aorta and heart at 280 HU. Where the aorta touches the
   // thoracic bodies it joined their bone, and T6-T9 grew into it and the heart: named right under

@@ -25,12 +25,6 @@ PhantomResult sagittalMrPhantom() {
                                           "t.json"));
 }
 
-bool mentions(const std::vector<std::string>& notes, const std::string& words) {
-  for (const std::string& n : notes)
-    if (n.find(words) != std::string::npos) return true;
-  return false;
-}
-
 TEST(MrLevelsTest, SagittalPhantomLevelsAreNamedAsTheTruthNamesThemButOnlyProvisionally) {
   PhantomResult r = sagittalMrPhantom();
   LevelTable t = analyseMrLevels(*phantomMr(r), MrSegmentationParams{});

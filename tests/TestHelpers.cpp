@@ -175,6 +175,12 @@ AnalysedCtPhantom analyseCtPhantom(const std::string& specName) {
   return a;
 }
 
+bool mentions(const std::vector<std::string>& notes, const std::string& words) {
+  for (const std::string& n : notes)
+    if (n.find(words) != std::string::npos) return true;
+  return false;
+}
+
 void expectNamedAsTruth(const PhantomResult& r, const LevelTable& t, double sacrumMm) {
   for (const nlohmann::json& v : r.truth["vertebrae"]) {
     const LevelEntry* e = t.find(v["name"]);

@@ -97,6 +97,9 @@ MrImage::Pointer phantomMr(const PhantomResult& r);
 /// The real CT of ../shared/data/totalseg-example (NIfTI), given that folder.
 Volume readTotalsegCt(const std::string& dir);
 
+/// Whether any of `notes` contains `words`.
+bool mentions(const std::vector<std::string>& notes, const std::string& words);
+
 /// The whole text of a file ("" when it cannot be read).
 std::string slurp(const fs::path& p);
 

@@ -102,6 +102,10 @@ LevelTable buildLevelTable(const SpineSegmentation& seg, const NumberingVerdict&
       t.notes.push_back(e.name + ": not seen clearly (screw streaks across its plane, a radiolucent cage, a faint "
                         "endplate or a fused disc space); placed by the spacing of the discs above and below, so its "
                         "position and the extent of the vertebrae next to it are estimates");
+    if (seg.discs[i].placement == DiscPlacement::EndplateBand)
+      t.notes.push_back(e.name + ": thinner than the slices can show apart from its endplates (faint marrow); placed at "
+                        "the bright band they blur into between the bodies above and below, so its height and the "
+                        "extent of the vertebrae next to it are estimates");
     if (above < 0 || below >= long(names.size()))
       t.notes.push_back(
           atFieldEdgeNote(e.name, named, seg.discs[i], above < 0, (above < 0 ? t.vertebrae.front() : t.vertebrae.back()).name));

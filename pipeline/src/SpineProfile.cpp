@@ -266,20 +266,67 @@ double localSpacing(const std::vector<DiscCandidate>& d, size_t i) {
   return clean > 0 ? clean : any;
 }
 
-/// A vertebra's height changes little from one level to the next, so a gap of 1.7 times the spacing
+/// A gap between two discs at least this many times the spacing around it (localSpacing) hides
+/// discs: a vertebra's height changes little from one level to the next.
+constexpr double kLongGap = 1.7;
+
+/// The shortest and the longest vertebra-and-disc step of an adult spine (C3-C7; L3-L4 is about 40 mm).
+constexpr double kMinStepMm = 15, kMaxStepMm = 50;
+
+/// A body's centre lies midway between its discs, so one inside gap i near an end says the gap
+/// holds more than that body: twice its distance to the nearer disc is a step. The shortest such
+/// step of at least kMinStepMm; 0 when no body centre lies in the gap.
+double stepFromBodies(const std::vector<DiscCandidate>& d, size_t i, const std::vector<Vec3>& line, const std::vector<size_t>& bodies) {
+  double step = 0;
+  for (size_t b : bodies) {
+    if (b <= d[i].index || b >= d[i + 1].index) continue;
+    const double s = 2 * std::min(distance(line[b], d[i].centre), distance(line[b], d[i + 1].centre));
+    if (s >= kMinStepMm) step = step == 0 ? s : std::min(step, s);
+  }
+  return step;
+}
+
+/// Puts d into `sorted` (by centreline index), keeping the order.
+void insertByIndex(std::vector<DiscCandidate>& sorted, const DiscCandidate& d) {
+  sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), d.index, [](size_t at, const DiscCandidate& o) { return at < o.index; }), d);
+}
+
+/// Whether a disc at `d` lies where the chain (`sorted` by index) hides one: in a gap long enough
+/// to hide discs (kLongGap) and within a quarter of the spacing of where even spacing puts one of
+/// them, as discsInGaps would place it; or beyond the chain's ends, or among too few discs to tell.
+bool whereADiscIsHidden(const std::vector<DiscCandidate>& sorted, const std::vector<Vec3>& line, const DiscCandidate& d) {
+  const auto next = std::upper_bound(sorted.begin(), sorted.end(), d.index,
+                                     [](size_t at, const DiscCandidate& o) { return at < o.index; });
+  if (next == sorted.begin() || next == sorted.end()) return true;
+  const size_t i = size_t(next - sorted.begin()) - 1;
+  const double spacing = localSpacing(sorted, i);
+  if (spacing <= 0) return true;
+  const double gap = distance(sorted[i].centre, sorted[i + 1].centre);
+  if (gap < kLongGap * spacing) return false;
+  const long k = discsHiddenIn(gap, spacing);
+  for (long j = 1; j <= k; ++j)
+    if (distance(line[evenlyBetween(sorted[i].index, sorted[i + 1].index, j, k)], d.centre) <= spacing / 4) return true;
+  return false;
+}
+
+/// A vertebra's height changes little from one level to the next, so a gap of kLongGap times the spacing
 /// around it hides discs the profiles did not show clearly (a faint endplate, a fused or ossified
 /// disc space: a block of two vertebrae still counts as two): as many as the gap holds vertebrae
 /// less one, each at the deepest point of the profile within a sixth of the gap of where even
-/// spacing puts it, marked as placed by the spacing.
+/// spacing puts it, marked as placed by the spacing. A body centre in the gap near one of its ends
+/// (stepFromBodies) may shorten the spacing: thoracic steps are shorter than the lumbar ones next to
+/// them (osteoporosis-thoracolumbar-thick-ct: T12-L1 was missed between L1-L2 and T11-T12, 58 mm apart
+/// with lumbar steps of 34-38 mm, while T12's centre lay 15 mm under T11-T12).
 std::vector<DiscCandidate> discsInGaps(const std::vector<DiscCandidate>& discs, const std::vector<Vec3>& line,
-                                       const std::vector<double>& profile) {
+                                       const std::vector<double>& profile, const std::vector<size_t>& bodies) {
   std::vector<DiscCandidate> out;
   for (size_t i = 0; i < discs.size(); ++i) {
     out.push_back(discs[i]);
-    const double spacing = i + 1 < discs.size() ? localSpacing(discs, i) : 0;
+    double spacing = i + 1 < discs.size() ? localSpacing(discs, i) : 0;
     if (spacing <= 0) continue;
+    if (const double fromBodies = stepFromBodies(discs, i, line, bodies); fromBodies > 0) spacing = std::min(spacing, fromBodies);
     const double gap = distance(discs[i].centre, discs[i + 1].centre);
-    const long k = gap >= 1.7 * spacing ? discsHiddenIn(gap, spacing) : 0;
+    const long k = gap >= kLongGap * spacing ? discsHiddenIn(gap, spacing) : 0;
     const size_t a = discs[i].index, b = discs[i + 1].index, window = (b - a) / size_t(6 * (k + 1));
     for (long j = 1; j <= k; ++j) {
       const size_t even = evenlyBetween(a, b, j, k);
@@ -306,6 +353,12 @@ double rimAgainstFlanks(const std::vector<double>& rim, size_t i) {
   return std::isnan(left) || std::isnan(right) ? NAN : rim[i] / std::min(left, right);
 }
 
+/// The HU profile's troughs told apart by the rim: discs, and the centres of bodies (by index).
+struct RimChecked {
+  std::vector<DiscCandidate> discs;
+  std::vector<size_t> bodies;
+};
+
 /// Faint marrow reads as disc, so the HU profile's troughs mix discs and body centres; the rim
 /// (rimHu) tells them apart, taken against the rims flanking it (rimAgainstFlanks: a global
 /// level moves with what the rays meet, contrast vessels in front raised it by a quarter). On the
@@ -318,21 +371,25 @@ double rimAgainstFlanks(const std::vector<double>& rim, size_t i) {
 /// and the iliac wings), and a rim trough at kDiscRatio or less, kMinProminenceHu deep and kEdgeMm inside the
 /// line, is a disc the HU profile missed (its endplates faint at 2.5 mm slices), the clearest first
 /// and none within kMinStepMm of another disc (at 3 mm slices a body's lower half read 0.46, 11 mm
-/// above its disc at 0.44: taking both, the spacing filled the column with discs). Metal on the rim
-/// (streaks, screws in the rays) leaves the discs as they were.
-std::vector<DiscCandidate> checkedByRim(std::vector<DiscCandidate> discs, const std::vector<double>& rim,
-                                        const std::vector<double>& hu, const std::vector<Vec3>& line,
-                                        const SegmentationParams& p) {
+/// above its disc at 0.44: taking both, the spacing filled the column with discs), and only where
+/// the chain hides a disc (whereADiscIsHidden: on osteoporosis-contrast-lumbar-ct a rim trough at
+/// L4's centre split a regular 38 mm step in two, and the spacing then split L2, L3 and L5 as well;
+/// on a 3 mm laminectomy case the trough at L3's centre lay 16 mm from where L3-L4 was hidden).
+/// The troughs dropped are the bodies' centres. Metal on the rim (streaks, screws in the rays)
+/// leaves the discs as they were.
+RimChecked checkedByRim(const std::vector<DiscCandidate>& troughs, const std::vector<double>& rim, const std::vector<double>& hu,
+                        const std::vector<Vec3>& line, const SegmentationParams& p) {
   constexpr double kBodyRatio = 0.7, kDiscRatio = 0.56, kMinProminenceHu = 60;
   constexpr size_t kEdgeMm = 10;
-  constexpr double kMinStepMm = 15;  // the shortest vertebra-and-disc step of an adult spine (C3-C7)
-  if (std::any_of(rim.begin(), rim.end(), [](double r) { return std::isinf(r); })) return discs;
+  if (std::any_of(rim.begin(), rim.end(), [](double r) { return std::isinf(r); })) return {troughs, {}};
   const std::vector<size_t> peaks = endplatePeaks(hu, p);
-  discs.erase(std::remove_if(discs.begin(), discs.end(),
-                             [&](const DiscCandidate& d) {
-                               return rimAgainstFlanks(rim, d.index) >= kBodyRatio && !betweenCloseEndplates(peaks, line, d.index);
-                             }),
-              discs.end());
+  RimChecked out;
+  for (const DiscCandidate& d : troughs)
+    if (rimAgainstFlanks(rim, d.index) >= kBodyRatio && !betweenCloseEndplates(peaks, line, d.index))
+      out.bodies.push_back(d.index);
+    else
+      out.discs.push_back(d);
+  std::vector<DiscCandidate>& discs = out.discs;
   std::vector<std::pair<double, Trough>> missed;  // (rim against flanks, trough), the clearest first
   for (const Trough& t : troughsOf(rim)) {
     if (t.prominence < kMinProminenceHu || t.at < kEdgeMm || t.at + kEdgeMm >= line.size()) continue;
@@ -343,9 +400,37 @@ std::vector<DiscCandidate> checkedByRim(std::vector<DiscCandidate> discs, const 
     DiscCandidate d{t.at, line[t.at], tangentAt(line, t.at), discWidth(rim, t), t.prominence};
     bool near = false;
     for (const DiscCandidate& o : discs) near |= distance(o.centre, d.centre) < std::max(kMinStepMm, p.minVertebraMm);
-    if (!near) discs.push_back(d);
+    if (near || !whereADiscIsHidden(discs, line, d)) continue;
+    insertByIndex(discs, d);
   }
-  std::sort(discs.begin(), discs.end(), [](const DiscCandidate& a, const DiscCandidate& b) { return a.index < b.index; });
+  return out;
+}
+
+/// Faint marrow at thick slices: a thin thoracic disc blurs with its two endplates into one band
+/// brighter than the marrow, so there the profile's troughs are the bodies' centres and the disc is
+/// no trough at all (osteoporosis-contrast-ct at 2.5 mm: T9-T10 read 117-125 HU between bodies of
+/// 85-89; the rim took those troughs for bodies). Between two consecutive body centres with no disc
+/// between them, kMinStepMm to kMaxStepMm apart, the disc is the brightest sample when that is at
+/// least discProminenceHu above both; its height is the band's width at half that rise.
+std::vector<DiscCandidate> discsBetweenBodies(RimChecked checked, const std::vector<double>& hu, const std::vector<Vec3>& line,
+                                              const SegmentationParams& p) {
+  std::vector<DiscCandidate>& discs = checked.discs;
+  const std::vector<size_t>& b = checked.bodies;
+  for (size_t k = 1; k < b.size(); ++k) {
+    const double step = distance(line[b[k - 1]], line[b[k]]);
+    const bool discBetween = std::any_of(discs.begin(), discs.end(), [&](const DiscCandidate& d) { return d.index > b[k - 1] && d.index < b[k]; });
+    if (discBetween || step < kMinStepMm || step > kMaxStepMm) continue;
+    const size_t m = size_t(std::max_element(hu.begin() + long(b[k - 1]), hu.begin() + long(b[k])) - hu.begin());
+    const double rise = hu[m] - std::max(hu[b[k - 1]], hu[b[k]]);
+    if (!(rise >= p.discProminenceHu)) continue;
+    const double half = hu[m] - rise / 2;
+    size_t lo = m, hi = m;
+    while (lo > b[k - 1] && hu[lo - 1] > half) --lo;
+    while (hi + 1 < b[k] && hu[hi + 1] > half) ++hi;
+    DiscCandidate d{m, line[m], tangentAt(line, m), double(hi - lo + 1), rise};
+    d.placement = DiscPlacement::EndplateBand;
+    insertByIndex(discs, d);
+  }
   return discs;
 }
 
@@ -418,11 +503,14 @@ std::vector<DiscCandidate> findDiscs(const CtImage& ct, const Mask& bone, const 
   // Faint (osteopenic) marrow: HU troughs classified by span and darkness; dense marrow fills the
   // mask, so each disc is a clean gap of the bone fraction and HU troughs add only noise.
   std::vector<DiscCandidate> out;
+  std::vector<size_t> bodies;  // the centres of bodies the rim told from discs (faint marrow)
   if (marrowHu < p.faintMarrowHu) {
     std::vector<double> rawRim(line.size());
     const double metalHu = metalSeedHu(ct, p.metal);
     for (size_t i = 0; i < line.size(); ++i) rawRim[i] = rimHu(*f, line[i], tangentAt(line, i), metalHu);
-    out = checkedByRim(classifyTroughs(hu, line, p), smoothed(rawRim, 1.0), hu, line, p);
+    RimChecked checked = checkedByRim(classifyTroughs(hu, line, p), smoothed(rawRim, 1.0), hu, line, p);
+    bodies = checked.bodies;
+    out = discsBetweenBodies(std::move(checked), hu, line, p);
   }
   for (const Trough& t : troughsOf(frac)) {
     if (t.prominence < 0.3 || marrowHu < p.faintMarrowHu) continue;
@@ -435,7 +523,7 @@ std::vector<DiscCandidate> findDiscs(const CtImage& ct, const Mask& bone, const 
   for (DiscCandidate& d : out) d.boneFraction = frac[d.index], d.hu = hu[d.index];
   out = discsBesideMetal(ct, line, std::move(out), p);
   out = discAtCageBelow(ct, line, std::move(out), p);
-  out = discsInGaps(out, line, marrowHu < p.faintMarrowHu ? hu : frac);
+  out = discsInGaps(out, line, marrowHu < p.faintMarrowHu ? hu : frac, bodies);
   for (DiscCandidate& d : out)
     if (d.placement == DiscPlacement::Trough) d.normal = refineNormal(bone, d.centre, d.normal);
   return out;

@@ -481,7 +481,10 @@ void measure(SpineSegmentation& out, const LabelImage& lab, const std::vector<Sl
     Vec3 q{pt[0], pt[1], pt[2]};
     const double lateral = lateralDistance(q, slabs[s - 1].centre(), slabs[s - 1].axis());
     // A rib counts for the vertebra whose slab it leaves from, not a neighbour reached via a facet.
-    if (lateral > p.ribLateralMm && reach[s - 1].inside(q, -10)) ribs[s]++;
+    // Ribs slope down from their heads, so 50 mm out a vertebra's own rib lies below its upper
+    // endplate: bone above it there is the rib of the vertebra above, reached through a process
+    // (osteoporosis-contrast-lumbar-ct: T12's rib, its head above the field, made L1 rib-bearing).
+    if (lateral > p.ribLateralMm && reach[s - 1].inside(q, -10, 0)) ribs[s]++;
     ribReach[s] = std::max(ribReach[s], lateral);
   }
   for (size_t s = 1; s <= slabs.size(); ++s) {

@@ -52,8 +52,9 @@ struct SegmentedVertebra {
 };
 
 /// How a CT disc was placed: at a dip of the column's profiles (the normal case), at a metal
-/// interbody cage, or, where metal hides it, by the spacing of the discs above and below.
-enum class DiscPlacement { Trough, Cage, Spacing };
+/// interbody cage, where metal hides it by the spacing of the discs above and below, or, where a
+/// thin disc blurs with its endplates in faint marrow, at that bright band between two bodies.
+enum class DiscPlacement { Trough, Cage, Spacing, EndplateBand };
 
 struct SegmentedDisc {
   std::uint16_t id = 0;         ///< value in the working label map (1000 + index)
