@@ -1,5 +1,6 @@
 #pragma once
 // Internal steps of segmentSpineCt(), one file each.
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <vector>
@@ -115,26 +116,38 @@ inline DiscCandidate placedBySpacing(const std::vector<Vec3>& line, size_t at, c
 
 /// Every 4-connected component of background pixels (bg(i) true) of an nx x ny plane, with whether
 /// it touches the plane's border and the non-background pixels bordering it: fn(component,
-/// touchesBorder, boundary). Both hole fillings (marrow in the bone mask, marrow in a label) use it.
+/// touchesBorder, boundary), indices into the plane. Both hole fillings (marrow in the bone mask,
+/// marrow in a label) use it. Only the box round the non-background pixels, a pixel wider, is
+/// searched: what touches that rim joins the background outside, so it counts as touching the
+/// border, and only its part inside the box is listed (flooding whole 512 x 512 slices had cost 2.3 s
+/// of 9 s on a 400-slice CT).
 template <typename Background, typename OnComponent>
 void forEachBackgroundComponent(size_t nx, size_t ny, Background bg, OnComponent fn) {
-  std::vector<std::uint8_t> seen(nx * ny, 0);
+  size_t x0 = nx, x1 = 0, y0 = ny, y1 = 0;
+  for (size_t y = 0; y < ny; ++y)
+    for (size_t x = 0; x < nx; ++x)
+      if (!bg(y * nx + x)) x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+  if (x0 > x1) return;
+  x0 = x0 > 0 ? x0 - 1 : 0, y0 = y0 > 0 ? y0 - 1 : 0, x1 = std::min(nx - 1, x1 + 1), y1 = std::min(ny - 1, y1 + 1);
+  const size_t wx = x1 - x0 + 1, wy = y1 - y0 + 1;
+  auto full = [&](size_t w) { return (y0 + w / wx) * nx + x0 + w % wx; };
+  std::vector<std::uint8_t> seen(wx * wy, 0);
   std::vector<size_t> stack, comp, boundary;
-  for (size_t start = 0; start < nx * ny; ++start) {
-    if (seen[start] || !bg(start)) continue;
+  for (size_t start = 0; start < wx * wy; ++start) {
+    if (seen[start] || !bg(full(start))) continue;
     comp.clear(), boundary.clear();
     stack.assign(1, start);
     seen[start] = 1;
     bool border = false;
     while (!stack.empty()) {
-      size_t i = stack.back();
+      const size_t i = stack.back();
       stack.pop_back();
-      comp.push_back(i);
-      size_t x = i % nx, y = i / nx;
-      border |= x == 0 || y == 0 || x + 1 == nx || y + 1 == ny;
-      for (size_t n : {x > 0 ? i - 1 : i, x + 1 < nx ? i + 1 : i, y > 0 ? i - nx : i, y + 1 < ny ? i + nx : i}) {
-        if (!bg(n))
-          boundary.push_back(n);
+      comp.push_back(full(i));
+      const size_t x = i % wx, y = i / wx;
+      border |= x == 0 || y == 0 || x + 1 == wx || y + 1 == wy;
+      for (size_t n : {x > 0 ? i - 1 : i, x + 1 < wx ? i + 1 : i, y > 0 ? i - wx : i, y + 1 < wy ? i + wx : i}) {
+        if (!bg(full(n)))
+          boundary.push_back(full(n));
         else if (!seen[n])
           seen[n] = 1, stack.push_back(n);
       }
