@@ -283,8 +283,9 @@ TEST(LevelsTest, ARibWhoseHeadLiesAboveTheFieldIsNotTheNextVertebrasRib) {
   // centre was taken for a disc and the spacing split L2, L3 and L5 in two: "8 lumbar-type".
   const AnalysedCtPhantom a = analyseCtPhantom("osteoporosis-contrast-lumbar-ct");
   EXPECT_EQ(a.levels.verdict.status, "consistent") << a.levels.verdict.summary;
-  // T12-L1's label reaches into the contrast-filled liver beside it (10.6 mm off); T12's one rib
-  // in its label, beside the field's top, pulls its centroid 10 mm to the side.
+  // T12-L1 sits 10.6 mm off its truth, to the right and in front (not yet explained); T12's one
+  // rib in its label, beside the field's top, pulls its centroid 10 mm to the side, and the
+  // contrast-filled liver beside it is speckled with that rib's label.
   expectNamedWithin(a.phantom.truth["discs"], a.levels, 12);
   expectNamedWithin(a.phantom.truth["vertebrae"], a.levels, 15);
   const LevelEntry* l1 = a.levels.find("L1");
