@@ -286,17 +286,19 @@ double stepFromBodies(const std::vector<DiscCandidate>& d, size_t i, const std::
   return step;
 }
 
-/// Puts d into `sorted` (by centreline index), keeping the order.
-void insertByIndex(std::vector<DiscCandidate>& sorted, const DiscCandidate& d) {
-  sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), d.index, [](size_t at, const DiscCandidate& o) { return at < o.index; }), d);
+/// The first disc of `sorted` (by centreline index) past index `at`.
+std::vector<DiscCandidate>::const_iterator firstPast(const std::vector<DiscCandidate>& sorted, size_t at) {
+  return std::upper_bound(sorted.begin(), sorted.end(), at, [](size_t a, const DiscCandidate& o) { return a < o.index; });
 }
+
+/// Puts d into `sorted` (by centreline index), keeping the order.
+void insertByIndex(std::vector<DiscCandidate>& sorted, const DiscCandidate& d) { sorted.insert(firstPast(sorted, d.index), d); }
 
 /// Whether a disc at `d` lies where the chain (`sorted` by index) hides one: in a gap long enough
 /// to hide discs (kLongGap) and within a quarter of the spacing of where even spacing puts one of
 /// them, as discsInGaps would place it; or beyond the chain's ends, or among too few discs to tell.
 bool whereADiscIsHidden(const std::vector<DiscCandidate>& sorted, const std::vector<Vec3>& line, const DiscCandidate& d) {
-  const auto next = std::upper_bound(sorted.begin(), sorted.end(), d.index,
-                                     [](size_t at, const DiscCandidate& o) { return at < o.index; });
+  const auto next = firstPast(sorted, d.index);
   if (next == sorted.begin() || next == sorted.end()) return true;
   const size_t i = size_t(next - sorted.begin()) - 1;
   const double spacing = localSpacing(sorted, i);
